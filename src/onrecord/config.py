@@ -1,0 +1,146 @@
+"""Settings: defaults < `onrecord.toml` in the data folder < `ONRECORD_<NAME>` < command-line flags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from onrecord.errors import ConfigError
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+
+
+def parse_duration(value: str | float | int) -> float:
+    """'90', '90s', '5m', '2h', '7d' -> seconds."""
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return float(value)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhdw]?)", value)
+    if not parts or "".join(n + u for n, u in parts) != re.sub(r"\s+", "", value):
+        raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 5m, 2h, 7d, 1h30m)")
+    return float(sum(float(n) * _UNITS[u or "s"] for n, u in parts))
+
+
+def format_duration(seconds: float) -> str:
+    seconds = float(seconds)
+    for unit in ("w", "d", "h", "m"):
+        size = _UNITS[unit]
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+DEFAULT_DATA = Path("onrecord-data")
+
+
+class Settings(BaseSettings):
+    """Every setting onrecord reads. `onrecord config` prints the effective values."""
+
+    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="forbid", validate_default=True)
+
+    data: Path = Field(DEFAULT_DATA, description="data folder: database, WARC files, onrecord.toml")
+    db: str | None = Field(None, description="database URL; default: SQLite file onrecord.db in the data folder")
+    allow_private_addresses: bool = Field(
+        False, description="allow sources on private, loopback or link-local addresses"
+    )
+    deletion_confirmations: int = Field(
+        2, ge=1, description="consecutive 'gone' answers needed before an item is reported deleted"
+    )
+    deletion_gap: str = Field("10m", description="minimum time between the first and last 'gone' answer")
+    user_agent: str = Field(
+        "onrecord/0.1 (statement archiver; set user_agent to add your contact)",
+        description="User-Agent sent with every request",
+    )
+    timeout: float = Field(30.0, gt=0, description="seconds allowed for one request, body included")
+    max_bytes: int = Field(10_000_000, gt=0, description="largest response body kept, in bytes (decoded)")
+    per_host_concurrency: int = Field(4, ge=1, description="requests in flight per host")
+    concurrency: int = Field(64, ge=1, description="requests in flight overall")
+    retries: int = Field(2, ge=0, description="retries after 429, 503 or a network error")
+    max_retry_after: float = Field(120.0, ge=0, description="longest Retry-After honoured within one check (s)")
+    obey_robots: bool = Field(True, description="honour robots.txt")
+    every: str = Field("5m", description="default poll interval for new sources")
+    hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")
+    cold_every: str = Field("1d", description="how often older items are re-verified")
+    warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
+
+    @field_validator("deletion_gap", "every", "hot_window", "cold_every")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlFromData(settings_cls, init_settings, env_settings))
+
+    def seconds(self, name: str) -> float:
+        return parse_duration(getattr(self, name))
+
+    @property
+    def db_url(self) -> str:
+        if self.db:
+            return self.db
+        return f"sqlite:///{(self.data / 'onrecord.db').resolve()}"
+
+    def public(self) -> dict[str, Any]:
+        """Effective settings for display; secrets in URLs are masked."""
+        out = self.model_dump(mode="json")
+        if out.get("db"):
+            out["db"] = re.sub(r"//([^:/@]+):([^@]+)@", r"//\1:***@", out["db"])
+        return out
+
+
+class _TomlFromData(PydanticBaseSettingsSource):
+    """Reads `onrecord.toml` from the data folder chosen by flags, environment or default."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        init: PydanticBaseSettingsSource,
+        env: PydanticBaseSettingsSource,
+    ) -> None:
+        super().__init__(settings_cls)
+        data = init().get("data") or env().get("data") or DEFAULT_DATA
+        self.path = Path(data) / "onrecord.toml"
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            values = TomlConfigSettingsSource(self.settings_cls, toml_file=self.path)()
+        except Exception as exc:
+            raise ConfigError(f"cannot read {self.path}: {exc}") from exc
+        values.pop("data", None)
+        return dict(values)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings; `overrides` are command-line flags (None means 'not given')."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "settings"
+        raise ConfigError(f"bad setting {where}: {err['msg']}") from None

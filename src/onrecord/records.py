@@ -1,0 +1,161 @@
+"""Frozen records that cross layers. ORM rows never leave `store/`; these do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SOURCE_KINDS = ("feed", "page")
+FINDING_KINDS = (
+    "new",
+    "edited",
+    "deleted",
+    "restored",
+    "republished",
+    "unreachable",
+    "recovered",
+    "overdue",
+    "expectation_met",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One channel we poll."""
+
+    id: int
+    name: str
+    url: str
+    kind: str
+    actor: str | None = None
+    every: float = 300.0  # seconds between checks
+    selector: str | None = None
+    ignore: str | None = None
+    paused: bool = False
+    added_at: datetime | None = None
+    next_check: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request sends back: the last ETag and Last-Modified seen for a URL."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One HTTP exchange as `fetch` saw it. `status` is None when no answer came."""
+
+    url: str
+    final_url: str
+    started_at: datetime
+    elapsed: float
+    outcome: str  # ok | not_modified | http_error | network_error | timeout | too_large | robots | refused
+    status: int | None = None
+    reason: str = ""
+    request_headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    redirects: tuple[str, ...] = ()
+    error: str | None = None
+    http_version: str = "1.1"
+
+    def header(self, name: str) -> str | None:
+        low = name.lower()
+        for k, v in self.headers:
+            if k.lower() == low:
+                return v
+        return None
+
+    @property
+    def answered(self) -> bool:
+        """The server gave an HTTP answer (any status)."""
+        return self.status is not None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived fetch: where its WARC record lies, and what came of it."""
+
+    url: str
+    at: datetime
+    outcome: str
+    status: int | None
+    digest: str | None
+    warc_file: str | None
+    offset: int | None
+    length: int | None
+    revisit: bool = False
+    error: str | None = None
+    final_url: str | None = None
+    id: int | None = None
+    source_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One item as a parser read it from a listing (feed entry) or a page."""
+
+    key: str
+    url: str
+    title: str = ""
+    text: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    source_id: int
+    key: str
+    url: str
+    title: str
+    state: str  # live | missing | deleted
+    first_seen: datetime
+    last_seen: datetime
+    gone_count: int = 0
+    gone_since: datetime | None = None
+    last_checked: datetime | None = None
+    current_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    item_id: int
+    seq: int
+    at: datetime
+    title: str
+    text: str
+    text_hash: str
+    capture_id: int | None = None
+    diff: tuple[tuple[str, str], ...] | None = None  # (op, words) with op in "=", "-", "+"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One entry in the append-only findings log."""
+
+    kind: str
+    at: datetime
+    source: str
+    item: str | None
+    url: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    source_id: int | None = None
+    item_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "kind": self.kind,
+            "source": self.source,
+            "item": self.item,
+            "url": self.url,
+            "detail": self.detail,
+        }
