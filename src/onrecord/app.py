@@ -1,0 +1,320 @@
+"""Onrecord: the library facade. Wires settings, store, archive, fetcher and clock.
+
+Everything the CLI does, a Python caller can do with these methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from onrecord.archive import Archive
+from onrecord.clock import Clock, SystemClock
+from onrecord.config import Settings, load_settings, parse_duration
+from onrecord.detect import Rules
+from onrecord.errors import OnrecordError, SourceError
+from onrecord.pipeline import Check, CheckResult, Fetches, Schedule
+from onrecord.records import SOURCE_KINDS, Finding, Item, Source, Version
+from onrecord.store import Store
+
+log = logging.getLogger(__name__)
+
+_FEED_HINT = re.compile(r"(\.xml|\.rss|\.atom|\.json|/feed/?|/rss/?|/atom/?|\.rdf)$", re.I)
+
+
+def guess_kind(url: str, content_type: str | None = None, body: bytes = b"") -> str:
+    """'feed' or 'page', from a sniffed answer when there is one, else from the URL."""
+    ct = (content_type or "").lower()
+    head = body[:512].lstrip().lower()
+    if any(t in ct for t in ("rss", "atom", "feed+json", "/xml")) or head.startswith(
+        (b"<?xml", b"<rss", b"<feed")
+    ):
+        return "feed"
+    if head.startswith(b"{") and b'"items"' in body[:4096]:
+        return "feed"
+    if "html" in ct or head.startswith((b"<!doctype", b"<html")):
+        return "page"
+    return "feed" if _FEED_HINT.search(urlsplit(url).path) else "page"
+
+
+def check_url(url: str, allow_private: bool) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourceError(f"{url!r} is not an http(s) URL")
+    if not allow_private:
+        host = parts.hostname
+        if host == "localhost" or host.endswith(".localhost"):
+            raise SourceError(f"{url} points at this machine; set allow_private_addresses to allow it")
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return url
+        if not ip.is_global:
+            raise SourceError(
+                f"{url} is a private or loopback address; set allow_private_addresses to allow it"
+            )
+    return url
+
+
+def default_name(url: str, taken: set[str]) -> str:
+    parts = urlsplit(url)
+    base = (parts.hostname or "source").removeprefix("www.")
+    path = re.sub(r"[^A-Za-z0-9]+", "-", parts.path).strip("-")
+    name = f"{base}-{path}"[:60].strip("-") if path else base
+    out, n = name, 2
+    while out in taken:
+        out, n = f"{name}-{n}", n + 1
+    return out
+
+
+class Onrecord:
+    """One data folder (or database) and everything that works on it."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock | None = None,
+        store: Store | None = None,
+        fetcher_factory: Callable[[], Any] | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self.clock = clock or SystemClock()
+        try:
+            self.settings.data.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OnrecordError(f"cannot create data folder {self.settings.data}: {exc.strerror}") from None
+        self.store = store or Store(self.settings.db_url)
+        self.store.migrate()
+        self._fetcher_factory = fetcher_factory
+        self._archive: Archive | None = None
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> Onrecord:
+        return cls(load_settings(**overrides))
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+        self.store.close()
+
+    def __enter__(self) -> Onrecord:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.settings.data / "warc"
+
+    @property
+    def archive(self) -> Archive:
+        if self._archive is None:
+            self._archive = Archive(
+                self.warc_dir, self.clock, max_size=self.settings.warc_max_size, lookup=self._digest_lookup
+            )
+            self._archive.repair()
+        return self._archive
+
+    def _digest_lookup(self, digest: str) -> tuple[str, str] | None:
+        c = self.store.capture_by_digest(digest)
+        if c is None:
+            return None
+        return (c.final_url or c.url, c.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(
+            deletion_confirmations=self.settings.deletion_confirmations,
+            deletion_gap=self.settings.seconds("deletion_gap"),
+        )
+
+    def _fetcher(self) -> Any:
+        if self._fetcher_factory is not None:
+            return self._fetcher_factory()
+        from onrecord.fetch import Fetcher
+
+        return Fetcher(self.settings, self.clock)
+
+    # -- sources -------------------------------------------------------------------------------
+    def add_source(
+        self,
+        url: str,
+        *,
+        kind: str | None = None,
+        name: str | None = None,
+        actor: str | None = None,
+        every: str | float | None = None,
+        selector: str | None = None,
+        ignore: str | None = None,
+        sniff: bool = True,
+    ) -> Source:
+        url = check_url(url, self.settings.allow_private_addresses)
+        if kind is not None and kind not in SOURCE_KINDS:
+            raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
+        if ignore:
+            from onrecord.parse.normalize import compile_ignore
+
+            compile_ignore(ignore)
+        try:
+            seconds = parse_duration(every if every is not None else self.settings.every)
+        except ValueError as exc:
+            raise SourceError(f"--every: {exc}") from None
+        if seconds < 1:
+            raise SourceError("--every must be at least 1s")
+        if kind is None:
+            kind = asyncio.run(self._sniff(url)) if sniff else guess_kind(url)
+        taken = {s.name for s in self.store.sources()}
+        return self.store.add_source(
+            name=name or default_name(url, taken),
+            url=url,
+            kind=kind,
+            actor=actor,
+            every=seconds,
+            selector=selector,
+            ignore=ignore,
+            now=self.clock.now(),
+        )
+
+    async def _sniff(self, url: str) -> str:
+        async with self._fetcher() as f:
+            res = await f.get(url)
+        if res.outcome == "ok":
+            return guess_kind(url, res.header("content-type"), res.body)
+        return guess_kind(url)
+
+    def sources(self) -> list[Source]:
+        return self.store.sources()
+
+    def source(self, ref: str) -> Source:
+        return self.store.find_source(ref)
+
+    def remove_source(self, ref: str) -> Source:
+        s = self.store.find_source(ref)
+        self.store.remove_source(s.id)
+        return s
+
+    def pause(self, ref: str, paused: bool = True) -> Source:
+        s = self.store.find_source(ref)
+        self.store.set_paused(s.id, paused)
+        return s
+
+    def import_sources(self, path: Path) -> list[Source]:
+        from onrecord.importers import read_sources_file
+
+        added = []
+        taken = {s.url for s in self.store.sources()}
+        for spec in read_sources_file(path):
+            if spec["url"] in taken:
+                continue
+            added.append(self.add_source(**spec))
+            taken.add(spec["url"])
+        return added
+
+    # -- checking ------------------------------------------------------------------------------
+    def _check(self, fetcher: Fetches) -> Check:
+        return Check(
+            self.store,
+            self.archive,
+            fetcher,
+            self.clock,
+            self.rules,
+            Schedule(self.settings.seconds("hot_window"), self.settings.seconds("cold_every")),
+        )
+
+    async def check(
+        self,
+        refs: Sequence[str] = (),
+        *,
+        on_done: Callable[[CheckResult], None] | None = None,
+        fetcher: Fetches | None = None,
+    ) -> list[CheckResult]:
+        """Check the named sources (all unpaused ones when none are named) now, whatever their schedule."""
+        if refs:
+            targets = [self.store.find_source(r) for r in refs]
+        else:
+            targets = [s for s in self.store.sources() if not s.paused]
+        if fetcher is not None:
+            return await self._check_all(self._check(fetcher), targets, on_done)
+        async with self._fetcher() as f:
+            return await self._check_all(self._check(f), targets, on_done)
+
+    async def _check_all(
+        self, check: Check, targets: Sequence[Source], on_done: Callable[[CheckResult], None] | None
+    ) -> list[CheckResult]:
+        sem = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(s: Source) -> CheckResult:
+            async with sem:
+                r = await check.run(s)
+            if on_done is not None:
+                on_done(r)
+            return r
+
+        return list(await asyncio.gather(*(one(s) for s in targets)))
+
+    async def check_due(
+        self, fetcher: Fetches, on_done: Callable[[CheckResult], None] | None = None
+    ) -> list[CheckResult]:
+        due = self.store.due_sources(self.clock.now())
+        if not due:
+            return []
+        return await self._check_all(self._check(fetcher), due, on_done)
+
+    async def watch(
+        self,
+        stop: asyncio.Event,
+        *,
+        on_done: Callable[[CheckResult], None] | None = None,
+        max_sleep: float = 60.0,
+    ) -> None:
+        """Follow each source's schedule until `stop` is set; the check in progress finishes first."""
+        async with self._fetcher() as f:
+            while not stop.is_set():
+                await self.check_due(f, on_done)
+                nxt = self.store.next_due()
+                wait = max_sleep if nxt is None else (nxt - self.clock.now()).total_seconds()
+                wait = min(max(wait, 0.05), max_sleep)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    # -- reading -------------------------------------------------------------------------------
+    def findings(
+        self,
+        *,
+        since: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: int | None = None,
+        source: str | None = None,
+        limit: int | None = None,
+    ) -> list[Finding]:
+        source_id = self.store.find_source(source).id if source else None
+        return self.store.findings(
+            since=since, kinds=kinds, after_id=after_id, source_id=source_id, limit=limit
+        )
+
+    def item(self, ref: str) -> Item:
+        return self.store.find_item(ref)
+
+    def versions(self, ref: str) -> tuple[Item, list[Version]]:
+        it = self.store.find_item(ref)
+        return it, self.store.versions(it.id)
+
+    def latest_text(self, ref: str) -> tuple[str, str]:
+        """(title, text) of the current version of an item, by id, key or URL."""
+        _it, versions = self.versions(ref)
+        if not versions:
+            raise SourceError(f"item {ref!r} has no archived text yet")
+        v = versions[-1]
+        return v.title, v.text

@@ -1,0 +1,522 @@
+"""The `onrecord` command: parse, call the library, print."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from onrecord.app import Onrecord
+from onrecord.config import format_duration, load_settings, parse_duration
+from onrecord.errors import ConfigError, OnrecordError
+from onrecord.records import FINDING_KINDS, SOURCE_KINDS, Finding
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+KIND_STYLE = {
+    "new": "green",
+    "edited": "yellow",
+    "deleted": "bold red",
+    "restored": "cyan",
+    "republished": "magenta",
+    "unreachable": "red",
+    "recovered": "blue",
+    "overdue": "bold magenta",
+    "expectation_met": "green",
+}
+
+
+def _local(dt: datetime) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _jsonl(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _settings_overrides(ctx: click.Context) -> dict[str, Any]:
+    o: dict[str, Any] = dict(ctx.obj["overrides"])
+    for pair in ctx.obj["sets"]:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r}: use NAME=VALUE", param_hint="--set")
+        k, v = pair.split("=", 1)
+        o[k.strip().replace("-", "_")] = v.strip()
+    return o
+
+
+def _app(ctx: click.Context) -> Onrecord:
+    if "app" not in ctx.obj:
+        ctx.obj["app"] = Onrecord(load_settings(**_settings_overrides(ctx)))
+        ctx.call_on_close(ctx.obj["app"].close)
+    app: Onrecord = ctx.obj["app"]
+    return app
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ONRECORD_DATA",
+    help="Data folder (database, WARC files, onrecord.toml). Default: ./onrecord-data.",
+)
+@click.option(
+    "--db",
+    envvar="ONRECORD_DB",
+    help="Database URL, e.g. postgresql://user@host/db. Default: SQLite in the data folder.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a setting (see `onrecord config`); repeatable.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(package_name="onrecord")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    data: Path | None,
+    db: str | None,
+    sets: tuple[str, ...],
+    verbose: int,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Keep official statements on the record.
+
+    Watch feeds and pages, archive every capture to WARC, and report new statements, real edits,
+    deletions, restorations and outages in an append-only findings log.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(overrides={"data": data, "db": db}, sets=sets, debug=debug)
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+
+
+# -- sources -----------------------------------------------------------------------------------
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--kind",
+    type=click.Choice(SOURCE_KINDS),
+    help="Source kind; guessed from the URL's answer when left out.",
+)
+@click.option("--name", help="Short unique name (default: from the URL).")
+@click.option("--actor", help="Who speaks through this source, e.g. 'Aldorian Foreign Ministry'.")
+@click.option("--every", help="Poll interval, e.g. 90s, 5m, 1h (default: setting 'every').")
+@click.option("--selector", help="CSS selector for the part of a page that matters.")
+@click.option("--ignore", help="Regular expression of text to treat as noise.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new source as JSON.")
+@click.pass_context
+def add(
+    ctx: click.Context,
+    url: str,
+    kind: str | None,
+    name: str | None,
+    actor: str | None,
+    every: str | None,
+    selector: str | None,
+    ignore: str | None,
+    as_json: bool,
+) -> None:
+    """Add a source to watch: a feed (RSS, Atom, JSON Feed) or a web page."""
+    s = _app(ctx).add_source(
+        url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore
+    )
+    if as_json:
+        _jsonl(_source_json(s))
+    else:
+        out.print(f"added [bold]{s.name}[/] ({s.kind}, every {format_duration(s.every)}): {s.url}")
+
+
+def _source_json(s: Any, health: dict[str, Any] | None = None) -> dict[str, Any]:
+    d = {
+        "id": s.id,
+        "name": s.name,
+        "url": s.url,
+        "kind": s.kind,
+        "actor": s.actor,
+        "every": s.every,
+        "selector": s.selector,
+        "ignore": s.ignore,
+        "paused": s.paused,
+        "next_check": s.next_check.isoformat() if s.next_check else None,
+    }
+    if health:
+        d.update(
+            status=health["status"],
+            last_error=health["last_error"],
+            last_check=health["last_check"].isoformat() if health["last_check"] else None,
+        )
+    return d
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List sources with their schedule and health."""
+    app = _app(ctx)
+    health = app.store.source_rows_status()
+    rows = app.sources()
+    if as_json:
+        for s in rows:
+            _jsonl(_source_json(s, health.get(s.id)))
+        return
+    if not rows:
+        out.print("no sources yet: add one with `onrecord add URL`")
+        return
+    t = Table("id", "name", "kind", "every", "actor", "status", "url", box=None)
+    for s in rows:
+        h = health.get(s.id, {})
+        st = "paused" if s.paused else h.get("status", "ok")
+        if h.get("last_error"):
+            st += f": {h['last_error']}"
+        t.add_row(str(s.id), s.name, s.kind, format_duration(s.every), s.actor or "", st, s.url)
+    out.print(t)
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+def remove(ctx: click.Context, source: str) -> None:
+    """Stop watching SOURCE (name, id or URL); its findings stay in the log."""
+    s = _app(ctx).remove_source(source)
+    out.print(f"removed {s.name}")
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+def pause(ctx: click.Context, source: str) -> None:
+    """Pause SOURCE: `watch` skips it until `resume`."""
+    s = _app(ctx).pause(source, True)
+    out.print(f"paused {s.name}")
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+def resume(ctx: click.Context, source: str) -> None:
+    """Resume a paused SOURCE."""
+    s = _app(ctx).pause(source, False)
+    out.print(f"resumed {s.name}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, file: Path) -> None:
+    """Add sources in bulk from a sources.toml ([[source]] tables) or an OPML file."""
+    added = _app(ctx).import_sources(file)
+    out.print(f"added {len(added)} source(s) from {file}")
+
+
+# -- checking ----------------------------------------------------------------------------------
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print findings of this check as JSON Lines.")
+@click.pass_context
+def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
+    """Check SOURCES now (all unpaused sources when none are named), whatever their schedule."""
+    app = _app(ctx)
+    total = len(sources) or sum(1 for s in app.sources() if not s.paused)
+    findings: list[Finding] = []
+    errors: list[str] = []
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("check", total=total)
+
+        def done(r: Any) -> None:
+            bar.advance(task)
+            findings.extend(r.findings)
+            if r.error:
+                errors.append(f"{r.source.name}: {r.error}")
+
+        asyncio.run(app.check(sources, on_done=done))
+    findings.sort(key=lambda f: f.id or 0)
+    if as_json:
+        for f in findings:
+            _jsonl(f.to_json())
+    else:
+        for f in findings:
+            _print_finding(f)
+        out.print(f"checked {total} source(s): {len(findings)} finding(s), {len(errors)} with errors")
+    for e in errors:
+        err.print(f"[yellow]warning:[/] {e}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON Lines as they happen.")
+@click.pass_context
+def watch(ctx: click.Context, as_json: bool) -> None:
+    """Follow each source's schedule until Ctrl-C; the write in progress finishes, then it exits."""
+    app = _app(ctx)
+
+    def done(r: Any) -> None:
+        for f in r.findings:
+            if as_json:
+                _jsonl(f.to_json())
+            else:
+                _print_finding(f)
+        sys.stdout.flush()
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        if not as_json:
+            err.print(f"watching {len(app.sources())} source(s); Ctrl-C to stop")
+        await app.watch(stop, on_done=done)
+
+    asyncio.run(run())
+    if not as_json:
+        err.print("stopped")
+
+
+# -- reading -----------------------------------------------------------------------------------
+def _print_finding(f: Finding) -> None:
+    line = Text()
+    line.append(_local(f.at), style="dim")
+    line.append("  ")
+    line.append(f"{f.kind:<12}", style=KIND_STYLE.get(f.kind, ""))
+    line.append(f" {f.source}  ")
+    title = f.detail.get("title")
+    if title:
+        line.append(f"{title!r} ")
+    line.append(f.url, style="underline")
+    extra = {
+        k: v for k, v in f.detail.items() if k in ("words_added", "words_removed", "http_status", "error")
+    }
+    if extra:
+        line.append("  " + " ".join(f"{k}={v}" for k, v in extra.items()), style="dim")
+    out.print(line)
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    try:
+        return now - timedelta(seconds=parse_duration(value))
+    except ValueError:
+        pass
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r}: use a duration (2h, 3d) or an ISO time", param_hint="--since"
+        ) from None
+    return dt if dt.tzinfo else dt.astimezone().astimezone(UTC)
+
+
+@cli.command()
+@click.option("--since", help="Only findings after this: a duration back from now (2h, 7d) or an ISO time.")
+@click.option("--kind", "kinds", help=f"Comma-separated kinds: {', '.join(FINDING_KINDS)}.")
+@click.option("--source", help="Only this source.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: id, at, kind, source, item, url, detail.")
+@click.pass_context
+def findings(
+    ctx: click.Context, since: str | None, kinds: str | None, source: str | None, as_json: bool
+) -> None:
+    """Print the findings log, oldest first."""
+    app = _app(ctx)
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
+    for k in kind_list or []:
+        if k not in FINDING_KINDS:
+            raise click.BadParameter(f"unknown kind {k!r}", param_hint="--kind")
+    since_dt = parse_since(since, app.clock.now()) if since else None
+    rows = app.findings(since=since_dt, kinds=kind_list, source=source)
+    for f in rows:
+        if as_json:
+            _jsonl(f.to_json())
+        else:
+            _print_finding(f)
+    if not rows and not as_json:
+        err.print("no findings")
+
+
+@cli.command()
+@click.argument("item")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: the item and all its versions.")
+@click.pass_context
+def show(ctx: click.Context, item: str, as_json: bool) -> None:
+    """Show ITEM (id, key or URL) with all its versions."""
+    it, versions = _app(ctx).versions(item)
+    if as_json:
+        _jsonl(
+            {
+                "id": it.id,
+                "key": it.key,
+                "url": it.url,
+                "title": it.title,
+                "state": it.state,
+                "first_seen": it.first_seen.isoformat(),
+                "last_seen": it.last_seen.isoformat(),
+                "versions": [
+                    {
+                        "id": v.id,
+                        "seq": v.seq,
+                        "at": v.at.isoformat(),
+                        "title": v.title,
+                        "text": v.text,
+                        "text_hash": v.text_hash,
+                        "capture_id": v.capture_id,
+                    }
+                    for v in versions
+                ],
+            }
+        )
+        return
+    out.print(f"[bold]{it.title or it.key}[/]  ({it.state})")
+    out.print(f"item {it.id}  key {it.key}\n{it.url}")
+    out.print(f"first seen {_local(it.first_seen)}, last seen {_local(it.last_seen)}")
+    for v in versions:
+        out.rule(f"v{v.seq}  {_local(v.at)}")
+        out.print(v.text, markup=False)
+
+
+@cli.command()
+@click.argument("item")
+@click.argument("v1", type=int, required=False)
+@click.argument("v2", type=int, required=False)
+@click.option("--json", "as_json", is_flag=True, help="The word diff as JSON: [[op, words], ...].")
+@click.pass_context
+def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json: bool) -> None:
+    """Word diff between two versions of ITEM (default: the last two)."""
+    from onrecord.detect import word_diff
+
+    it, versions = _app(ctx).versions(item)
+    by_seq = {v.seq: v for v in versions}
+    if len(versions) < 2 and v1 is None:
+        raise OnrecordError(f"item {it.id} has {len(versions)} version(s): nothing to compare")
+    a = by_seq.get(v1) if v1 is not None else versions[-2]
+    b = by_seq.get(v2) if v2 is not None else (versions[-1] if v1 is None else None)
+    if b is None and v1 is not None and v2 is None:
+        b = versions[-1]
+    if a is None or b is None:
+        raise OnrecordError(f"item {it.id} has versions {', '.join(str(s) for s in by_seq)}")
+    ops = word_diff(a.text, b.text)
+    if as_json:
+        _jsonl({"item": it.id, "from": a.seq, "to": b.seq, "diff": ops})
+        return
+    out.print(f"[bold]{it.title or it.key}[/]: v{a.seq} ({_local(a.at)}) → v{b.seq} ({_local(b.at)})")
+    t = Text()
+    for op, words in ops:
+        style = {"-": "bold red strike", "+": "bold green"}.get(op, "")
+        t.append(
+            ("[-" + words + "-]" if op == "-" else "{+" + words + "+}" if op == "+" else words) + " ",
+            style=style,
+        )
+    out.print(t)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+@click.pass_context
+def config(ctx: click.Context, as_json: bool) -> None:
+    """Show the effective settings (defaults < onrecord.toml < ONRECORD_* < flags)."""
+    s = load_settings(**_settings_overrides(ctx))
+    values = s.public()
+    if as_json:
+        _jsonl(values)
+        return
+    t = Table("setting", "value", "meaning", box=None)
+    for name, field in type(s).model_fields.items():
+        t.add_row(name, str(values[name]), field.description or "")
+    out.print(t)
+
+
+# -- simulator and demo ------------------------------------------------------------------------
+@cli.group()
+def sim() -> None:
+    """The simulator: scripted worlds on 127.0.0.1 with ground truth."""
+
+
+@sim.command("run")
+@click.argument("scenario")
+@click.option("--json", "as_json", is_flag=True, help="Print the score as one JSON object.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Keep the data folder here.")
+@click.pass_context
+def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None) -> None:
+    """Play SCENARIO (a built-in name or a .toml file) against a watcher on virtual time; print the score."""
+    from onrecord.sim.run import run_scenario
+    from onrecord.sim.score import render
+
+    result = asyncio.run(run_scenario(scenario, data=keep, db=ctx.obj["overrides"].get("db")))
+    if as_json:
+        _jsonl(result.report.to_json())
+    else:
+        render(result.report, out)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "demo_data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("onrecord-demo"),
+    show_default=True,
+    help="Folder the demo leaves for `findings`, `show` and `diff`.",
+)
+@click.pass_context
+def demo(ctx: click.Context, demo_data: Path) -> None:
+    """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage."""
+    from onrecord.sim.run import run_demo
+
+    run_demo(demo_data, out)
+
+
+def _register_extensions() -> None:
+    try:
+        from onrecord import cli_compare
+    except ImportError:
+        return
+    cli_compare.register(cli)
+
+
+_register_extensions()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: errors are one line on stderr; exit 1 for failures, 2 for usage errors."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="onrecord", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (OnrecordError, ConfigError) as exc:
+        if debug:
+            raise
+        click.echo(f"onrecord: error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,269 @@
+"""Pure detection: (a source's observations, its stored state, now) -> changes and findings.
+
+No I/O here. The pipeline gathers observations; the store applies the result in one transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from onrecord.records import Finding, Item, Source
+
+# What one check saw for one item.
+OK, GONE, FAILED = "ok", "gone", "failed"
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An item with the text of its current version (what detect compares against)."""
+
+    item: Item
+    text: str | None
+    text_hash: str | None
+    origin: str | None
+    version_seq: int
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One item as this check saw it.
+
+    status: ok (text read), gone (404/410 from the item URL), failed (no usable answer),
+    listed (seen in a listing only; no text of its own fetched).
+    """
+
+    key: str
+    url: str
+    status: str
+    title: str = ""
+    text: str | None = None
+    origin: str = "page"  # page | feed
+    capture: int | None = None  # index into the check's capture list
+    host_ok: bool = True  # the item's host answered another request normally in this round
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    title: str
+    text: str
+    text_hash: str
+    origin: str
+    capture: int | None
+    diff: list[list[str]] | None
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    key: str
+    url: str
+    title: str
+    state: str
+    gone_count: int
+    gone_since: datetime | None
+    last_seen: datetime
+    last_checked: datetime
+    first_seen: datetime
+    item_id: int | None = None
+    version: NewVersion | None = None
+
+
+@dataclass
+class SourceChange:
+    status: str
+    fail_count: int
+    last_error: str | None
+
+
+@dataclass
+class Changes:
+    items: list[ItemChange] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    source: SourceChange | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    deletion_confirmations: int = 2
+    deletion_gap: float = 600.0
+    unreachable_after: int = 2
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_WORD = re.compile(r"\S+")
+
+
+def word_diff(old: str, new: str) -> list[list[str]]:
+    """Word-level diff as [op, text] runs; op is '=', '-' or '+'."""
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    out: list[list[str]] = []
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            out.append(["=", " ".join(a[i1:i2])])
+        else:
+            if i2 > i1:
+                out.append(["-", " ".join(a[i1:i2])])
+            if j2 > j1:
+                out.append(["+", " ".join(b[j1:j2])])
+    return out
+
+
+def diff_stats(diff: list[list[str]]) -> dict[str, int]:
+    return {
+        "words_removed": sum(len(t.split()) for op, t in diff if op == "-"),
+        "words_added": sum(len(t.split()) for op, t in diff if op == "+"),
+    }
+
+
+def detect_source_health(
+    source: Source,
+    answered: bool,
+    error: str | None,
+    status: str,
+    fail_count: int,
+    now: datetime,
+    rules: Rules,
+) -> tuple[SourceChange, Finding | None]:
+    """Source-level: `unreachable` after `unreachable_after` failed checks in a row, `recovered` after."""
+    if answered:
+        if status == "unreachable":
+            return SourceChange("ok", 0, None), Finding(
+                "recovered",
+                now,
+                source.name,
+                None,
+                source.url,
+                {"failed_checks": fail_count},
+                source_id=source.id,
+            )
+        return SourceChange("ok", 0, None), None
+    fails = fail_count + 1
+    if status != "unreachable" and fails >= rules.unreachable_after:
+        return SourceChange("unreachable", fails, error), Finding(
+            "unreachable",
+            now,
+            source.name,
+            None,
+            source.url,
+            {"error": error, "failed_checks": fails},
+            source_id=source.id,
+        )
+    return SourceChange(status if status == "unreachable" else "failing", fails, error), None
+
+
+def detect_items(
+    source: Source,
+    observations: list[Observation],
+    stored: dict[str, StoredItem],
+    now: datetime,
+    rules: Rules,
+) -> Changes:
+    """Turn this check's item observations into item changes and findings."""
+    changes = Changes()
+    seen: set[str] = set()
+    for obs in observations:
+        if obs.key in seen:  # duplicate ids in one listing: first one wins
+            continue
+        seen.add(obs.key)
+        prev = stored.get(obs.key)
+        change, findings = _one(source, obs, prev, now, rules)
+        if change is not None:
+            changes.items.append(change)
+        changes.findings.extend(findings)
+    return changes
+
+
+def _finding(kind: str, source: Source, obs: Observation, now: datetime, **detail: Any) -> Finding:
+    return Finding(kind, now, source.name, obs.key, obs.url, detail, source_id=source.id)
+
+
+def _one(
+    source: Source, obs: Observation, prev: StoredItem | None, now: datetime, rules: Rules
+) -> tuple[ItemChange | None, list[Finding]]:
+    if prev is None:
+        if obs.status != OK or obs.text is None:
+            return None, []  # never seen alive: nothing to report yet
+        version = NewVersion(obs.title, obs.text, text_hash(obs.text), obs.origin, obs.capture, None)
+        change = ItemChange(obs.key, obs.url, obs.title, "live", 0, None, now, now, now, version=version)
+        return change, [_finding("new", source, obs, now, title=obs.title, version=1)]
+
+    item = prev.item
+    base = ItemChange(
+        item.key,
+        obs.url or item.url,
+        item.title,
+        item.state,
+        item.gone_count,
+        item.gone_since,
+        item.last_seen,
+        now,
+        item.first_seen,
+        item_id=item.id,
+    )
+    if obs.status == FAILED or (obs.status == GONE and not obs.host_ok):
+        return base, []  # host trouble: neither a deletion nor a sign of life
+
+    if obs.status == GONE:
+        count = item.gone_count + 1
+        since = item.gone_since or now
+        if item.state == "deleted":
+            return replace(base, gone_count=count, gone_since=since), []
+        confirmed = count >= rules.deletion_confirmations and (now - since) >= timedelta(
+            seconds=rules.deletion_gap
+        )
+        if confirmed:
+            return replace(base, state="deleted", gone_count=count, gone_since=since), [
+                _finding(
+                    "deleted",
+                    source,
+                    obs,
+                    now,
+                    http_status=obs.http_status,
+                    first_gone=since.isoformat(),
+                    confirmations=count,
+                    last_version=prev.version_seq,
+                )
+            ]
+        return replace(base, state="missing", gone_count=count, gone_since=since), []
+
+    # The item answered.
+    findings: list[Finding] = []
+    change = replace(
+        base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title
+    )
+    if item.state == "deleted":
+        findings.append(
+            _finding("restored", source, obs, now, deleted_since=(item.gone_since or now).isoformat())
+        )
+    if obs.text is None:
+        return change, findings
+    h = text_hash(obs.text)
+    if h == prev.text_hash:
+        return change, findings
+    if prev.origin != obs.origin:
+        # The same statement read from another place (feed summary -> full page): a new version, not an edit.
+        version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, None)
+        return replace(change, version=version), findings
+    diff = word_diff(prev.text or "", obs.text)
+    version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, diff)
+    findings.append(
+        _finding(
+            "edited",
+            source,
+            obs,
+            now,
+            old_version=prev.version_seq,
+            new_version=prev.version_seq + 1,
+            **diff_stats(diff),
+        )
+    )
+    return replace(change, version=version), findings

@@ -1,0 +1,113 @@
+"""RSS, Atom and JSON Feed bytes -> items (keyed by guid/id, else link). No I/O."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from onrecord.errors import SourceError
+from onrecord.parse.normalize import normalize_text, strip_tracking
+from onrecord.records import ParsedItem
+
+
+def html_to_text(html: str) -> str:
+    if "<" not in html:
+        return html
+    tree = HTMLParser(html)
+    for tag in ("script", "style", "noscript"):
+        for node in tree.css(tag):
+            node.decompose()
+    for node in tree.css("br"):
+        node.replace_with("\n")
+    for node in tree.css("p, div, li, h1, h2, h3, h4, h5, h6, blockquote, tr"):
+        node.insert_after("\n")
+    root = tree.body or tree.root
+    return root.text(separator="") if root is not None else ""
+
+
+def _when(entry: Any, *keys: str) -> datetime | None:
+    for k in keys:
+        t = entry.get(k)
+        if t:
+            try:
+                return datetime(*t[:6], tzinfo=UTC)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, ignore: str | None = None
+) -> list[ParsedItem]:
+    """Items of a feed; raises SourceError for a body that is no feed at all."""
+    stripped = body.lstrip()
+    if stripped[:1] in (b"{", b"[") or (content_type and "json" in content_type):
+        return _parse_json_feed(stripped, url, ignore)
+    parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml"})
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo") and not entries:
+        exc = parsed.get("bozo_exception")
+        raise SourceError(f"malformed feed at {url}: {str(exc).splitlines()[0] if exc else 'not a feed'}")
+    if not entries and not parsed.get("feed") and not parsed.get("version"):
+        raise SourceError(f"no feed at {url}: the body is neither RSS, Atom nor JSON Feed")
+    items = []
+    for e in entries:
+        link = e.get("link") or ""
+        key = e.get("id") or link
+        if not key:
+            continue
+        content = ""
+        if e.get("content"):
+            content = max((c.get("value", "") for c in e["content"]), key=len)
+        content = content or e.get("summary", "") or ""
+        title = normalize_text(html_to_text(e.get("title", "") or ""))
+        items.append(
+            ParsedItem(
+                key=key,
+                url=strip_tracking(link or key),
+                title=title,
+                text=normalize_text(html_to_text(content), ignore),
+                published=_when(e, "published_parsed", "updated_parsed"),
+            )
+        )
+    return items
+
+
+def _parse_json_feed(body: bytes, url: str, ignore: str | None) -> list[ParsedItem]:
+    try:
+        doc = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"malformed JSON feed at {url}: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise SourceError(f"malformed JSON feed at {url}: no 'items' list")
+    out = []
+    for it in doc["items"]:
+        if not isinstance(it, dict):
+            continue
+        link = str(it.get("url") or "")
+        key = str(it.get("id") or link)
+        if not key:
+            continue
+        text = it.get("content_text") or html_to_text(str(it.get("content_html") or ""))
+        published = None
+        for k in ("date_published", "date_modified"):
+            if it.get(k):
+                try:
+                    published = datetime.fromisoformat(str(it[k]).replace("Z", "+00:00")).astimezone(UTC)
+                    break
+                except ValueError:
+                    continue
+        out.append(
+            ParsedItem(
+                key=key,
+                url=strip_tracking(link or key),
+                title=normalize_text(str(it.get("title") or "")),
+                text=normalize_text(str(text), ignore),
+                published=published,
+            )
+        )
+    return out

@@ -1,0 +1,54 @@
+"""Normalized text: what versions are compared on.
+
+Whitespace collapsed, Unicode NFC, tracking parameters stripped from links, `--ignore` matches removed.
+Idempotent: normalize(normalize(x)) == normalize(x).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from onrecord.errors import SourceError
+
+TRACKING = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
+    r"mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|ref_src|ref_url|s_cid|cmpid|__twitter_impression)$",
+    re.I,
+)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_SPACE = re.compile(r"[^\S\n]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def strip_tracking(url: str) -> str:
+    """Remove tracking query parameters (utm_*, fbclid, ...) and a bare trailing '?'."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
+    return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
+
+
+@lru_cache(maxsize=256)
+def compile_ignore(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.M)
+    except re.error as exc:
+        raise SourceError(f"--ignore {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def normalize_text(text: str, ignore: str | None = None) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _URL.sub(lambda m: strip_tracking(m.group(0)), text)
+    if ignore:
+        text = compile_ignore(ignore).sub("", text)
+    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

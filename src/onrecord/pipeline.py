@@ -1,0 +1,300 @@
+"""One check of one source: fetch -> archive -> parse -> detect -> store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from onrecord.archive import Archive
+from onrecord.clock import Clock
+from onrecord.detect import (
+    FAILED,
+    GONE,
+    OK,
+    Changes,
+    Observation,
+    Rules,
+    StoredItem,
+    detect_items,
+    detect_source_health,
+)
+from onrecord.errors import OnrecordError, SourceError
+from onrecord.parse.feed import parse_feed
+from onrecord.parse.page import parse_page
+from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, Validators
+from onrecord.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Fetches(Protocol):
+    async def get(
+        self, url: str, *, validators: Validators | None = None, robots: bool = True
+    ) -> FetchResult: ...
+
+
+@dataclass
+class CheckResult:
+    source: Source
+    findings: list[Finding] = field(default_factory=list)
+    fetches: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    hot_window: float = 7 * 86400.0
+    cold_every: float = 86400.0
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _healthy(res: FetchResult) -> bool:
+    """The host answered normally (a control for deletions)."""
+    return res.outcome in ("ok", "not_modified")
+
+
+def _answered(res: FetchResult) -> bool:
+    """The source answered at all (not an outage): any status below 500 except 429."""
+    return res.status is not None and res.status < 500 and res.status != 429
+
+
+class Check:
+    """Everything one check needs; `run(source)` never raises."""
+
+    def __init__(
+        self, store: Store, archive: Archive, fetcher: Fetches, clock: Clock, rules: Rules, schedule: Schedule
+    ) -> None:
+        self.store, self.archive, self.fetcher, self.clock = store, archive, fetcher, clock
+        self.rules, self.schedule = rules, schedule
+
+    async def run(self, source: Source) -> CheckResult:
+        now = self.clock.now()
+        try:
+            return await self._run(source, now)
+        except OnrecordError as exc:
+            log.warning("source=%s url=%s error=%s", source.name, source.url, exc)
+            self._reschedule_after_error(source, now, str(exc))
+            return CheckResult(source, error=str(exc))
+        except Exception as exc:  # one broken source never aborts a run
+            log.exception("source=%s url=%s unexpected error", source.name, source.url)
+            msg = f"internal error checking {source.name}: {exc.__class__.__name__}: {exc}"
+            self._reschedule_after_error(source, now, msg)
+            return CheckResult(source, error=msg)
+
+    def _reschedule_after_error(self, source: Source, now: datetime, msg: str) -> None:
+        try:
+            status, fails = self.store.source_health(source.id)
+            from onrecord.detect import SourceChange
+
+            self.store.apply_check(
+                source,
+                [],
+                {},
+                Changes(),
+                now=now,
+                next_check=now + timedelta(seconds=source.every),
+                source_change=SourceChange(status, fails, msg),
+            )
+        except OnrecordError:
+            log.exception("source=%s cannot record its error", source.name)
+
+    async def _get(self, url: str, validators: dict[str, Validators]) -> FetchResult:
+        return await self.fetcher.get(url, validators=validators.get(url))
+
+    async def _run(self, source: Source, now: datetime) -> CheckResult:
+        errors: list[str] = []
+        stored = self.store.stored_items(source.id)
+        results: list[FetchResult] = []
+        observations: list[Observation] = []
+        error: str | None = None
+
+        if source.kind == "feed":
+            validators = self.store.validators([source.url, *(s.item.url for s in stored.values())])
+            listing = await self._get(source.url, validators)
+            results.append(listing)
+            listed: list[ParsedItem] = []
+            if listing.outcome == "ok":
+                try:
+                    listed = parse_feed(
+                        listing.body, listing.final_url, listing.header("content-type"), source.ignore
+                    )
+                except SourceError as exc:
+                    error = str(exc)
+            elif listing.outcome != "not_modified":
+                error = listing.error or f"HTTP {listing.status} from {source.url}"
+            answered = _answered(listing)
+            item_urls: dict[str, ParsedItem] = {}
+            seen_keys: set[str] = set()
+            for p in listed:
+                if p.key in seen_keys:
+                    continue
+                seen_keys.add(p.key)
+                if p.key not in stored:
+                    item_urls[p.key] = p
+            recheck = self._due_items(stored, now)
+            down_host = None if answered else _host(source.url)
+            targets: list[tuple[str, str, ParsedItem | None]] = [(k, p.url, p) for k, p in item_urls.items()]
+            targets += [
+                (k, s.item.url, None)
+                for k, s in recheck.items()
+                if k not in item_urls and _host(s.item.url) != down_host
+            ]
+            fetched = await asyncio.gather(*(self._get(url, validators) for _, url, _ in targets))
+            base = len(results)
+            results.extend(fetched)
+            healthy_hosts = {_host(r.url) for r in results if _healthy(r)}
+            healthy_hosts |= await self._controls(
+                [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
+                healthy_hosts,
+                results,
+                validators,
+            )
+            refetched: set[str] = set()
+            for i, ((key, url, parsed), res) in enumerate(zip(targets, fetched, strict=True)):
+                refetched.add(key)
+                obs = self._observe(key, url, res, base + i, source, healthy_hosts, errors)
+                if obs.status != OK and parsed is not None and res.status not in (404, 410):
+                    # A new item whose page did not answer: keep the feed's own text for now.
+                    obs = Observation(key, parsed.url, OK, parsed.title, parsed.text, "feed", 0)
+                if parsed is not None and obs.status == OK and not obs.title:
+                    obs = Observation(
+                        obs.key,
+                        obs.url,
+                        obs.status,
+                        parsed.title,
+                        obs.text,
+                        obs.origin,
+                        obs.capture,
+                        obs.host_ok,
+                        obs.http_status,
+                    )
+                observations.append(obs)
+            for p in listed:
+                if p.key in refetched or p.key not in stored:
+                    continue
+                prev = stored[p.key]
+                if prev.origin == "feed":
+                    observations.append(Observation(p.key, p.url, OK, p.title, p.text, "feed", 0))
+                else:
+                    observations.append(Observation(p.key, p.url, OK, p.title, None, "page", 0))
+        else:
+            validators = self.store.validators([source.url])
+            res = await self._get(source.url, validators)
+            results.append(res)
+            answered = _answered(res)
+            healthy_hosts = {_host(res.url)} if _healthy(res) else set()
+            if res.status in (404, 410):
+                healthy_hosts |= await self._controls([source.url], healthy_hosts, results, validators)
+            observations.append(self._observe(source.url, source.url, res, 0, source, healthy_hosts, errors))
+            if not answered:
+                error = res.error or f"HTTP {res.status} from {source.url}"
+
+        if errors and error is None:
+            error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        captures = [self.archive.write(r) for r in results]
+        url_states = self._url_states(results, validators)
+        status, fails = self.store.source_health(source.id)
+        health, health_finding = detect_source_health(source, answered, error, status, fails, now, self.rules)
+        if answered and error:
+            health.last_error = error
+        changes = detect_items(source, observations, stored, now, self.rules)
+        if health_finding is not None:
+            changes.findings.insert(0, health_finding)
+        findings = self.store.apply_check(
+            source,
+            captures,
+            url_states,
+            changes,
+            now=now,
+            next_check=now + timedelta(seconds=source.every),
+            source_change=health,
+        )
+        for f in findings:
+            log.info("finding=%s source=%s url=%s", f.kind, f.source, f.url)
+        return CheckResult(source, findings, len(results), error)
+
+    def _due_items(self, stored: dict[str, StoredItem], now: datetime) -> dict[str, StoredItem]:
+        hot = timedelta(seconds=self.schedule.hot_window)
+        cold = timedelta(seconds=self.schedule.cold_every)
+        out = {}
+        for key, s in stored.items():
+            it = s.item
+            if now - it.first_seen <= hot or it.last_checked is None or now - it.last_checked >= cold:
+                out[key] = s
+        return out
+
+    async def _controls(
+        self,
+        gone_urls: list[str],
+        healthy: set[str],
+        results: list[FetchResult],
+        validators: dict[str, Validators],
+    ) -> set[str]:
+        """For hosts where an item answered 404/410 and nothing else answered yet, ask the host's root."""
+        hosts = {_host(u): u for u in gone_urls if _host(u) not in healthy}
+        if not hosts:
+            return set()
+        roots = [f"{urlsplit(u).scheme}://{h}/" for h, u in hosts.items()]
+        got = await asyncio.gather(*(self._get(r, validators) for r in roots))
+        results.extend(got)
+        return {_host(r.url) for r in got if _healthy(r)}
+
+    def _observe(
+        self,
+        key: str,
+        url: str,
+        res: FetchResult,
+        capture: int,
+        source: Source,
+        healthy: set[str],
+        errors: list[str],
+    ) -> Observation:
+        if res.outcome == "ok":
+            final = urlsplit(res.final_url)
+            if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
+                return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+            try:
+                parsed = parse_page(
+                    res.body, res.final_url, res.header("content-type"), source.selector, source.ignore
+                )
+            except SourceError as exc:
+                errors.append(str(exc))
+                return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+            return Observation(
+                key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status
+            )
+        if res.outcome == "not_modified":
+            return Observation(key, url, OK, capture=capture, http_status=304)
+        if res.status in (404, 410):
+            return Observation(
+                key, url, GONE, capture=capture, host_ok=_host(url) in healthy, http_status=res.status
+            )
+        return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+
+    @staticmethod
+    def _url_states(
+        results: list[FetchResult], validators: dict[str, Validators]
+    ) -> dict[str, tuple[str | None, str | None, str | None]]:
+        out: dict[str, tuple[str | None, str | None, str | None]] = {}
+        for r in results:
+            if r.outcome == "ok":
+                out[r.url] = (r.header("etag"), r.header("last-modified"), None)
+            elif r.outcome == "not_modified":
+                old = validators.get(r.url) or Validators()
+                out[r.url] = (
+                    r.header("etag") or old.etag,
+                    r.header("last-modified") or old.last_modified,
+                    None,
+                )
+        return out
+
+
+def capture_ids(captures: list[Capture]) -> list[int | None]:
+    return [c.id for c in captures]

@@ -1,0 +1,478 @@
+"""The store: records in, records out. The only module with SQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from onrecord.detect import Changes, SourceChange, StoredItem
+from onrecord.errors import SourceError, StoreError
+from onrecord.records import Capture, Finding, Item, Source, Validators, Version
+from onrecord.store.db import make_engine, mask, migrate
+from onrecord.store.tables import CaptureRow, FindingRow, ItemRow, SourceRow, UrlStateRow, VersionRow
+
+
+def _source(r: SourceRow) -> Source:
+    return Source(
+        id=r.id,
+        name=r.name,
+        url=r.url,
+        kind=r.kind,
+        actor=r.actor,
+        every=r.every,
+        selector=r.selector,
+        ignore=r.ignore,
+        paused=r.paused,
+        added_at=r.added_at,
+        next_check=r.next_check,
+    )
+
+
+def _item(r: ItemRow) -> Item:
+    return Item(
+        id=r.id,
+        source_id=r.source_id,
+        key=r.key,
+        url=r.url,
+        title=r.title,
+        state=r.state,
+        first_seen=r.first_seen,
+        last_seen=r.last_seen,
+        gone_count=r.gone_count,
+        gone_since=r.gone_since,
+        last_checked=r.last_checked,
+        current_version=r.current_version,
+    )
+
+
+def _finding(r: FindingRow) -> Finding:
+    return Finding(
+        kind=r.kind,
+        at=r.at,
+        source=r.source,
+        item=r.item,
+        url=r.url,
+        detail=dict(r.detail or {}),
+        id=r.id,
+        source_id=r.source_id,
+        item_id=r.item_id,
+    )
+
+
+def _capture(r: CaptureRow) -> Capture:
+    return Capture(
+        url=r.url,
+        at=r.at,
+        outcome=r.outcome,
+        status=r.status,
+        digest=r.digest,
+        warc_file=r.warc_file,
+        offset=r.offset,
+        length=r.length,
+        revisit=r.revisit,
+        error=r.error,
+        final_url=r.final_url,
+        id=r.id,
+        source_id=r.source_id,
+    )
+
+
+class Store:
+    """Everything onrecord keeps in its database."""
+
+    def __init__(self, url: str, *, schema: str | None = None, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url, schema=schema)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        s = self._session()
+        try:
+            yield s
+            s.commit()
+        except SQLAlchemyError as exc:
+            s.rollback()
+            first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise StoreError(f"database {mask(self.url)}: {first}") from exc
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    # -- sources -------------------------------------------------------------------------------
+    def add_source(
+        self,
+        *,
+        name: str,
+        url: str,
+        kind: str,
+        actor: str | None,
+        every: float,
+        selector: str | None,
+        ignore: str | None,
+        now: datetime,
+    ) -> Source:
+        row = SourceRow(
+            name=name,
+            url=url,
+            kind=kind,
+            actor=actor,
+            every=every,
+            selector=selector,
+            ignore=ignore,
+            paused=False,
+            added_at=now,
+            next_check=now,
+            status="ok",
+            fail_count=0,
+        )
+        try:
+            with self.session() as s:
+                s.add(row)
+                s.flush()
+                return _source(row)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise SourceError(f"a source named {name!r} already exists (pick another --name)") from None
+            raise
+
+    def sources(self) -> list[Source]:
+        with self.session() as s:
+            return [_source(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.id))]
+
+    def source_rows_status(self) -> dict[int, dict[str, Any]]:
+        """Health columns for display: status, fail_count, last_error, last_check."""
+        with self.session() as s:
+            return {
+                r.id: {
+                    "status": r.status,
+                    "fail_count": r.fail_count,
+                    "last_error": r.last_error,
+                    "last_check": r.last_check,
+                }
+                for r in s.scalars(select(SourceRow))
+            }
+
+    def find_source(self, ref: str) -> Source:
+        with self.session() as s:
+            row = s.scalar(select(SourceRow).where(SourceRow.name == ref))
+            if row is None and ref.isdigit():
+                row = s.get(SourceRow, int(ref))
+            if row is None:
+                row = s.scalar(select(SourceRow).where(SourceRow.url == ref).limit(1))
+            if row is None:
+                raise SourceError(f"no source {ref!r} (see `onrecord sources`)")
+            return _source(row)
+
+    def source_by_id(self, source_id: int) -> Source:
+        with self.session() as s:
+            row = s.get(SourceRow, source_id)
+            if row is None:
+                raise SourceError(f"no source with id {source_id}")
+            return _source(row)
+
+    def remove_source(self, source_id: int) -> None:
+        with self.session() as s:
+            s.execute(delete(SourceRow).where(SourceRow.id == source_id))
+
+    def set_paused(self, source_id: int, paused: bool) -> None:
+        with self.session() as s:
+            s.execute(update(SourceRow).where(SourceRow.id == source_id).values(paused=paused))
+
+    def due_sources(self, now: datetime, limit: int | None = None) -> list[Source]:
+        """The one place that picks due sources (a lease replaces it for several workers)."""
+        q = (
+            select(SourceRow)
+            .where(SourceRow.paused.is_(False))
+            .where(or_(SourceRow.next_check.is_(None), SourceRow.next_check <= now))
+            .order_by(SourceRow.next_check, SourceRow.id)
+        )
+        if limit:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [_source(r) for r in s.scalars(q)]
+
+    def next_due(self) -> datetime | None:
+        with self.session() as s:
+            return s.scalar(select(func.min(SourceRow.next_check)).where(SourceRow.paused.is_(False)))
+
+    def source_health(self, source_id: int) -> tuple[str, int]:
+        with self.session() as s:
+            row = s.get(SourceRow, source_id)
+            if row is None:
+                raise SourceError(f"no source with id {source_id}")
+            return row.status, row.fail_count
+
+    # -- conditional requests ------------------------------------------------------------------
+    def validators(self, urls: Sequence[str]) -> dict[str, Validators]:
+        if not urls:
+            return {}
+        with self.session() as s:
+            rows = s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(list(set(urls)))))
+            return {r.url: Validators(r.etag, r.last_modified) for r in rows}
+
+    # -- items ---------------------------------------------------------------------------------
+    def stored_items(self, source_id: int) -> dict[str, StoredItem]:
+        with self.session() as s:
+            rows = s.execute(
+                select(ItemRow, VersionRow)
+                .outerjoin(VersionRow, VersionRow.id == ItemRow.current_version)
+                .where(ItemRow.source_id == source_id)
+            ).all()
+            out: dict[str, StoredItem] = {}
+            for item, ver in rows:
+                out[item.key] = StoredItem(
+                    _item(item),
+                    ver.text if ver else None,
+                    ver.text_hash if ver else None,
+                    ver.origin if ver else None,
+                    ver.seq if ver else 0,
+                )
+            return out
+
+    def find_item(self, ref: str) -> Item:
+        """An item by id, key or URL (most recently seen first)."""
+        with self.session() as s:
+            row = None
+            if ref.isdigit():
+                row = s.get(ItemRow, int(ref))
+            if row is None:
+                row = s.scalar(
+                    select(ItemRow)
+                    .where(or_(ItemRow.key == ref, ItemRow.url == ref))
+                    .order_by(ItemRow.last_seen.desc())
+                    .limit(1)
+                )
+            if row is None:
+                raise SourceError(
+                    f"no item {ref!r} (item ids, keys and URLs are listed by `onrecord findings`)"
+                )
+            return _item(row)
+
+    def versions(self, item_id: int) -> list[Version]:
+        with self.session() as s:
+            rows = s.scalars(select(VersionRow).where(VersionRow.item_id == item_id).order_by(VersionRow.seq))
+            return [
+                Version(
+                    id=r.id,
+                    item_id=r.item_id,
+                    seq=r.seq,
+                    at=r.at,
+                    title=r.title,
+                    text=r.text,
+                    text_hash=r.text_hash,
+                    capture_id=r.capture_id,
+                    diff=tuple((op, t) for op, t in r.diff) if r.diff else None,
+                )
+                for r in rows
+            ]
+
+    def items(self, source_id: int | None = None) -> list[Item]:
+        q = select(ItemRow).order_by(ItemRow.id)
+        if source_id is not None:
+            q = q.where(ItemRow.source_id == source_id)
+        with self.session() as s:
+            return [_item(r) for r in s.scalars(q)]
+
+    # -- captures ------------------------------------------------------------------------------
+    def capture(self, capture_id: int) -> Capture:
+        with self.session() as s:
+            row = s.get(CaptureRow, capture_id)
+            if row is None:
+                raise StoreError(f"no capture with id {capture_id}")
+            return _capture(row)
+
+    def captures(self, url: str | None = None, limit: int = 1000) -> list[Capture]:
+        q = select(CaptureRow).order_by(CaptureRow.id.desc()).limit(limit)
+        if url:
+            q = q.where(CaptureRow.url == url)
+        with self.session() as s:
+            return [_capture(r) for r in s.scalars(q)]
+
+    def capture_by_digest(self, digest: str) -> Capture | None:
+        with self.session() as s:
+            row = s.scalar(
+                select(CaptureRow)
+                .where(CaptureRow.digest == digest, CaptureRow.revisit.is_(False))
+                .where(CaptureRow.warc_file.is_not(None))
+                .order_by(CaptureRow.id)
+                .limit(1)
+            )
+            return _capture(row) if row else None
+
+    def warc_extent(self) -> dict[str, int]:
+        """For each WARC file, the end of its last indexed record."""
+        with self.session() as s:
+            rows = s.execute(
+                select(CaptureRow.warc_file, func.max(CaptureRow.offset + CaptureRow.length))
+                .where(CaptureRow.warc_file.is_not(None))
+                .group_by(CaptureRow.warc_file)
+            ).all()
+            return {f: int(end) for f, end in rows if f is not None and end is not None}
+
+    # -- one check, applied in one transaction -------------------------------------------------
+    def apply_check(
+        self,
+        source: Source,
+        captures: Sequence[Capture],
+        url_states: dict[str, tuple[str | None, str | None, str | None]],
+        changes: Changes,
+        *,
+        now: datetime,
+        next_check: datetime,
+        source_change: SourceChange | None,
+    ) -> list[Finding]:
+        """Record a check: captures, conditional-request state, items, versions, findings, schedule."""
+        with self.session() as s:
+            cap_rows = [
+                CaptureRow(
+                    source_id=source.id,
+                    url=c.url,
+                    final_url=c.final_url,
+                    at=c.at,
+                    status=c.status,
+                    outcome=c.outcome,
+                    digest=c.digest,
+                    warc_file=c.warc_file,
+                    offset=c.offset,
+                    length=c.length,
+                    revisit=c.revisit,
+                    error=c.error,
+                )
+                for c in captures
+            ]
+            s.add_all(cap_rows)
+            if url_states:
+                existing = {
+                    r.url: r
+                    for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(list(url_states))))
+                }
+                for url, (etag, lm, digest) in url_states.items():
+                    row = existing.get(url)
+                    if row is None:
+                        s.add(UrlStateRow(url=url, etag=etag, last_modified=lm, digest=digest))
+                    else:
+                        row.etag, row.last_modified, row.digest = etag, lm, digest
+            s.flush()
+            cap_ids = [r.id for r in cap_rows]
+
+            ids_by_key: dict[str, int] = {}
+            versions_by_key: dict[str, int] = {}
+            for ch in changes.items:
+                if ch.item_id is None:
+                    row = ItemRow(
+                        source_id=source.id,
+                        key=ch.key,
+                        url=ch.url,
+                        title=ch.title,
+                        state=ch.state,
+                        first_seen=ch.first_seen,
+                        last_seen=ch.last_seen,
+                        last_checked=ch.last_checked,
+                        gone_count=ch.gone_count,
+                        gone_since=ch.gone_since,
+                    )
+                    s.add(row)
+                    s.flush()
+                else:
+                    got = s.get(ItemRow, ch.item_id)
+                    if got is None:
+                        continue
+                    row = got
+                    row.url, row.title, row.state = ch.url, ch.title, ch.state
+                    row.gone_count, row.gone_since = ch.gone_count, ch.gone_since
+                    row.last_seen, row.last_checked = ch.last_seen, ch.last_checked
+                ids_by_key[ch.key] = row.id
+                if ch.version is not None:
+                    seq = (
+                        s.scalar(select(func.max(VersionRow.seq)).where(VersionRow.item_id == row.id)) or 0
+                    ) + 1
+                    v = ch.version
+                    vrow = VersionRow(
+                        item_id=row.id,
+                        seq=seq,
+                        at=now,
+                        title=v.title,
+                        text=v.text,
+                        text_hash=v.text_hash,
+                        origin=v.origin,
+                        capture_id=cap_ids[v.capture] if v.capture is not None else None,
+                        diff=v.diff,
+                    )
+                    s.add(vrow)
+                    s.flush()
+                    row.current_version = vrow.id
+                    versions_by_key[ch.key] = vrow.id
+
+            out: list[Finding] = []
+            for f in changes.findings:
+                item_id = ids_by_key.get(f.item) if f.item else None
+                detail = dict(f.detail)
+                if f.kind == "edited" and f.item in versions_by_key:
+                    detail["new_version_id"] = versions_by_key[f.item]
+                row_f = FindingRow(
+                    at=f.at,
+                    kind=f.kind,
+                    source_id=source.id,
+                    source=f.source,
+                    item_id=item_id,
+                    item=f.item,
+                    url=f.url,
+                    detail=detail,
+                )
+                s.add(row_f)
+                s.flush()
+                out.append(_finding(row_f))
+
+            src = s.get(SourceRow, source.id)
+            if src is not None:
+                src.last_check = now
+                src.next_check = next_check
+                if source_change is not None:
+                    src.status = source_change.status
+                    src.fail_count = source_change.fail_count
+                    src.last_error = source_change.last_error
+            return out
+
+    # -- the findings log ----------------------------------------------------------------------
+    def findings(
+        self,
+        *,
+        since: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+        after_id: int | None = None,
+        source_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[Finding]:
+        q = select(FindingRow).order_by(FindingRow.id)
+        if since is not None:
+            q = q.where(FindingRow.at >= since)
+        if kinds:
+            q = q.where(FindingRow.kind.in_(list(kinds)))
+        if after_id is not None:
+            q = q.where(FindingRow.id > after_id)
+        if source_id is not None:
+            q = q.where(FindingRow.source_id == source_id)
+        if limit:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [_finding(r) for r in s.scalars(q)]
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80] or "source"
