@@ -44,8 +44,15 @@ def generate_scale_scenario(
         path = f"/p/{i:06d}"
         item = f"p{i:06d}"
         events.append(
-            {"at": before, "do": "publish", "site": site, "item": item, "title": f"Statement {i}",
-             "text": scale_text(i, size), "path": path}
+            {
+                "at": before,
+                "do": "publish",
+                "site": site,
+                "item": item,
+                "title": f"Statement {i}",
+                "text": scale_text(i, size),
+                "path": path,
+            }
         )
         sources.append({"site": site, "kind": "page", "path": path, "name": f"page {i}", "every": every})
     rng = random.Random(seed)
@@ -62,4 +69,3 @@ def generate_scale_scenario(
         "events": events,
     }
     return parse_scenario(data, f"<scale {n_sources}>")
-

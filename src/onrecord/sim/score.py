@@ -196,19 +196,45 @@ def render(report: ScoreReport, console: Console) -> None:
     from rich.table import Table
 
     table = Table(title="Simulator score")
-    for col in ("kind", "expected", "found", "right", "false", "dup", "tolerated", "precision", "recall",
-                "p50", "p95"):
+    for col in (
+        "kind",
+        "expected",
+        "found",
+        "right",
+        "false",
+        "dup",
+        "tolerated",
+        "precision",
+        "recall",
+        "p50",
+        "p95",
+    ):
         table.add_column(col, justify="left" if col == "kind" else "right")
     for k in report.kinds.values():
         table.add_row(
-            k.kind, str(k.expected), str(k.found), str(k.true_positives), str(k.false_positives),
-            str(k.duplicates), str(k.tolerated), _fmt(k.precision, True), _fmt(k.recall, True),
-            _fmt(k.latency_p50), _fmt(k.latency_p95), style="bold" if k.kind == "all" else None,
+            k.kind,
+            str(k.expected),
+            str(k.found),
+            str(k.true_positives),
+            str(k.false_positives),
+            str(k.duplicates),
+            str(k.tolerated),
+            _fmt(k.precision, True),
+            _fmt(k.recall, True),
+            _fmt(k.latency_p50),
+            _fmt(k.latency_p95),
+            style="bold" if k.kind == "all" else None,
         )
     console.print(table)
     for e in report.misses:
-        console.print(f"[red]missed[/red] {e.kind} {e.url} at {e.at.isoformat()} ({e.note})", markup=True,
-                      highlight=False)
+        console.print(
+            f"[red]missed[/red] {e.kind} {e.url} at {e.at.isoformat()} ({e.note})",
+            markup=True,
+            highlight=False,
+        )
     for f in report.false_findings:
-        console.print(f"[yellow]false[/yellow] {f.kind} {f.url} at {f.at.isoformat()} ({f.source})",
-                      markup=True, highlight=False)
+        console.print(
+            f"[yellow]false[/yellow] {f.kind} {f.url} at {f.at.isoformat()} ({f.source})",
+            markup=True,
+            highlight=False,
+        )

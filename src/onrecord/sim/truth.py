@@ -214,5 +214,3 @@ def _overrides(scn: Scenario, out: list[Expected], items: dict[str, _Item], url:
     for ex in scn.expect:
         out.append(Expected(ex.kind, target(ex), max(scn.time(ex.at), scn.start), ex.note, ex.optional))
     return sorted(out, key=lambda e: (e.at, e.kind, e.url))
-
-
