@@ -124,7 +124,7 @@ class Onrecord:
             self._archive = Archive(
                 self.warc_dir, self.clock, max_size=self.settings.warc_max_size, lookup=self._digest_lookup
             )
-            self._archive.repair()
+            self._archive.repair(self.store.warc_extent())
         return self._archive
 
     def _digest_lookup(self, digest: str) -> tuple[str, str] | None:

@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import uuid
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +106,12 @@ class Archive:
             raise ArchiveError(f"cannot open WARC file {self.dir / name}: {exc.strerror}") from None
         self._file, self._writer, self._name = f, WARCWriter(f, gzip=True, warc_version="1.1"), name
         return f, self._writer, name
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._file is not None:
@@ -278,13 +285,17 @@ class Archive:
         return rep.body
 
     # -- crash recovery ------------------------------------------------------------------------
-    def repair(self) -> list[tuple[str, int]]:
-        """Cut files left open by a killed process back to their last whole record."""
+    def repair(self, known: dict[str, int] | None = None) -> list[tuple[str, int]]:
+        """Cut files left open by a killed process back to their last whole record.
+
+        `known` maps file names to an offset known to be a record boundary (from the index), so the
+        scan starts there instead of at the top of a large file.
+        """
         fixed: list[tuple[str, int]] = []
         for marker in sorted(self.dir.glob("*.warc.gz.open")):
             path = marker.with_suffix("")
             if path.exists():
-                good = last_whole_record_end(path)
+                good = last_whole_record_end(path, (known or {}).get(path.name, 0))
                 size = path.stat().st_size
                 if good < size:
                     with open(path, "r+b") as f:
@@ -298,16 +309,40 @@ class Archive:
         return sorted(self.dir.glob("*.warc.gz"))
 
 
-def last_whole_record_end(path: Path) -> int:
-    """Byte offset just past the last record that reads back whole."""
-    end = 0
-    try:
-        with open(path, "rb") as f:
-            it = ArchiveIterator(f)
-            for rec in it:
-                rec.content_stream().read()
-                it.read_to_end(rec)
-                end = it.get_record_offset() + it.get_record_length()
-    except Exception:
-        pass
-    return end
+def last_whole_record_end(path: Path, start: int = 0) -> int:
+    """Byte offset just past the last whole gzip member holding a WARC record, scanning from `start`.
+
+    Each record is its own gzip member, so a member that ends cleanly is a whole record; a member
+    cut short by a crash never reaches its end and is not counted.
+    """
+    end = pos = start
+    with open(path, "rb") as f:
+        f.seek(start)
+        buf = b""
+        while True:
+            if not buf:
+                buf = f.read(1 << 16)
+                if not buf:
+                    return end
+            d = zlib.decompressobj(wbits=31)
+            head = b""
+            while not d.eof:
+                if not buf:
+                    buf = f.read(1 << 16)
+                    if not buf:
+                        return end  # the member never ended: cut here
+                try:
+                    out = d.decompress(buf)
+                except zlib.error:
+                    return end
+                if len(head) < 8:
+                    head += out[: 8 - len(head)]
+                if d.eof:
+                    pos += len(buf) - len(d.unused_data)
+                    buf = d.unused_data
+                else:
+                    pos += len(buf)
+                    buf = b""
+            if not head.startswith(b"WARC/"):
+                return end
+            end = pos

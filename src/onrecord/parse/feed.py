@@ -49,11 +49,6 @@ def parse_feed(
         return _parse_json_feed(stripped, url, ignore)
     parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml"})
     entries = parsed.get("entries") or []
-    if parsed.get("bozo") and not entries:
-        exc = parsed.get("bozo_exception")
-        raise SourceError(f"malformed feed at {url}: {str(exc).splitlines()[0] if exc else 'not a feed'}")
-    if not entries and not parsed.get("feed") and not parsed.get("version"):
-        raise SourceError(f"no feed at {url}: the body is neither RSS, Atom nor JSON Feed")
     items = []
     for e in entries:
         link = e.get("link") or ""
@@ -74,6 +69,12 @@ def parse_feed(
                 published=_when(e, "published_parsed", "updated_parsed"),
             )
         )
+    if parsed.get("bozo") and not items:
+        exc = parsed.get("bozo_exception")
+        why = str(exc).splitlines()[0] if exc and str(exc) else "not a feed"
+        raise SourceError(f"malformed feed at {url}: {why}")
+    if not items and not parsed.get("version"):
+        raise SourceError(f"no feed at {url}: the body is neither RSS, Atom nor JSON Feed")
     return items
 
 
