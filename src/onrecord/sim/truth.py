@@ -67,12 +67,20 @@ def item_path(ev: Publish | Republish) -> str:
     return ev.path or f"/statements/{ev.item}"
 
 
-def _watchers(scn: Scenario, site: str, path: str) -> list[SourceSpec]:
-    return [
-        s
-        for s in scn.sources
-        if s.site == site and (s.kind == "feed" or (s.kind == "page" and s.path == path))
-    ]
+class _Watchers:
+    """Which sources watch an item: every feed source of its site, and page sources on its path."""
+
+    def __init__(self, scn: Scenario) -> None:
+        self.feeds: dict[str, list[SourceSpec]] = {}
+        self.pages: dict[tuple[str, str], list[SourceSpec]] = {}
+        for s in scn.sources:
+            if s.kind == "feed":
+                self.feeds.setdefault(s.site, []).append(s)
+            else:
+                self.pages.setdefault((s.site, s.path), []).append(s)
+
+    def __call__(self, site: str, path: str) -> list[SourceSpec]:
+        return [*self.feeds.get(site, []), *self.pages.get((site, path), [])]
 
 
 def derive(scn: Scenario, bases: dict[str, str]) -> list[Expected]:
@@ -83,8 +91,10 @@ def derive(scn: Scenario, bases: dict[str, str]) -> list[Expected]:
     def url(site: str, path: str) -> str:
         return bases[site].rstrip("/") + path
 
+    watchers = _Watchers(scn)
+
     def watch(it: _Item) -> tuple[float, datetime] | None:
-        ws = _watchers(scn, it.site, it.path)
+        ws = watchers(it.site, it.path)
         if not ws:
             return None
         return max(w.every for w in ws), min(scn.time(w.add_at) for w in ws)
