@@ -5,7 +5,7 @@ See docs/scenarios.md for the scenario format and the ground-truth rules.
 
 from onrecord.sim.scale import generate_scale_scenario
 from onrecord.sim.scenario import Expected, Scenario, builtin_scenario, load_scenario, parse_scenario
-from onrecord.sim.score import ScoreReport, check_baseline, render, score
+from onrecord.sim.score import ScoreReport, check_baseline, score
 from onrecord.sim.server import SimServer
 
 __all__ = [
@@ -18,6 +18,5 @@ __all__ = [
     "generate_scale_scenario",
     "load_scenario",
     "parse_scenario",
-    "render",
     "score",
 ]
