@@ -1,0 +1,510 @@
+"""Split a statement into claims: sentences and list points.
+
+- The sentence splitter knows abbreviations in English, German, Russian, French and Chinese punctuation
+  ("Joseph R. Biden, Jr.", "U.S.", "z. B.", "т. е.", "M. Dupont", "。！？").
+- Boilerplate openings ("The President had a telephone conversation with ...", "Состоялся телефонный
+  разговор ...") become event metadata (who, with whom, date, who took the initiative), not claims.
+- Speaker attribution is recorded when the text relays someone ("the aide said", "so der Sprecher").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from onrecord.analysis.lang import detect_language
+
+__all__ = [
+    "Claim",
+    "Claims",
+    "EventMeta",
+    "extract_claims",
+    "find_speaker",
+    "split_sentences",
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable unit of a statement."""
+
+    id: str
+    text: str
+    lang: str
+    kind: str = "sentence"  # sentence | list_item
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class EventMeta:
+    """What a boilerplate opening says about the event itself."""
+
+    text: str
+    who: str | None = None
+    with_whom: str | None = None
+    date: str | None = None
+    initiative: str | None = None  # whose request / initiative the text names, verbatim
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "text": self.text,
+            "who": self.who,
+            "with": self.with_whom,
+            "date": self.date,
+            "initiative": self.initiative,
+        }
+
+
+@dataclass(frozen=True)
+class Claims:
+    """A statement split: its claims, the event its opening describes, its language."""
+
+    claims: tuple[Claim, ...]
+    lang: str
+    event: EventMeta | None = None
+
+
+# --- abbreviations -------------------------------------------------------------------------------
+
+# Never end a sentence (lowercased, without the final period).
+_ABBREV = {
+    "en": "mr mrs ms dr prof st sen rep gov gen lt col maj capt sgt adm amb hon rev messrs no nos vol "
+    "approx vs e.g i.e a.m p.m dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft",
+    "de": "z.b u.a d.h bzw ca vgl nr hr fr dr prof abs art bd str s u.ä usw evtl ggf inkl mio mrd "
+    "sog insb gem lt zit ehem jh tsd",
+    "ru": "т.е т.к т.н т.п т.д т.ч г гг ул им др тыс млн млрд руб стр см напр ок проф акад пр чел "
+    "ст ред зам нач пос обл",
+    "fr": "m mm mme mlle dr pr st ste p av env cf éd etc n° no vol réf art",
+}
+# May end a sentence: split only before a typical sentence opener.
+_ENDING = {"etc", "jr", "sr", "inc", "ltd", "co", "corp", "usw", "т.д", "т.п", "др", "г", "гг", "bzw"}
+_ABBREVS = frozenset(w for words in _ABBREV.values() for w in words.split())
+
+_OPENERS = frozenset(
+    [
+        "the",
+        "they",
+        "he",
+        "she",
+        "it",
+        "we",
+        "this",
+        "these",
+        "both",
+        "in",
+        "on",
+        "at",
+        "a",
+        "an",
+        "our",
+        "his",
+        "her",
+        "its",
+        "their",
+        "after",
+        "during",
+        "president",
+        "der",
+        "die",
+        "das",
+        "sie",
+        "er",
+        "es",
+        "wir",
+        "beide",
+        "am",
+        "im",
+        "in",
+        "nach",
+        "während",
+        "ein",
+        "eine",
+        "bei",
+        "dabei",
+        "zudem",
+        "в",
+        "во",
+        "на",
+        "он",
+        "она",
+        "они",
+        "мы",
+        "стороны",
+        "обе",
+        "президент",
+        "после",
+        "также",
+        "кроме",
+        "при",
+        "этом",
+        "les",
+        "le",
+        "la",
+        "il",
+        "elle",
+        "ils",
+        "nous",
+        "ces",
+        "les",
+        "deux",
+        "au",
+        "après",
+        "le",
+        "président",
+    ]
+)
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ]
+)
+
+_CJK_END = "。！？"
+_END = ".!?…"
+_CLOSERS = "\"'”’»)]」』）"
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[一二三四五六七八九十]+[、.])\s+")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbrev(prev: str, next_word: str, lang: str) -> bool:
+    """Is the period that ends `prev` part of an abbreviation, given the word after it?"""
+    tok = prev.rstrip(".").lstrip("(\"'«„“")
+    low = tok.lower()
+    nxt = next_word.lstrip("(\"'«„“").rstrip(".,;:").lower()
+    if not tok:
+        return False
+    if tok.isdigit():
+        # German ordinals and dates: "am 3. März", "der 2. Weltkrieg"
+        return lang == "de" or nxt in _MONTHS
+    if low in _ENDING:
+        return nxt not in _OPENERS
+    if len(tok) == 1 and tok.isalpha():
+        return True  # initials: "Joseph R. Biden", "M. Dupont", "z. B.", "т. е."
+    if "." in tok and all(len(p) <= 3 for p in tok.split(".") if p):
+        return nxt not in _OPENERS  # U.S., U.N., i.e., т.е., z.B.
+    return low in _ABBREVS
+
+
+def split_sentences(text: str, lang: str = "und") -> list[str]:
+    """Split running text (one paragraph) into sentences."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _CJK_END or ch in _END:
+            j = i + 1
+            while j < n and (text[j] in _END or text[j] in _CJK_END):
+                j += 1
+            while j < n and text[j] in _CLOSERS:
+                j += 1
+            cut = False
+            if ch in _CJK_END or (j < n and _is_cjk(text[j]) and ch in "!?") or j >= n:
+                cut = True
+            elif text[j] == " ":
+                k = j + 1
+                nxt = text[k:].split(" ", 1)[0] if k < n else ""
+                if nxt and _starts_sentence(nxt):
+                    cut = ch != "." or not _is_abbrev(_prev_token(text, start, i + 1), nxt, lang)
+            if cut:
+                sent = text[start:j].strip()
+                if sent:
+                    out.append(sent)
+                start = j
+                i = j
+                continue
+            i = j
+            continue
+        i += 1
+    rest = text[start:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def _prev_token(text: str, start: int, end: int) -> str:
+    m = _TOKEN_BEFORE.search(text[start:end])
+    return m.group(1) if m else ""
+
+
+def _starts_sentence(word: str) -> bool:
+    w = word.lstrip("\"'«„“‘([—–-")
+    if not w:
+        return bool(word) and word[0] in "\"'«„“‘([—–-"
+    c = w[0]
+    return c.isupper() or c.isdigit() or _is_cjk(c)
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" or "\uac00" <= c <= "\ud7af"
+
+
+# --- speaker attribution ------------------------------------------------------------------------
+
+_NAME = r"(?P<who>[^,.;:!?«»\"“”„]{2,60}?)"
+_SAY_EN = r"(?:said|says|stated|noted|added|told reporters|announced|stressed|emphasized|explained)"
+_SPEAKER_PATTERNS = [
+    # English
+    re.compile(r",\s*" + _NAME + r"\s+" + _SAY_EN + r"\s*[.!]?\s*$", re.I),
+    re.compile(r",\s*" + _SAY_EN + r"\s+" + _NAME + r"\s*[.!]?\s*$", re.I),
+    re.compile(r"^according to " + _NAME + r",", re.I),
+    re.compile(r"^" + _NAME + r"\s+" + _SAY_EN + r"\s+(?:that\s+)?", re.I),
+    # German
+    re.compile(r",\s*(?:so|sagte|erklärte|betonte|teilte)\s+" + _NAME + r"(?:\s+mit)?\s*[.!]?\s*$", re.I),
+    re.compile(r"^(?:laut|nach Angaben (?:von|des|der))\s+" + _NAME + r"\s", re.I),
+    re.compile(r"^" + _NAME + r"\s+(?:sagte|erklärte|betonte),\s", re.I),
+    # Russian
+    re.compile(
+        r",\s*[—–-]?\s*(?:заявил|заявила|сказал|сказала|отметил|отметила|сообщил|сообщила|"
+        r"подчеркнул|подчеркнула)\s+" + _NAME + r"\s*[.!]?\s*$",
+        re.I,
+    ),
+    re.compile(r"^по словам\s+" + _NAME + r",", re.I),
+    re.compile(
+        r"^" + _NAME + r"\s+(?:заявил|заявила|сказал|сказала|отметил|отметила|сообщил|сообщила)"
+        r",?\s+(?:что\s+)?",
+        re.I,
+    ),
+    # French
+    re.compile(
+        r",\s*(?:a déclaré|a dit|a affirmé|a souligné|a précisé|selon)\s+" + _NAME + r"\s*[.!]?\s*$", re.I
+    ),
+    re.compile(r",\s*(?:a-t-il|a-t-elle)\s+(?:dit|déclaré|ajouté|souligné)\s*[.!]?\s*$", re.I),
+    re.compile(r"^selon\s+" + _NAME + r",", re.I),
+    # Chinese: 发言人表示，… / 据…称 / …说
+    re.compile(r"^(?P<who>[^，。,]{2,20}?)(?:表示|指出|强调|称|说)[，,:：]"),
+    re.compile(r"^据(?P<who>[^，。,]{2,20}?)(?:称|介绍|透露)"),
+]
+
+
+def find_speaker(sentence: str) -> str | None:
+    """Who the sentence relays, when it names someone: "the aide said" -> "the aide"."""
+    s = sentence.strip()
+    for pat in _SPEAKER_PATTERNS:
+        m = pat.search(s)
+        if m:
+            who = m.groupdict().get("who")
+            if who is None:
+                return "he/she" if "-t-" in m.group(0) else None
+            who = who.strip(" ,—–-")
+            if who and len(who.split()) <= 8:
+                return who
+    return None
+
+
+# --- boilerplate openings -----------------------------------------------------------------------
+
+_WHO = r"(?P<who>[^;]{3,120}?)"
+_WITH = r"(?P<with>[^;]{3,160}?)"
+_DATE_EN = r"(?:On |on )?(?P<date>(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+_DATE_EN += r"yesterday|\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+ \d{1,2})(?:,? \d{4})?)"
+_INIT_EN = r"(?:(?:[Aa]t|[Uu]pon) the (?:request|initiative|invitation) of (?P<init>[^,.;]{3,80}?)),\s*"
+
+_BOILERPLATE = [
+    # English
+    re.compile(
+        r"^(?:"
+        + _DATE_EN
+        + r",\s*)?(?:"
+        + _INIT_EN
+        + r")?"
+        + _WHO
+        + r"\s+(?:had|held)\s+a\s+(?:telephone|phone|video)\s+(?:conversation|call)\s+with\s+"
+        + _WITH
+        + r"(?:\s+(?:at|upon) the (?:request|initiative) of (?P<init2>[^,.;]{3,80}?))?"
+        + r"(?:\s+on\s+(?P<date2>[^.,;]{3,30}))?\s*\.?$"
+    ),
+    re.compile(
+        r"^(?:"
+        + _DATE_EN
+        + r",\s*)?"
+        + _WHO
+        + r"\s+spoke\s+(?:by (?:tele)?phone\s+)?with\s+"
+        + _WITH
+        + r"(?:\s+by (?:tele)?phone)?(?:\s+(?:at|upon) the (?:request|initiative) of "
+        + r"(?P<init2>[^,.;]{3,80}?))?(?:\s+on\s+(?P<date2>[^.,;]{3,30}))?\s*\.?$"
+    ),
+    re.compile(
+        r"^(?:"
+        + _DATE_EN
+        + r",\s*)?(?:"
+        + _INIT_EN
+        + r")?a\s+(?:telephone|phone)\s+(?:conversation|call)"
+        + r"\s+(?:took place|was held)\s+between\s+(?P<who>.+?)\s+and\s+"
+        + _WITH
+        + r"\s*\.?$",
+        re.I,
+    ),
+    # German
+    re.compile(
+        r"^(?:(?:Am|am) (?P<date>[^,]{3,30}),?\s+)?(?:(?:Auf|auf) (?:Wunsch|Initiative|Bitte|Einladung) "
+        r"(?P<init>[^,.;]{3,80}?),?\s+)?(?:hat\s+)?"
+        + _WHO
+        + r"\s+(?:hat\s+)?(?:am (?P<date2>[^,]{3,30}?)\s+)?(?:telefonierte|mit\s+.+?telefoniert|"
+        r"führte\s+ein\s+Telefonat)"
+        r"(?:\s+(?:am (?P<date3>[^,]{3,30}?)\s+)?mit\s+" + _WITH + r")?"
+        r"(?:,?\s+auf (?:Wunsch|Initiative|Bitte) (?P<init2>[^,.;]{3,80}?))?\s*\.?$"
+    ),
+    # Russian
+    re.compile(
+        r"^(?:(?P<date>\d{1,2} [а-я]+(?: \d{4} г(?:ода|\.)?)?) )?(?:(?:По|по) (?:инициативе|просьбе|"
+        r"приглашению) (?P<init>[^,.;]{3,80}?),?\s+)?[Сс]остоялся\s+телефонный\s+разговор\s+"
+        + _WHO
+        + r"\s+с\s+"
+        + _WITH
+        + r"\s*\.?$"
+    ),
+    re.compile(
+        r"^(?:(?:По|по) (?:инициативе|просьбе) (?P<init>[^,.;]{3,80}?),?\s+)?"
+        + _WHO
+        + r"\s+(?:провёл|провел|провела)\s+телефонный\s+разговор\s+с\s+"
+        + _WITH
+        + r"\s*\.?$"
+    ),
+    # French
+    re.compile(
+        r"^(?:(?:Le |le )?(?P<date>\d{1,2}(?:er)? [a-zéû]+(?: \d{4})?),?\s+)?(?:(?:À|A|à) la (?:demande|"
+        r"initiative) (?P<init>[^,.;]{3,80}?),?\s+)?"
+        + _WHO
+        + r"\s+(?:s'est entretenue?|s’est entretenue?|a eu un entretien téléphonique)"
+        + r"(?:\s+(?:par|au) téléphone)?\s+avec\s+"
+        + _WITH
+        + r"(?:,?\s+à la (?:demande|initiative) (?P<init2>[^,.;]{3,80}?))?\s*\.?$"
+    ),
+    # Chinese: 3月5日，A应约同B通电话。 / A与B通电话
+    re.compile(
+        r"^(?:(?P<date>[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+日)(?:[上下]午|晚)?[，,]?)?"
+        r"(?P<who>[^，。]{2,40}?)(?P<init>应约|应邀)?[同与和](?P<with>[^，。]{2,40}?)"
+        r"(?:通电话|通话|举行视频通话)。?$"
+    ),
+]
+
+
+def _parse_boilerplate(sentence: str) -> EventMeta | None:
+    s = sentence.strip()
+    for pat in _BOILERPLATE:
+        m = pat.match(s)
+        if not m:
+            continue
+        g = {k: (v.strip() if v else None) for k, v in m.groupdict().items()}
+        init = g.get("init") or g.get("init2")
+        who = g.get("who")
+        if init in ("应约", "应邀"):
+            init = g.get("with")  # "A 应约 同 B 通电话": A called at B's request
+        date = g.get("date") or g.get("date2") or g.get("date3")
+        return EventMeta(text=s, who=who, with_whom=g.get("with"), date=date, initiative=init)
+    return None
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def _units(text: str, lang: str) -> list[tuple[str, str]]:
+    """(kind, text) units: list points and sentences, in order."""
+    units: list[tuple[str, str]] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            for s in split_sentences(" ".join(para), lang):
+                units.append(("sentence", s))
+            para.clear()
+
+    for line in text.splitlines():
+        if not line.strip():
+            flush()
+            continue
+        m = _BULLET.match(line)
+        if m:
+            flush()
+            item = line[m.end() :].strip()
+            for s in split_sentences(item, lang):
+                units.append(("list_item", s))
+        else:
+            para.append(line.strip())
+    flush()
+    return units
+
+
+def _is_content(sentence: str) -> bool:
+    return sum(1 for c in sentence if c.isalnum()) >= 2
+
+
+def extract_claims(text: str, lang: str | None = None, prefix: str = "c") -> Claims:
+    """Split `text` into claims with ids `prefix1`, `prefix2`, ... and pull out a boilerplate opening.
+
+    `lang` is the statement's language if known; each claim also gets its own detected language, so a
+    mixed-language statement keeps a language per claim.
+    """
+    doc_lang = lang or detect_language(text)
+    units = [(k, s) for k, s in _units(text, doc_lang) if _is_content(s)]
+    event: EventMeta | None = None
+    claims: list[Claim] = []
+    for idx, (kind, sentence) in enumerate(units):
+        if idx < 2 and event is None and kind == "sentence":
+            meta = _parse_boilerplate(sentence)
+            if meta is not None:
+                event = meta
+                continue
+        claim_lang = detect_language(sentence, default=doc_lang, prefer=doc_lang) if lang is None else lang
+        claims.append(
+            Claim(
+                id=f"{prefix}{len(claims) + 1}",
+                text=sentence,
+                lang=claim_lang,
+                kind=kind,
+                speaker=find_speaker(sentence),
+            )
+        )
+    return Claims(claims=tuple(claims), lang=doc_lang, event=event)

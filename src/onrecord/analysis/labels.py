@@ -1,0 +1,644 @@
+"""Label an aligned pair of claims: agree, partial or conflict, with reasons.
+
+Reasons are strings "code: detail". Conflict codes: `negation` (one side negates), `numbers` (both give
+numbers, different ones), `dates` (both give dates, different ones), `agent` (different actors propose,
+call or invite), `hedge` (distancing on one side only: "allegedly", "якобы", "angeblich"), `initiative`
+(both name whose request or initiative it was, differently). Partial codes: `detail_only_a` /
+`detail_only_b` (a number, date or initiative stated by one side only) and `part` (many-to-one: the
+claim covers part of the other). Cue lists cover en, de, ru, fr, zh; numbers are normalized across
+languages (separators, decimal commas, number words two to twelve, thousand/million/billion words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "CONFLICT_REASONS",
+    "LABELS",
+    "Label",
+    "extract_dates",
+    "extract_numbers",
+    "find_agent",
+    "find_initiative",
+    "hedges",
+    "is_negated",
+    "label_pair",
+]
+
+LABELS = ("agree", "partial", "conflict", "only_a", "only_b")
+CONFLICT_REASONS = ("negation", "numbers", "dates", "agent", "hedge", "initiative")
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str
+    reasons: tuple[str, ...] = ()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower())
+
+
+# --- negation -----------------------------------------------------------------------------------
+
+_NEG_WORDS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "neither",
+        "nor",
+        "none",
+        "nobody",
+        "nothing",
+        "cannot",
+        "refused",
+        "refuses",
+        "rejected",
+        "rejects",
+        "denied",
+        "denies",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "nie",
+        "niemals",
+        "weder",
+        "lehnte",
+        "lehnten",
+        "abgelehnt",
+        "verweigerte",
+        "не",
+        "нет",
+        "ни",
+        "никогда",
+        "отказался",
+        "отказалась",
+        "отказались",
+        "отверг",
+        "отвергла",
+        "отвергли",
+        "отклонил",
+        "отклонила",
+        "ne",
+        "pas",
+        "jamais",
+        "aucun",
+        "aucune",
+        "ni",
+        "refusé",
+        "rejeté",
+        "refusent",
+        "rejette",
+    ]
+)
+_NEG_EXCEPT = (
+    "not only",
+    "nicht nur",
+    "не только",
+    "non seulement",
+    "no doubt",
+    "no later than",
+    "не позднее",
+    "nicht später",
+    "ни один из",
+)
+_ZH_NEG = re.compile(r"不|没|未|无|非|拒绝|否认")
+_ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少")
+
+
+def is_negated(text: str) -> bool:
+    """Does the sentence carry a negation (or a refusal verb)?"""
+    low = text.lower()
+    for exc in _NEG_EXCEPT:
+        low = low.replace(exc, " ")
+    if any(w in _NEG_WORDS or w.endswith("n't") for w in _words(low)):
+        return True
+    if re.search(r"\bn['’]", low):  # French elision: n'a pas, n’ont
+        return True
+    zh = _ZH_NEG_EXCEPT.sub("", text)
+    return bool(_ZH_NEG.search(zh))
+
+
+# --- hedging / distancing -----------------------------------------------------------------------
+
+_HEDGE = re.compile(
+    r"\b(?:allegedly|alleged|so-called|so called|purported(?:ly)?|supposedly|reportedly|claimed to be|"
+    r"angeblich\w*|sogenannt\w*|so genannt\w*|vermeintlich\w*|mutmaßlich\w*|"
+    r"якобы|так называем\w*|т\.\s?н\.|мним\w*|предполагаем\w*|"
+    r"prétendu\w*|prétendument|soi-disant|présumé\w*|supposé\w*)(?!\w)"
+    r"|所谓|据称|声称|涉嫌",
+    re.I,
+)
+
+
+def hedges(text: str) -> tuple[str, ...]:
+    """The distancing cues in the text, in order."""
+    return tuple(m.group(0).lower() for m in _HEDGE.finditer(text))
+
+
+# --- numbers and dates ----------------------------------------------------------------------------
+
+_NUMBER_WORDS: dict[str, float] = {}
+for _value, _forms in {
+    2: "two zwei два две двух двум двумя deux 两 二",
+    3: "three drei три трёх трех трем тремя trois 三",
+    4: "four vier четыре четырёх четырех quatre 四",
+    5: "five fünf пять пяти cinq 五",
+    6: "six sechs шесть шести 六",
+    7: "seven sieben семь семи sept 七",
+    8: "eight acht восемь восьми huit 八",
+    9: "nine neun девять девяти neuf 九",
+    10: "ten zehn десять десяти dix 十",
+    11: "eleven elf одиннадцать onze",
+    12: "twelve zwölf двенадцать douze dozen дюжина",
+    20: "twenty zwanzig двадцать vingt",
+    100: "hundred hundert сто cent",
+}.items():
+    for _f in _forms.split():
+        _NUMBER_WORDS[_f] = float(_value)
+
+_SCALE = [
+    (re.compile(r"^(?:thousand|tausend|тысяч\w*|тыс|mille|milliers?|千)$", re.I), 1e3),
+    (re.compile(r"^(?:million|millions|mio|millionen|миллион\w*|млн|百万)$", re.I), 1e6),
+    (re.compile(r"^(?:billion|billions|mrd|milliarde\w*|миллиард\w*|млрд|milliards?)$", re.I), 1e9),
+    (re.compile(r"^万$"), 1e4),
+    (re.compile(r"^亿$"), 1e8),
+]
+_DECIMAL_COMMA = frozenset(["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl", "bg"])
+
+_MONTHS: dict[str, int] = {}
+for _m, _forms in enumerate(
+    [
+        "january jan januar janvier января январь январе",
+        "february feb februar février fevrier февраля февраль феврале",
+        "march mar märz mars марта март марте",
+        "april apr avril апреля апрель апреле",
+        "may mai мая май мае",
+        "june jun juni juin июня июнь июне",
+        "july jul juli juillet июля июль июле",
+        "august aug août aout августа август августе",
+        "september sep sept septembre сентября сентябрь сентябре",
+        "october oct oktober octobre октября октябрь октябре",
+        "november nov novembre ноября ноябрь ноябре",
+        "december dec dezember décembre decembre декабря декабрь декабре",
+    ],
+    start=1,
+):
+    for _f in _forms.split():
+        _MONTHS[_f] = _m
+_WEEKDAYS: dict[str, int] = {}
+for _d, _forms in enumerate(
+    [
+        "monday montag lundi понедельник понедельника 周一 星期一",
+        "tuesday dienstag mardi вторник вторника 周二 星期二",
+        "wednesday mittwoch mercredi среду среда среды 周三 星期三",
+        "thursday donnerstag jeudi четверг четверга 周四 星期四",
+        "friday freitag vendredi пятницу пятница пятницы 周五 星期五",
+        "saturday samstag samedi субботу суббота субботы 周六 星期六",
+        "sunday sonntag dimanche воскресенье воскресенья 周日 星期日 星期天",
+    ],
+    start=1,
+):
+    for _f in _forms.split():
+        _WEEKDAYS[_f] = _d
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _cn_number(s: str) -> float | None:
+    if s.isdigit():
+        return float(s)
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            cur = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        elif ch == "千":
+            total += (cur or 1) * 1000
+            cur = 0
+        else:
+            return None
+    return float(total + cur)
+
+
+_CN_NUM = r"[0-9〇零一二两三四五六七八九十百千]+"
+_ZH_DATE = re.compile(r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号])?")
+_ZH_COUNT = re.compile(
+    r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮)"
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_DIGITS = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+)
+_TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f’'.,]\d+)*|[^\W\d_]+\.?", re.UNICODE)
+
+
+def _parse_digits(tok: str, lang: str) -> float | None:
+    t = tok.replace("\u00a0", " ").replace("\u202f", " ").replace("’", " ").replace("'", " ")
+    if " " in t:
+        parts = t.split(" ")
+        if all(len(p) == 3 for p in parts[1:]):
+            t = "".join(parts)
+        else:
+            return None
+    if "," in t and "." in t:
+        t = t.replace(",", "") if t.rfind(".") > t.rfind(",") else t.replace(".", "").replace(",", ".")
+    elif "," in t:
+        head, _, tail = t.rpartition(",")
+        if lang in _DECIMAL_COMMA and t.count(",") == 1:
+            t = head + "." + tail
+        elif len(tail) == 3:
+            t = t.replace(",", "")
+        else:
+            t = head.replace(",", "") + "." + tail
+    elif "." in t:
+        head, _, tail = t.rpartition(".")
+        if t.count(".") > 1 or (lang in _DECIMAL_COMMA and len(tail) == 3):
+            t = t.replace(".", "")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def extract_dates(text: str, lang: str = "und") -> set[str]:
+    """Normalized dates: "m3-d5", "m3", "y2024", "wd2" (weekday). Numbers that belong to dates are not
+    counted again by `extract_numbers`."""
+    return _scan(text, lang)[1]
+
+
+def extract_numbers(text: str, lang: str = "und") -> set[float]:
+    """Normalized quantities (date parts excluded): "1,500" / "1.500" (de) / "1 500" / "two" / "两" ..."""
+    return _scan(text, lang)[0]
+
+
+def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
+    numbers: set[float] = set()
+    dates: set[str] = set()
+    rest = text
+    for m in _ISO_DATE.finditer(text):
+        dates.update({f"y{int(m.group(1))}", f"m{int(m.group(2))}-d{int(m.group(3))}"})
+    rest = _ISO_DATE.sub(" ", rest)
+    for m in _DOT_DATE.finditer(rest):
+        dates.update({f"y{int(m.group(3))}", f"m{int(m.group(2))}-d{int(m.group(1))}"})
+    rest = _DOT_DATE.sub(" ", rest)
+    for m in _ZH_DATE.finditer(rest):
+        month = _cn_number(m.group(2))
+        if month is None or not 1 <= month <= 12:
+            continue
+        if m.group(1):
+            year = _cn_number(m.group(1))
+            if year:
+                dates.add(f"y{int(year)}")
+        day = _cn_number(m.group(3)) if m.group(3) else None
+        dates.add(f"m{int(month)}-d{int(day)}" if day else f"m{int(month)}")
+    rest = _ZH_DATE.sub(" ", rest)
+    for m in _ZH_COUNT.finditer(rest):
+        val = _cn_number(m.group(1))
+        if val is not None:
+            numbers.add(val * (1e4 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1))
+    rest = _ZH_COUNT.sub(" ", rest)
+    for wd, num in _WEEKDAYS.items():
+        if not wd.isascii() and not wd.isalpha():
+            continue
+        if ("\u4e00" <= wd[0] <= "\u9fff" and wd in rest) or re.search(rf"(?<!\w){wd}(?!\w)", rest, re.I):
+            dates.add(f"wd{num}")
+    toks = [t.rstrip(".") if not t[0].isdigit() else t for t in _TOKEN.findall(rest)]
+    low = [t.lower() for t in toks]
+    used: set[int] = set()
+    for i, t in enumerate(low):
+        if (
+            t in _MONTHS
+            and not (t == "may" and lang != "en" and i == 0)
+            and not (t == "mar" and lang != "en")
+        ):
+            if t in ("may", "mai") and not _near_digit(toks, i):
+                # "may" the modal verb, "mai" only with a day or year beside it
+                continue
+            month = _MONTHS[t]
+            day = None
+            for j in (i - 1, i + 1):
+                if (
+                    0 <= j < len(toks)
+                    and toks[j].rstrip(".").isdigit()
+                    and 1 <= int(toks[j].rstrip(".")) <= 31
+                ):
+                    day = int(toks[j].rstrip("."))
+                    used.add(j)
+                    break
+            for j in (i + 1, i + 2):
+                if 0 <= j < len(toks) and toks[j].isdigit() and len(toks[j]) == 4:
+                    dates.add(f"y{int(toks[j])}")
+                    used.add(j)
+                    break
+            dates.add(f"m{month}-d{day}" if day else f"m{month}")
+            used.add(i)
+    for i, t in enumerate(toks):
+        if i in used:
+            continue
+        if t[0].isdigit():
+            if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 and i > 0 and low[i - 1] in _YEAR_CUES:
+                dates.add(f"y{int(t)}")
+                continue
+            val = _parse_digits(t.rstrip(".,"), lang)
+            if val is None:
+                continue
+            val *= _scale_after(low, i)
+            numbers.add(val)
+        elif low[i] in _NUMBER_WORDS:
+            if _NUMBER_WORDS[low[i]] == 2 and _means_both(low, i):
+                continue
+            numbers.add(_NUMBER_WORDS[low[i]] * _scale_after(low, i))
+    return numbers, dates
+
+
+_YEAR_CUES = frozenset(
+    ["in", "since", "until", "by", "of", "im", "seit", "bis", "в", "с", "до", "к", "en", "depuis", "jusqu"]
+)
+
+
+def _means_both(low: list[str], i: int) -> bool:
+    """ "the two sides", "les deux parties", "две стороны": both parties, not a quantity."""
+    nxt = low[i + 1] if i + 1 < len(low) else ""
+    return nxt.startswith(
+        ("side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер")
+    )
+
+
+def _near_digit(toks: list[str], i: int) -> bool:
+    return any(0 <= j < len(toks) and toks[j][0].isdigit() for j in (i - 1, i + 1))
+
+
+def _scale_after(low: list[str], i: int) -> float:
+    if i + 1 < len(low):
+        for pat, mult in _SCALE:
+            if pat.match(low[i + 1].rstrip(".")):
+                return mult
+    return 1.0
+
+
+# --- initiative and agents ------------------------------------------------------------------------
+
+_INITIATIVE = [
+    re.compile(
+        r"\b(?:at|upon|on) the (?:request|initiative|invitation|suggestion) of (?P<x>[^,.;]{2,60})", re.I
+    ),
+    re.compile(r"\b(?:at|upon) (?P<x>[^,.;]{2,40}?)['’]s? (?:request|initiative|invitation)", re.I),
+    re.compile(r"\b(?:initiated|requested) by (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bauf (?:Wunsch|Initiative|Bitte|Anfrage|Einladung|Anregung) (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bпо (?:инициативе|просьбе|приглашению|предложению) (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(
+        r"\bà (?:la |l['’])(?:demande|initiative|invitation) (?:de |du |des |d['’])(?P<x>[^,.;]{2,60})", re.I
+    ),
+    re.compile(r"应(?P<x>[^，。,]{1,20}?)(?:的)?(?:邀请|请求|要求|之约)"),
+    re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
+    re.compile(r"(?P<x>应约)"),
+]
+
+
+def find_initiative(text: str) -> str | None:
+    """Whose request or initiative the sentence names ("at the request of X" -> "X"), if any."""
+    for pat in _INITIATIVE:
+        m = pat.search(text)
+        if m:
+            return " ".join(m.group("x").split()[:4])
+    return None
+
+
+_AGENT_VERB = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:that|dass|что|que)\s+)(?P<x>[^,;:]{2,60}?)\s+(?:first\s+)?"
+    r"(?:proposed|suggested|offered|invited|called|initiated|requested|phoned|"
+    r"schlug|schlugen|regte|lud|bot|rief|"
+    r"предложил\w*|пригласил\w*|позвонил\w*|выступил\w* с инициативой|"
+    r"a proposé|ont proposé|a suggéré|a invité|ont invité|a appelé|a offert)\b",
+    re.I,
+)
+_AGENT_ZH = re.compile(r"(?:^|[，,])(?P<x>[^，。,]{2,20}?)(?:提议|建议|提出|邀请|致电)")
+
+_GENERIC = frozenset(
+    [
+        "the",
+        "side",
+        "sides",
+        "party",
+        "president",
+        "presidents",
+        "minister",
+        "prime",
+        "foreign",
+        "chancellor",
+        "government",
+        "delegation",
+        "head",
+        "state",
+        "leader",
+        "leaders",
+        "of",
+        "and",
+        "our",
+        "their",
+        "its",
+        "his",
+        "her",
+        "die",
+        "der",
+        "den",
+        "des",
+        "seite",
+        "seiten",
+        "präsident",
+        "präsidentin",
+        "minister",
+        "kanzler",
+        "kanzlerin",
+        "regierung",
+        "сторона",
+        "стороны",
+        "стороной",
+        "президент",
+        "президента",
+        "министр",
+        "канцлер",
+        "правительство",
+        "глава",
+        "la",
+        "le",
+        "les",
+        "partie",
+        "parties",
+        "président",
+        "présidente",
+        "ministre",
+        "chancelier",
+        "gouvernement",
+        "de",
+        "du",
+        "des",
+        "côté",
+    ]
+)
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sh",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+    }
+)
+
+
+def _entity_keys(span: str) -> frozenset[str]:
+    """Language-neutral keys of the names in a span: transliterated, accent-free, first four letters."""
+    if any("\u4e00" <= c <= "\u9fff" for c in span):
+        return frozenset(c for c in span if "\u4e00" <= c <= "\u9fff" and c not in "方总统理长国的与同和")
+    s = unicodedata.normalize("NFKD", span.lower().translate(_TRANSLIT))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    keys = set()
+    for w in re.findall(r"[a-z]+", s):
+        if len(w) >= 4 and w not in _GENERIC:
+            keys.add(w[:4])
+    return frozenset(keys)
+
+
+def find_agent(text: str) -> str | None:
+    """Who proposes, calls or invites in the sentence, as written."""
+    m = _AGENT_VERB.search(text) or _AGENT_ZH.search(text)
+    if not m:
+        return None
+    return m.group("x").strip()
+
+
+def _different_entities(x: str, y: str) -> bool | None:
+    """True when two spans name different actors, False when the same, None when we cannot tell."""
+    kx, ky = _entity_keys(x), _entity_keys(y)
+    if not kx or not ky:
+        return None
+    zh_x = any("\u4e00" <= c <= "\u9fff" for c in x)
+    zh_y = any("\u4e00" <= c <= "\u9fff" for c in y)
+    if zh_x != zh_y:
+        return None  # no transliteration between Han and other scripts
+    return not (kx & ky)
+
+
+# --- the label ------------------------------------------------------------------------------------
+
+
+def label_pair(a: str, b: str, lang_a: str = "und", lang_b: str = "und", mutual: bool = True) -> Label:
+    """Label an aligned pair of claims (texts and languages)."""
+    conflict: list[str] = []
+    partial: list[str] = []
+    neg_a, neg_b = is_negated(a), is_negated(b)
+    if neg_a != neg_b:
+        conflict.append(f"negation: only {'a' if neg_a else 'b'} negates")
+    nums_a, dates_a = _scan(a, lang_a)
+    nums_b, dates_b = _scan(b, lang_b)
+    if nums_a and nums_b and nums_a != nums_b:
+        if nums_a < nums_b or nums_b < nums_a:
+            partial.append(f"detail_only_{'b' if nums_a < nums_b else 'a'}: numbers {_fmt(nums_a ^ nums_b)}")
+        else:
+            conflict.append(f"numbers: a {_fmt(nums_a)} / b {_fmt(nums_b)}")
+    elif nums_a != nums_b:
+        partial.append(f"detail_only_{'a' if nums_a else 'b'}: numbers {_fmt(nums_a or nums_b)}")
+    if dates_a and dates_b and not _dates_compatible(dates_a, dates_b):
+        conflict.append(f"dates: a {', '.join(sorted(dates_a))} / b {', '.join(sorted(dates_b))}")
+    elif bool(dates_a) != bool(dates_b):
+        partial.append(f"detail_only_{'a' if dates_a else 'b'}: date {', '.join(sorted(dates_a or dates_b))}")
+    hedge_a, hedge_b = hedges(a), hedges(b)
+    if bool(hedge_a) != bool(hedge_b):
+        conflict.append(f"hedge: only {'a' if hedge_a else 'b'} distances ({', '.join(hedge_a or hedge_b)})")
+    init_a, init_b = find_initiative(a), find_initiative(b)
+    if init_a and init_b:
+        if _different_entities(init_a, init_b):
+            conflict.append(f"initiative: a {init_a!r} / b {init_b!r}")
+    elif init_a or init_b:
+        partial.append(f"detail_only_{'a' if init_a else 'b'}: initiative {init_a or init_b!r}")
+    ag_a, ag_b = find_agent(a), find_agent(b)
+    if ag_a and ag_b and _different_entities(ag_a, ag_b):
+        conflict.append(f"agent: a {ag_a!r} / b {ag_b!r}")
+    if not mutual:
+        partial.append("part: one claim covers part of the other")
+    if conflict:
+        return Label("conflict", tuple(conflict + partial))
+    if partial:
+        return Label("partial", tuple(partial))
+    return Label("agree")
+
+
+def _dates_compatible(x: set[str], y: set[str]) -> bool:
+    """Dates agree when every kind both sides give (year, month-day, weekday) matches."""
+
+    def split(ds: set[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {"y": set(), "m": set(), "wd": set()}
+        for d in ds:
+            kind = "wd" if d.startswith("wd") else d[0]
+            out[kind].add(d.split("-")[0] if kind == "m" else d)
+            if kind == "m" and "-" in d:
+                out.setdefault("md", set()).add(d)
+        return out
+
+    sx, sy = split(x), split(y)
+    for kind in ("y", "m", "wd", "md"):
+        if sx.get(kind) and sy.get(kind) and sx[kind] != sy[kind]:
+            return False
+    return True
+
+
+def _fmt(nums: set[float]) -> str:
+    return ", ".join(f"{n:g}" for n in sorted(nums))

@@ -1,0 +1,80 @@
+"""Scores of the comparison engine on the labelled set in tests/data/compare/ (shared by the eval test
+and benchmarks/bench_compare.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from onrecord.analysis.compare import Statement, compare
+from onrecord.analysis.embed import Encoder
+from onrecord.analysis.labels import label_pair
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "compare"
+LABELS = ("agree", "partial", "conflict", "only_a", "only_b")
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+def evaluate_readouts(encoder: Encoder) -> dict[str, Any]:
+    """Per-label P/R/F1 over whole readout pairs: a predicted row counts when (a, b, label) is gold."""
+    counts = {lab: [0, 0, 0] for lab in LABELS}
+    reason_hits = reason_total = 0
+    splits_ok = True
+    for r in json.loads((DATA / "readouts.json").read_text(encoding="utf-8")):
+        c = compare(
+            Statement(r["a"]["text"], lang=r["a"]["lang"]),
+            Statement(r["b"]["text"], lang=r["b"]["lang"]),
+            encoder,
+        )
+        splits_ok &= len(c.a.claims) == r["claims_a"] and len(c.b.claims) == r["claims_b"]
+        gold = {(g[0], g[1]): g[2] for g in r["gold"]}
+        pred = {(p.a, p.b): p for p in c.pairs}
+        for key, p in pred.items():
+            if gold.get(key) == p.label:
+                counts[p.label][0] += 1
+            else:
+                counts[p.label][1] += 1
+        for key, lab in gold.items():
+            if key not in pred or pred[key].label != lab:
+                counts[lab][2] += 1
+        for g in r["gold"]:
+            if len(g) > 3:
+                reason_total += 1
+                p = pred.get((g[0], g[1]))
+                reason_hits += bool(p and g[3] in [x.split(":")[0] for x in p.reasons])
+    return {
+        "labels": {lab: prf(*counts[lab]) for lab in LABELS},
+        "conflict_reason_accuracy": round(reason_hits / reason_total, 4),
+        "splits_match_gold": splits_ok,
+    }
+
+
+def evaluate_claim_pairs() -> dict[str, Any]:
+    """Per-label P/R/F1 of label_pair on aligned claim pairs, and how often the gold reason is given."""
+    pairs = json.loads((DATA / "claim_pairs.json").read_text(encoding="utf-8"))
+    labs = ("agree", "partial", "conflict")
+    counts = {lab: [0, 0, 0] for lab in labs}
+    reason_hits = 0
+    reasons = 0
+    for p in pairs:
+        got = label_pair(p["a"][1], p["b"][1], p["a"][0], p["b"][0])
+        if got.label == p["label"]:
+            counts[got.label][0] += 1
+        else:
+            counts[got.label][1] += 1
+            counts[p["label"]][2] += 1
+        if p.get("reason"):
+            reasons += 1
+            reason_hits += p["reason"] in [r.split(":")[0] for r in got.reasons]
+    return {
+        "labels": {lab: prf(*counts[lab]) for lab in labs},
+        "reason_accuracy": round(reason_hits / reasons, 4),
+        "pairs": len(pairs),
+    }

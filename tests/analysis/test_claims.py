@@ -1,0 +1,192 @@
+# ruff: noqa: E501  (multilingual test sentences are kept whole)
+"""Sentence splitting, boilerplate openings, speaker attribution, language detection."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from onrecord.analysis.claims import extract_claims, find_speaker, split_sentences
+from onrecord.analysis.lang import detect_language, handled_poorly
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "en",
+            "Joseph R. Biden, Jr. spoke. The U.S. side agreed.",
+            ["Joseph R. Biden, Jr. spoke.", "The U.S. side agreed."],
+        ),
+        (
+            "en",
+            "Mr. Smith met Dr. Jones at 3.5 p.m. today. They talked.",
+            ["Mr. Smith met Dr. Jones at 3.5 p.m. today.", "They talked."],
+        ),
+        (
+            "de",
+            "Sie sprachen z. B. über Gas. Am 3. März treffen sie sich.",
+            ["Sie sprachen z. B. über Gas.", "Am 3. März treffen sie sich."],
+        ),
+        (
+            "de",
+            "Es geht um Energie, Handel usw. Die Seiten einigten sich.",
+            ["Es geht um Energie, Handel usw.", "Die Seiten einigten sich."],
+        ),
+        (
+            "ru",
+            "Обсуждались поставки, т. е. газ и нефть. Стороны договорились.",
+            ["Обсуждались поставки, т. е. газ и нефть.", "Стороны договорились."],
+        ),
+        (
+            "ru",
+            "В 2024 г. Алдория приняла т.е. одобрила план. Он доволен.",
+            ["В 2024 г. Алдория приняла т.е. одобрила план.", "Он доволен."],
+        ),
+        (
+            "fr",
+            "M. Dupont a parlé avec Mme Martin. Ils ont convenu de se revoir.",
+            ["M. Dupont a parlé avec Mme Martin.", "Ils ont convenu de se revoir."],
+        ),
+        (
+            "zh",
+            "双方讨论了合作。他们同意会面！会谈成功吗？",
+            ["双方讨论了合作。", "他们同意会面！", "会谈成功吗？"],
+        ),
+        ("en", "“We agree.” The minister left.", ["“We agree.”", "The minister left."]),
+    ],
+)
+def test_split_knows_abbreviations(lang, text, expected):
+    assert split_sentences(text, lang) == expected
+
+
+def test_list_points_are_claims():
+    c = extract_claims(
+        "The sides agreed:\n- Visas for students are abolished.\n- A working group is set up.\n2) A border crossing reopens."
+    )
+    assert [x.kind for x in c.claims] == ["sentence", "list_item", "list_item", "list_item"]
+    assert c.claims[3].text == "A border crossing reopens."
+    assert [x.id for x in c.claims] == ["c1", "c2", "c3", "c4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "with_whom", "date", "initiative"),
+    [
+        (
+            "On Tuesday, President Joseph R. Biden, Jr. had a telephone conversation with Chancellor Anna Weiss of Bersia. They discussed trade.",
+            "President Joseph R. Biden, Jr.",
+            "Chancellor Anna Weiss of Bersia",
+            "Tuesday",
+            None,
+        ),
+        (
+            "Präsident Karl Brun telefonierte am Montag mit Präsidentin Mira Olsen. Es ging um Gas.",
+            "Präsident Karl Brun",
+            "Präsidentin Mira Olsen",
+            "Montag",
+            None,
+        ),
+        (
+            "По инициативе берсийской стороны состоялся телефонный разговор Президента Алдории с Канцлером Берсии. Обсуждалась торговля.",
+            "Президента Алдории",
+            "Канцлером Берсии",
+            None,
+            "берсийской стороны",
+        ),
+        (
+            "Le président Paul Marin s'est entretenu par téléphone avec M. Jean Dupont. Ils ont parlé du gaz.",
+            "Le président Paul Marin",
+            "M. Jean Dupont",
+            None,
+            None,
+        ),
+        (
+            "3月5日，阿尔多利亚总统应约同伯西亚总理通电话。双方讨论了合作。",
+            "阿尔多利亚总统",
+            "伯西亚总理",
+            "3月5日",
+            "伯西亚总理",
+        ),
+        (
+            "At the request of the Aldorian side, President Lina Carter had a telephone conversation with President Tomas Varen. Trade was discussed.",
+            "President Lina Carter",
+            "President Tomas Varen",
+            None,
+            "the Aldorian side",
+        ),
+    ],
+)
+def test_boilerplate_opening_becomes_event(text, who, with_whom, date, initiative):
+    c = extract_claims(text)
+    assert c.event is not None
+    assert (c.event.who, c.event.with_whom, c.event.date, c.event.initiative) == (
+        who,
+        with_whom,
+        date,
+        initiative,
+    )
+    assert len(c.claims) == 1
+    assert c.event.text not in [x.text for x in c.claims]
+
+
+def test_opening_later_in_text_is_a_claim():
+    c = extract_claims("Trade grew. Exports rose. President A had a telephone conversation with President B.")
+    assert c.event is None
+    assert len(c.claims) == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The leaders agreed to meet again, the aide said.", "the aide"),
+        ("According to the spokesman, the talks were useful.", "the spokesman"),
+        ("Man werde weiter verhandeln, so der Sprecher.", "der Sprecher"),
+        ("По словам помощника президента, встреча пройдет в марте.", "помощника президента"),
+        ("Les discussions ont été utiles, a déclaré le porte-parole.", "le porte-parole"),
+        ("发言人表示，会谈富有成果。", "发言人"),
+        ("The leaders agreed to meet again.", None),
+    ],
+)
+def test_speaker_attribution(sentence, speaker):
+    assert find_speaker(sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The sides discussed the situation on the border.", "en"),
+        ("Die Seiten sprachen über die Lage an der Grenze.", "de"),
+        ("Стороны обсудили ситуацию на границе.", "ru"),
+        ("Les parties ont discuté de la situation à la frontière.", "fr"),
+        ("双方讨论了边境局势。", "zh"),
+        ("Сторони обговорили ситуацію на кордоні.", "uk"),
+        ("ཕྱོགས་གཉིས་ཀྱིས་གྲོས་བསྡུར་བྱས།", "bo"),
+    ],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_poorly_handled_languages():
+    assert handled_poorly("bo") and handled_poorly("und")
+    assert not handled_poorly("de") and not handled_poorly("zh")
+
+
+def test_mixed_language_statement_keeps_language_per_claim():
+    c = extract_claims("The sides discussed the border. Стороны обсудили границу. 双方讨论了边境局势。")
+    assert [x.lang for x in c.claims] == ["en", "ru", "zh"]
+
+
+def test_empty_and_punctuation_only():
+    assert extract_claims("").claims == ()
+    assert extract_claims("  \n\n ... !!! \n").claims == ()
+
+
+@given(st.text(max_size=300))
+def test_split_never_crashes_and_keeps_letters(text):
+    c = extract_claims(text)
+    joined = "".join(x.text for x in c.claims) + (c.event.text if c.event else "")
+    letters = [ch for ch in text if ch.isalnum()]
+    # every claim's letters come from the input, in order
+    assert [ch for ch in joined if ch.isalnum()] == letters or len(joined) <= len(text)
