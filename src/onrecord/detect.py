@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from onrecord.parse.normalize import substance
 from onrecord.records import Finding, Item, Source
 
 # What one check saw for one item.
@@ -95,7 +96,8 @@ class Rules:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Hash of the text's substance: cosmetic churn (counters, 'updated at' stamps) does not change it."""
+    return hashlib.sha256(substance(text).encode("utf-8")).hexdigest()
 
 
 _WORD = re.compile(r"\S+")
@@ -267,3 +269,66 @@ def _one(
         )
     )
     return replace(change, version=version), findings
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier item of the same actor that a new item may re-publish."""
+
+    item_id: int
+    key: str
+    url: str
+    state: str
+    text: str
+    source: str
+
+
+def similarity(a: str, b: str) -> float:
+    wa, wb = substance(a).split(), substance(b).split()
+    if not wa or not wb:
+        return 0.0
+    sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
+    if sm.real_quick_ratio() < 0.8 or sm.quick_ratio() < 0.8:
+        return 0.0
+    return sm.ratio()
+
+
+def detect_republished(
+    source: Source, new: list[ItemChange], candidates: list[Candidate], now: datetime, threshold: float = 0.9
+) -> list[Finding]:
+    """A new item whose text equals or nearly equals an earlier item of the same actor (another address)."""
+    out = []
+    for ch in new:
+        if ch.version is None:
+            continue
+        best: tuple[float, Candidate] | None = None
+        for c in candidates:
+            if c.url == ch.url or c.key == ch.key:
+                continue
+            sim = 1.0 if text_hash(c.text) == ch.version.text_hash else similarity(c.text, ch.version.text)
+            if sim >= threshold and (
+                best is None or sim > best[0] or (sim == best[0] and c.state == "deleted")
+            ):
+                best = (sim, c)
+        if best is not None:
+            sim, c = best
+            out.append(
+                Finding(
+                    "republished",
+                    now,
+                    source.name,
+                    ch.key,
+                    ch.url,
+                    {
+                        "matched_item": c.item_id,
+                        "matched_key": c.key,
+                        "matched_url": c.url,
+                        "matched_state": c.state,
+                        "matched_source": c.source,
+                        "similarity": round(sim, 3),
+                        "unchanged": sim == 1.0,
+                    },
+                    source_id=source.id,
+                )
+            )
+    return out

@@ -20,6 +20,7 @@ from onrecord.detect import (
     Rules,
     StoredItem,
     detect_items,
+    detect_republished,
     detect_source_health,
 )
 from onrecord.errors import OnrecordError, SourceError
@@ -198,6 +199,7 @@ class Check:
 
         if errors and error is None:
             error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
         captures = [self.archive.write(r) for r in results]
         url_states = self._url_states(results, validators)
         status, fails = self.store.source_health(source.id)
@@ -205,6 +207,10 @@ class Check:
         if answered and error:
             health.last_error = error
         changes = detect_items(source, observations, stored, now, self.rules)
+        fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
+        if fresh:
+            candidates = self.store.actor_items(source.actor, source.id)
+            changes.findings.extend(detect_republished(source, fresh, candidates, now))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
         findings = self.store.apply_check(
@@ -219,6 +225,31 @@ class Check:
         for f in findings:
             log.info("finding=%s source=%s url=%s", f.kind, f.source, f.url)
         return CheckResult(source, findings, len(results), error)
+
+    async def _reconfirm(
+        self,
+        observations: list[Observation],
+        stored: dict[str, StoredItem],
+        results: list[FetchResult],
+        source: Source,
+        healthy: set[str],
+        errors: list[str],
+    ) -> list[Observation]:
+        """Ask again, at once, an item that already answered 'gone' before: a flapping page must not
+        add up to a deletion. The second answer is archived too and is the one that counts."""
+        again = [
+            (i, o)
+            for i, o in enumerate(observations)
+            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state == "missing"
+        ]
+        if not again:
+            return observations
+        got = await asyncio.gather(*(self.fetcher.get(o.url) for _, o in again))
+        out = list(observations)
+        for (i, o), res in zip(again, got, strict=True):
+            results.append(res)
+            out[i] = self._observe(o.key, o.url, res, len(results) - 1, source, healthy, errors)
+        return out
 
     def _due_items(self, stored: dict[str, StoredItem], now: datetime) -> dict[str, StoredItem]:
         hot = timedelta(seconds=self.schedule.hot_window)

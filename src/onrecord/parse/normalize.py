@@ -52,3 +52,44 @@ def normalize_text(text: str, ignore: str | None = None) -> str:
         text = compile_ignore(ignore).sub("", text)
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# Volatile bits that change without the statement changing. Masked only for comparison: the stored
+# text keeps them, so a diff still shows them.
+_COUNTER = re.compile(
+    r"\b\d[\d,.\u202f ]*\s*(?:[kKmM]\s*)?(?:views?|reads?|shares?|likes?|comments?|Aufrufe|Ansichten|"
+    r"просмотр\w*|vues|visites)\b",
+    re.I,
+)
+_COUNTER_BEFORE = re.compile(r"\b(?:views?|Aufrufe|просмотр\w*|vues)\s*:?\s*\d[\d,.\u202f ]*[kKmM]?", re.I)
+_RELATIVE = re.compile(
+    r"\b\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b|\bvor\s+\d+\s+"
+    r"(?:Sekunden|Minuten|Stunden|Tagen|Wochen)\b|\b\d+\s+(?:секунд|минут|час|дн|недел)\w*\s+назад\b|"
+    r"\bil y a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?)\b",
+    re.I,
+)
+_STAMP_WORDS = re.compile(
+    r"(?:updated|reviewed|modified|last edited|generated|rendered|retrieved|aktualisiert|geändert|"
+    r"überprüft|обновлено|изменено|mis à jour|modifié)",
+    re.I,
+)
+_STAMP_AFTER = re.compile(
+    r"((?:last\s+)?(?:updated|reviewed|modified|edited|generated|rendered|retrieved|aktualisiert|geändert|"
+    r"überprüft|обновлено|изменено|mis à jour|modifié)(?:\s+(?:on|at|am|le))?\s*:?\s*)"
+    r"([0-9][0-9 ,.:/\-TZ+]*(?:[A-Za-zÀ-ÿ]+\.?\s+[0-9]{2,4}[0-9 ,.:/\-TZ+]*(?:UTC|GMT)?)?)",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def substance(text: str) -> str:
+    """The text with volatile counters, relative dates and 'updated at' stamps masked.
+
+    Two versions whose substance is equal differ only cosmetically: that is not an edit.
+    """
+    text = _COUNTER.sub("#views", text)
+    text = _COUNTER_BEFORE.sub("#views", text)
+    text = _RELATIVE.sub("#ago", text)
+    if _STAMP_WORDS.search(text):
+        text = _STAMP_AFTER.sub(lambda m: m.group(1) + _DIGITS.sub("#", m.group(2)), text)
+    return text

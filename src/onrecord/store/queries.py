@@ -12,7 +12,7 @@ from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from onrecord.detect import Changes, SourceChange, StoredItem
+from onrecord.detect import Candidate, Changes, SourceChange, StoredItem
 from onrecord.errors import SourceError, StoreError
 from onrecord.records import Capture, Finding, Item, Source, Validators, Version
 from onrecord.store.db import make_engine, mask, migrate
@@ -244,6 +244,22 @@ class Store:
                     ver.seq if ver else 0,
                 )
             return out
+
+    def actor_items(self, actor: str | None, source_id: int, limit: int = 2000) -> list[Candidate]:
+        """Recent items with text from the sources of `actor` (or of this source when it has none)."""
+        q = (
+            select(ItemRow, VersionRow.text, SourceRow.name)
+            .join(VersionRow, VersionRow.id == ItemRow.current_version)
+            .join(SourceRow, SourceRow.id == ItemRow.source_id)
+            .order_by(ItemRow.last_seen.desc())
+            .limit(limit)
+        )
+        q = q.where(SourceRow.actor == actor) if actor else q.where(SourceRow.id == source_id)
+        with self.session() as s:
+            return [
+                Candidate(item.id, item.key, item.url, item.state, text, name)
+                for item, text, name in s.execute(q)
+            ]
 
     def find_item(self, ref: str) -> Item:
         """An item by id, key or URL (most recently seen first)."""
