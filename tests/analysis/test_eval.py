@@ -41,3 +41,22 @@ def test_claim_pair_labels_meet_floors():
     for label, floor in floors["f1"].items():
         assert scores["labels"][label]["f1"] >= floor, (label, scores["labels"][label])
     assert scores["reason_accuracy"] >= floors["reason_accuracy"]
+
+
+def test_check_report_with_real_model():
+    from onrecord.analysis.compare import Statement
+    from onrecord.analysis.report_check import check_report
+
+    r1 = json.loads((DATA / "readouts.json").read_text(encoding="utf-8"))[0]
+    report = (
+        "Commentary: what the two readouts say.\n"
+        "- The Aldorian president said that trade reached 5 billion euros.\n"
+        "- Both leaders condemned the attack on the Kessel border post.\n"
+        "- The leaders agreed to build a new nuclear plant.\n"
+        'Chancellor Morgen called it "the Northern gas pipeline".'
+    )
+    primaries = [Statement(r1["a"]["text"], ref="a"), Statement(r1["b"]["text"], ref="b")]
+    result = check_report(Statement(report), primaries, default_encoder())
+    assert [p.verdict for p in result.points] == ["conflict", "supported", "not_found", "supported"]
+    assert "numbers" in result.points[0].reasons[0]
+    assert result.points[1].sentence is not None and "Kessel" in result.points[1].sentence
