@@ -64,7 +64,23 @@ def _app(ctx: click.Context) -> Onrecord:
     return app
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class OnrecordGroup(click.Group):
+    """Turns library errors into one line on stderr and exit code 1, wherever the group is invoked."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OnrecordError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"onrecord: error: {exc}", err=True)
+            ctx.exit(1)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=OnrecordGroup, context_settings=CONTEXT)
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
