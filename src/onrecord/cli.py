@@ -500,7 +500,7 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
 @click.pass_context
 def demo(ctx: click.Context, demo_data: Path) -> None:
     """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage."""
-    from onrecord.sim.run import run_demo
+    from onrecord.demo import run_demo
 
     run_demo(demo_data, out)
 

@@ -77,11 +77,18 @@ def resolve_text(ref: str, name: str = "A") -> tuple[str, str]:
             f"{name} is not a file ({ref}); item ids and URLs need the archive (onrecord.app), "
             "which is not available here"
         )
-    app: Any = facade.from_settings()
-    try:
-        result = app.latest_text(ref)
-    finally:
-        app.close()
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, dict) and "overrides" in root.obj:
+        from onrecord.cli import _app  # the CLI's own --data/--db/--set choices
+
+        result = _app(root).latest_text(ref)
+    else:
+        app: Any = facade.from_settings()
+        try:
+            result = app.latest_text(ref)
+        finally:
+            app.close()
     return str(result[0]), str(result[1])
 
 

@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
 from onrecord.app import Onrecord
 from onrecord.clock import VirtualClock
 from onrecord.config import Settings
@@ -25,8 +23,6 @@ from onrecord.records import Finding
 from onrecord.sim.scenario import Expected, Scenario, builtin_names, builtin_scenario, load_scenario
 from onrecord.sim.score import ScoreReport, score
 from onrecord.sim.server import SimServer
-
-DEMO_MARKER = ".onrecord-demo"
 
 
 @dataclass
@@ -138,72 +134,6 @@ async def run_scenario(
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def fresh_demo_folder(folder: Path) -> None:
-    """The demo starts from scratch, but only ever wipes a folder it made itself."""
-    if folder.exists():
-        if not (folder / DEMO_MARKER).exists() and any(folder.iterdir()):
-            raise ConfigError(f"{folder} exists and is not a demo folder; pick another with --data")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    (folder / DEMO_MARKER).write_text("made by `onrecord demo`; safe to delete\n")
-
-
-def run_demo(folder: Path, console: Console) -> SimResult:
-    import asyncio
-
-    from onrecord.sim.score import render
-
-    fresh_demo_folder(folder)
-    sc = load_scenario(builtin_scenario("demo"))
-    console.rule(f"[bold]onrecord demo[/]: {sc.name}")
-    if sc.description:
-        console.print(sc.description.strip())
-    console.print()
-    start = sc.start
-
-    def show(f: Finding) -> None:
-        rel = _rel(f.at - start)
-        style = {
-            "new": "green",
-            "edited": "yellow",
-            "deleted": "bold red",
-            "restored": "cyan",
-            "unreachable": "red",
-            "recovered": "blue",
-            "republished": "magenta",
-        }.get(f.kind, "")
-        title = f.detail.get("title") or ""
-        console.print(
-            f"[dim]{f.at:%H:%M}[/] [dim]({rel})[/]  [{style}]{f.kind:<11}[/] {f.source}  "
-            f"{title + '  ' if title else ''}[dim]{f.url}[/]",
-            highlight=False,
-        )
-
-    result = asyncio.run(run_scenario("demo", data=folder, on_finding=show))
-    console.print()
-    render(result.report, console)
-    _compare_readouts(folder, console)
-    console.print()
-    console.print(f"The data folder [bold]{folder}[/] is kept. Explore it:")
-    for cmd in (
-        f"onrecord --data {folder} findings",
-        f"onrecord --data {folder} sources",
-        f"onrecord --data {folder} show ITEM",
-        f"onrecord --data {folder} diff ITEM",
-    ):
-        console.print(f"  {cmd}", highlight=False)
-    return result
-
-
-def _compare_readouts(folder: Path, console: Console) -> None:
-    """Comparison of the two readouts, when the analysis part is installed."""
-    try:
-        from onrecord.sim.demo_compare import show_demo_comparison
-    except ImportError:
-        return
-    show_demo_comparison(folder, console)
 
 
 def _rel(d: timedelta) -> str:
