@@ -322,6 +322,8 @@ def _print_finding(f: Finding) -> None:
     line.append("  ")
     line.append(f"{f.kind:<12}", style=KIND_STYLE.get(f.kind, ""))
     line.append(f" {f.source}  ")
+    if f.item_id is not None:
+        line.append(f"item {f.item_id}  ", style="bold")
     title = f.detail.get("title")
     if title:
         line.append(f"{title!r} ")

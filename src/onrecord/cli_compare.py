@@ -115,7 +115,7 @@ def _fail(exc: OnrecordError) -> None:
 def compare_command(
     a: str, b: str, as_json: bool, html_file: str | None, model: str, lang_a: str | None, lang_b: str | None
 ) -> None:
-    """Compare statements A and B claim by claim (files now; item ids and URLs through the archive)."""
+    """Compare statements A and B claim by claim. A and B: item ids, item URLs, or files (text or HTML)."""
     from rich.console import Console
 
     from onrecord.analysis.compare import Statement, compare

@@ -156,6 +156,7 @@ class Finding:
             "kind": self.kind,
             "source": self.source,
             "item": self.item,
+            "item_id": self.item_id,
             "url": self.url,
             "detail": self.detail,
         }
