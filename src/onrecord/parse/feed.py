@@ -34,7 +34,7 @@ def _when(entry: Any, *keys: str) -> datetime | None:
         t = entry.get(k)
         if t:
             try:
-                return datetime(*t[:6], tzinfo=UTC)
+                return datetime(t[0], t[1], t[2], t[3], t[4], t[5], tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
     return None

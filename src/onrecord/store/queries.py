@@ -379,11 +379,11 @@ class Store:
                     for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(list(url_states))))
                 }
                 for url, (etag, lm, digest) in url_states.items():
-                    row = existing.get(url)
-                    if row is None:
+                    us = existing.get(url)
+                    if us is None:
                         s.add(UrlStateRow(url=url, etag=etag, last_modified=lm, digest=digest))
                     else:
-                        row.etag, row.last_modified, row.digest = etag, lm, digest
+                        us.etag, us.last_modified, us.digest = etag, lm, digest
             s.flush()
             cap_ids = [r.id for r in cap_rows]
 
