@@ -18,7 +18,7 @@ from aiohttp import web
 
 from onrecord.clock import VirtualClock
 from onrecord.config import Settings
-from onrecord.fetch import Fetcher
+from onrecord.fetch import Fetcher, _ip_forbidden
 from onrecord.records import Validators
 
 UA = "onrecord-test/1.0 (+mailto:test@example.org)"
@@ -295,6 +295,31 @@ async def test_private_addresses_refused(world, tmp_path, host):
     assert r.status is None
     assert "private" in (r.error or "") and "allow_private_addresses" in (r.error or "")
     assert sum(world.hits.values()) == 0  # not even robots.txt
+
+
+@pytest.mark.parametrize(
+    ("host", "forbidden"),
+    [
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("100.64.0.1", True),
+        ("127.0.0.2", True),
+        ("169.254.169.254", True),
+        ("224.0.0.1", True),
+        ("0.0.0.0", True),
+        ("240.0.0.1", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("8.8.8.8", False),
+        ("2606:4700::1111", False),
+        ("example.org", False),  # names are checked by the resolver, at connect time
+    ],
+)
+def test_address_classes(host, forbidden):
+    assert _ip_forbidden(host) is forbidden
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/x", "file:///etc/passwd", "not a url"])

@@ -27,7 +27,7 @@ import logging
 import socket
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.robotparser import RobotFileParser
@@ -243,11 +243,25 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
 # -- robots.txt ------------------------------------------------------------------------------------
 
 
+_VERDICTS_MAX = 10_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Robots:
     expires: datetime
     parser: RobotFileParser | None  # None: everything allowed
     refused: FetchResult | None = None  # robots.txt host refused as private: so is the page
+    verdicts: dict[str, bool] = field(default_factory=dict)  # URL -> allowed; re-checks repeat URLs
+
+    def allows(self, agent: str, url: str) -> bool:
+        if self.parser is None:
+            return True
+        verdict = self.verdicts.get(url)
+        if verdict is None:
+            if len(self.verdicts) >= _VERDICTS_MAX:
+                self.verdicts.clear()
+            verdict = self.verdicts[url] = self.parser.can_fetch(agent, url)
+        return verdict
 
 
 def _robots_parser(body: bytes) -> RobotFileParser | None:
@@ -404,7 +418,7 @@ class Fetcher:
         max_redirects: int,
     ) -> tuple[FetchResult, bool]:
         """One attempt: request `url`, following redirects. Returns (result, worth retrying)."""
-        session = self._open()
+        session = self._session if self._session is not None else self._open()
         timeout = self.settings.timeout
         deadline = time.perf_counter() + timeout
         redirects: list[str] = []
@@ -448,7 +462,7 @@ class Fetcher:
                 entry = await self._robots_for(target)
                 if entry.refused is not None:
                     return done(_Hop("refused", error=entry.refused.error), current)
-                if entry.parser is not None and not entry.parser.can_fetch(self.settings.user_agent, current):
+                if not entry.allows(self.settings.user_agent, current):
                     msg = f"robots.txt of {host} disallows {current}"
                     return done(_Hop("robots", error=msg), current)
             key = f"{host}:{target.port}"
