@@ -119,6 +119,12 @@ def make_app(world: World) -> web.Application:
             return web.Response(text="arrived")
         raise web.HTTPFound(f"/hop/{n - 1}")
 
+    async def to_private(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/private/page")
+
+    async def to_ftp(request: web.Request) -> web.Response:
+        raise web.HTTPFound("ftp://example.org/file")
+
     async def reset(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Length": "100000"})
         await resp.prepare(request)
@@ -168,6 +174,8 @@ def make_app(world: World) -> web.Application:
     app.router.add_get("/loop-b", loop_b)
     app.router.add_get("/hop/{n}", hop)
     app.router.add_get("/reset", reset)
+    app.router.add_get("/to-private", to_private)
+    app.router.add_get("/to-ftp", to_ftp)
     app.router.add_get("/limited-once", limited_once)
     app.router.add_get("/limited-long", limited_long)
     app.router.add_get("/hold", hold)
@@ -396,6 +404,17 @@ async def test_redirect_chain_recorded(world, tmp_path):
     assert r.outcome == "ok" and r.body == b"arrived"
     assert r.redirects == (world.url("/hop/3"), world.url("/hop/2"), world.url("/hop/1"))
     assert r.final_url == world.url("/hop/0") and r.url == world.url("/hop/3")
+
+
+async def test_every_hop_is_checked(world, tmp_path):
+    async with Fetcher(settings(tmp_path)) as f:
+        blocked = await f.get(world.url("/to-private"))
+        ftp = await f.get(world.url("/to-ftp"))
+    assert blocked.outcome == "robots"
+    assert blocked.redirects == (world.url("/to-private"),)
+    assert blocked.final_url == world.url("/private/page")
+    assert world.hits["/private/page"] == 0
+    assert ftp.outcome == "refused" and ftp.final_url == "ftp://example.org/file"
 
 
 async def test_too_many_redirects(world, tmp_path):

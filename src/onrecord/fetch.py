@@ -331,8 +331,10 @@ class Fetcher:
         return self._session
 
     async def close(self) -> None:
-        for task in self._robots_pending.values():
+        pending = list(self._robots_pending.values())
+        for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         self._robots_pending.clear()
         if self._session is not None:
             await self._session.close()
@@ -556,7 +558,7 @@ class Fetcher:
             message = f"cannot decode {enc} body from {url}: {exc}"
             return self._failed(resp, url, headers, buf, "network_error", message)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            outcome, message = _translate(exc, url, self.settings.timeout if timeout is None else timeout)
+            outcome, message = _translate(exc, url, self.settings.timeout)
             hop = self._failed(resp, url, headers, buf, outcome, message)
             hop.retryable = outcome in ("network_error", "timeout")
             return hop
