@@ -185,10 +185,12 @@ class Archive:
             offset = f.tell()
             writer.write_record(record)
             if res.redirects:
+                via = "".join(f"via: {u}\n" for u in res.redirects).encode()
                 meta = writer.create_warc_record(
                     uri,
                     "metadata",
-                    payload=io.BytesIO("".join(f"via: {u}\n" for u in res.redirects).encode()),
+                    payload=io.BytesIO(via),
+                    length=len(via),
                     warc_content_type="application/warc-fields",
                     warc_headers_dict={
                         "WARC-Date": date,

@@ -62,7 +62,9 @@ def _healthy(res: FetchResult) -> bool:
 
 
 def _answered(res: FetchResult) -> bool:
-    """The source answered at all (not an outage): any status below 500 except 429."""
+    """The source answered whole (not an outage): any status below 500 except 429, body complete."""
+    if res.outcome not in ("ok", "not_modified", "http_error", "too_large"):
+        return False
     return res.status is not None and res.status < 500 and res.status != 429
 
 
@@ -194,7 +196,7 @@ class Check:
             if res.status in (404, 410):
                 healthy_hosts |= await self._controls([source.url], healthy_hosts, results, validators)
             observations.append(self._observe(source.url, source.url, res, 0, source, healthy_hosts, errors))
-            if not answered:
+            if res.outcome not in ("ok", "not_modified"):
                 error = res.error or f"HTTP {res.status} from {source.url}"
 
         if errors and error is None:
