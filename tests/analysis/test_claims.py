@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onrecord.analysis.claims import extract_claims, find_speaker, split_sentences
+from onrecord.analysis.claims import extract_claims, find_speaker, split_inline_list, split_sentences
 from onrecord.analysis.lang import detect_language, handled_poorly
 
 
@@ -190,3 +190,98 @@ def test_split_never_crashes_and_keeps_letters(text):
     letters = [ch for ch in text if ch.isalnum()]
     # every claim's letters come from the input, in order
     assert [ch for ch in joined if ch.isalnum()] == letters or len(joined) <= len(text)
+
+
+# --- line boundaries, headlines, numbers before a period, inline lists (issue 4 follow-up) ---------
+
+
+def test_newline_is_a_boundary_and_headline_is_not_merged():
+    text = (
+        "Holt and Falk agree to revive border commission after floods\n"
+        "Aldoria's President Maren Holt and Vestmark's Chancellor Jonas Falk spoke by phone on Thursday."
+    )
+    got = extract_claims(text, "en")
+    assert [(c.kind, c.text) for c in got.claims] == [
+        ("headline", "Holt and Falk agree to revive border commission after floods"),
+        (
+            "sentence",
+            "Aldoria's President Maren Holt and Vestmark's Chancellor Jonas Falk spoke by phone on Thursday.",
+        ),
+    ]
+    titled = extract_claims(text, "en", title="Holt and Falk agree to revive border commission after floods")
+    assert [c.kind for c in titled.claims] == ["sentence"]
+
+
+def test_wrapped_line_continues_when_next_line_is_lowercase():
+    got = extract_claims("The leaders agreed to meet\nagain in May. They spoke of trade.", "en")
+    assert [c.text for c in got.claims] == [
+        "The leaders agreed to meet again in May.",
+        "They spoke of trade.",
+    ]
+
+
+def test_headline_before_boilerplate_opening_keeps_it_as_event():
+    text = "Readout of the call\nPresident Holt spoke by telephone today with Chancellor Falk, who had requested the call.\nThey discussed trade."
+    got = extract_claims(text, "en", title="Readout of the call")
+    assert got.event is not None and got.event.initiative == "Chancellor Falk"
+    assert [c.text for c in got.claims] == ["They discussed trade."]
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        (
+            "de",
+            "Beide Seiten bekräftigten ihr Bekenntnis zum Nachbarschaftsvertrag von 2019. Die Präsidentin lud ein.",
+            [
+                "Beide Seiten bekräftigten ihr Bekenntnis zum Nachbarschaftsvertrag von 2019.",
+                "Die Präsidentin lud ein.",
+            ],
+        ),
+        (
+            "de",
+            "Am 12. März sprachen sie über das 19. Jahrhundert. Gut.",
+            ["Am 12. März sprachen sie über das 19. Jahrhundert.", "Gut."],
+        ),
+        (
+            "de",
+            "Die Zahl stieg auf 12. Die Regierung schwieg.",
+            ["Die Zahl stieg auf 12.", "Die Regierung schwieg."],
+        ),
+        ("de", "Man feierte den 1000. Geburtstag. Gut.", ["Man feierte den 1000. Geburtstag.", "Gut."]),
+        (
+            "en",
+            "The treaty was signed in 2019. May brought new talks.",
+            ["The treaty was signed in 2019.", "May brought new talks."],
+        ),
+        (
+            "fr",
+            "Le traité date de 2019. Le président a parlé.",
+            ["Le traité date de 2019.", "Le président a parlé."],
+        ),
+        (
+            "ru",
+            "Договор подписан в 2019. Москва приветствовала это.",
+            ["Договор подписан в 2019.", "Москва приветствовала это."],
+        ),
+    ],
+)
+def test_number_before_period(lang, text, expected):
+    assert split_sentences(text, lang) == expected
+
+
+def test_inline_list_after_colon():
+    s = (
+        "The main points: Aldoria pledged money for the border; the commission will meet again in the spring; "
+        "Vestmark said transit would continue; and Holt invited Falk to the summit."
+    )
+    assert split_inline_list(s) == [
+        "Aldoria pledged money for the border",
+        "the commission will meet again in the spring",
+        "Vestmark said transit would continue",
+        "Holt invited Falk to the summit.",
+    ]
+    got = extract_claims(s, "en")
+    assert [c.kind for c in got.claims] == ["list_item"] * 4
+    assert split_inline_list("Note: one; two") is None  # items too short to be points
+    assert split_inline_list("They discussed trade; energy was not raised.") is None  # no colon

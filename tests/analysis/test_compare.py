@@ -14,8 +14,8 @@ from onrecord.analysis.align import align, margin_matrix
 from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import CachedEncoder, HashEncoder, SentenceTransformerEncoder
 from onrecord.analysis.labels import extract_dates, extract_numbers, hedges, is_negated, label_pair
-from onrecord.analysis.render import comparison_html, comparison_table
-from onrecord.analysis.report_check import check_report, extract_points
+from onrecord.analysis.render import comparison_html, comparison_table, report_table
+from onrecord.analysis.report_check import check_report, extract_points, split_attribution
 from onrecord.cli_compare import register
 from onrecord.errors import CompareError
 
@@ -272,3 +272,71 @@ def test_cli_check_report(cli, tmp_path):
     assert res.exit_code == 0, res.output
     assert [p["verdict"] for p in json.loads(res.output)["points"]] == ["supported", "not_found"]
     assert CliRunner().invoke(cli, ["check-report", str(rep)]).exit_code == 2
+
+
+def _demo() -> dict:
+    from .evalset import DATA
+
+    return json.loads((DATA / "demo_holt_falk.json").read_text(encoding="utf-8"))
+
+
+def test_report_points_main_points_list_and_attribution():
+    d = _demo()
+    pts = extract_points(d["report"]["text"], None, d["report"]["title"])
+    assert [p.kind for p in pts] == ["reported_speech"] + ["list_item"] * 4 + ["reported_speech"] * 2
+    assert pts[1].text.startswith("Aldoria pledged reconstruction money") and "€40 million" in pts[1].text
+    assert pts[4].text == "Holt invited Falk to the regional summit in Corvena in June."
+    assert pts[5].text == "Aldoria's account says Falk asked for the call."
+    assert pts[5].speaker == "Aldoria's account" and pts[5].checked == "Falk asked for the call."
+    assert pts[6].text == "Aldoria's account says Holt raised the detention of two Aldorian journalists."
+    assert pts[3].speaker == "Vestmark" and pts[3].checked.startswith("grain transit")
+    assert not any(p.text.startswith("Holt and Falk agree") for p in pts)  # the headline is the title
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "content"),
+    [
+        ("Vestmark said grain transit would continue", "Vestmark", "grain transit would continue"),
+        ("Trade grew, the aide said.", "the aide", "Trade grew."),
+        ("According to the ministry, trade grew.", "the ministry", "trade grew."),
+        ("Trade grew.", None, "Trade grew."),
+    ],
+)
+def test_split_attribution(text, who, content):
+    got_who, got_content, _frame = split_attribution(text)
+    assert (got_who, got_content) == (who, content)
+
+
+def test_report_check_initiative_point_against_openings():
+    a = Statement(
+        "President Holt spoke by telephone today with Chancellor Falk, who had requested the call.\n"
+        "They discussed trade."
+    )
+    b = Statement(
+        "Bundeskanzler Falk hat heute auf Wunsch von Präsidentin Holt mit der Präsidentin telefoniert.\n"
+        "Sie sprachen über Handel."
+    )
+    r = check_report(Statement("Aldoria's account says Falk asked for the call."), [a], ENC)
+    assert r.points[0].verdict == "supported" and "requested" in (r.points[0].sentence or "")
+    r = check_report(Statement("Aldoria's account says Falk asked for the call."), [b], ENC)
+    assert r.points[0].verdict == "conflict" and r.points[0].reasons[0].startswith("initiative")
+
+
+def test_tables_readable_at_80_columns():
+    from rich.console import Console
+
+    d = _demo()
+    st = [Statement(d[k]["text"], d[k]["title"], None, k) for k in ("aldoria", "vestmark")]
+    console = Console(width=80, record=True, color_system=None)
+    console.print(comparison_table(compare(st[0], st[1], ENC)))
+    console.print(report_table(check_report(Statement(d["report"]["text"], d["report"]["title"]), st, ENC)))
+    from onrecord.analysis.report_check import PointCheck, ReportCheck, ReportPoint
+
+    lost = ReportPoint(
+        "p1", "Holt raised the detention of two Aldorian journalists.", "en", "reported_speech"
+    )
+    console.print(report_table(ReportCheck((PointCheck(lost, "not_found", score=1.0),), "m", "1")))
+    out = console.export_text()
+    assert "not_found" in out and "not_fou…" not in out and "only_…" not in out
+    assert "…" not in out  # nothing truncated: the why column folds
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -60,3 +60,64 @@ def test_check_report_with_real_model():
     assert [p.verdict for p in result.points] == ["conflict", "supported", "not_found", "supported"]
     assert "numbers" in result.points[0].reasons[0]
     assert result.points[1].sentence is not None and "Kessel" in result.points[1].sentence
+
+
+def _demo_check(primary_keys: tuple[str, ...]):
+    from onrecord.analysis.compare import Statement
+    from onrecord.analysis.report_check import check_report
+
+    d = json.loads((DATA / "demo_holt_falk.json").read_text(encoding="utf-8"))
+
+    def st(key: str) -> Statement:
+        return Statement(d[key]["text"], d[key]["title"], None, key)
+
+    return d, check_report(st("report"), [st(k) for k in primary_keys], default_encoder())
+
+
+def test_demo_report_check_with_real_model():
+    """The demo's news report against the final readouts: one row per reported point, as expected."""
+    import re
+
+    d, result = _demo_check(("aldoria", "vestmark"))
+    expected = d["expected_points"]
+    assert len(result.points) == len(expected), [p.point.text for p in result.points]
+    for pc, exp in zip(result.points, expected, strict=True):
+        assert pc.point.text.startswith(exp["starts"]), (pc.point.text, exp)
+        assert pc.verdict == exp["verdict"], (pc.point.text, pc.verdict, pc.sentence, pc.score)
+        if exp["sentence"]:
+            assert pc.sentence and re.search(exp["sentence"], pc.sentence), (pc.point.text, pc.sentence)
+        if exp.get("reason"):
+            assert any(r.startswith(exp["reason"]) for r in pc.reasons), pc.reasons
+
+
+def test_demo_report_check_against_first_version():
+    """Against the first Aldorian version the journalists sentence is still there, and EUR 40 million."""
+    _d, result = _demo_check(("aldoria_v1", "vestmark"))
+    by_start = {pc.point.text[:40]: pc for pc in result.points}
+    journalists = next(pc for k, pc in by_start.items() if "Holt raised" in k)
+    assert journalists.verdict == "supported" and "journalists" in (journalists.sentence or "")
+    money = next(pc for k, pc in by_start.items() if k.startswith("Aldoria pledged"))
+    assert money.verdict == "supported" and "€40 million" in (money.sentence or "")
+
+
+def test_demo_readouts_compare_with_real_model():
+    """Headlines equal to the titles are dropped, the openings become events and their initiative
+    differs (Aldoria: Falk requested the call; Vestmark: auf Wunsch von Präsidentin Holt)."""
+    from onrecord.analysis.compare import Statement, compare
+
+    d = json.loads((DATA / "demo_holt_falk.json").read_text(encoding="utf-8"))
+    c = compare(
+        Statement(d["aldoria"]["text"], d["aldoria"]["title"]),
+        Statement(d["vestmark"]["text"], d["vestmark"]["title"]),
+        default_encoder(),
+    )
+    assert c.a.event is not None and c.b.event is not None
+    assert any(r.startswith("initiative") for r in c.event_reasons)
+    texts = [x.text for x in (*c.a.claims, *c.b.claims)]
+    assert not any("Readout of" in t or t.startswith("Bundeskanzler Falk telefoniert") for t in texts)
+    assert "Beide Seiten bekräftigten ihr Bekenntnis zum Nachbarschaftsvertrag von 2019." in texts
+    pairs = {
+        (c.claim(p.a).text[:20] if p.a else None, c.claim(p.b).text[:20] if p.b else None): p for p in c.pairs
+    }
+    money = next(p for k, p in pairs.items() if k[0] and k[0].startswith("President Holt annou"))
+    assert money.label == "agree" and money.b is not None

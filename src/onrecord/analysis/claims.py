@@ -20,6 +20,7 @@ __all__ = [
     "EventMeta",
     "extract_claims",
     "find_speaker",
+    "split_inline_list",
     "split_sentences",
 ]
 
@@ -31,7 +32,7 @@ class Claim:
     id: str
     text: str
     lang: str
-    kind: str = "sentence"  # sentence | list_item
+    kind: str = "sentence"  # sentence | list_item | headline
     speaker: str | None = None
 
 
@@ -213,6 +214,47 @@ _BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-zA-Z
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
+# Languages that write ordinals with a period ("am 3. März", "19. Jahrhundert", "3. října").
+_ORDINAL_PERIOD = frozenset(
+    [
+        "de",
+        "da",
+        "no",
+        "nb",
+        "nn",
+        "fi",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "sr",
+        "bs",
+        "hu",
+        "is",
+        "et",
+        "lv",
+        "tr",
+        "pl",
+    ]
+)
+# Nouns that may follow even a four-digit ordinal ("der 1000. Besucher" is rare, "zum 1000. Mal" too).
+_ORDINAL_NOUNS = frozenset(
+    [
+        "mal",
+        "tag",
+        "jahrestag",
+        "geburtstag",
+        "todestag",
+        "jubiläum",
+        "sitzung",
+        "besucher",
+        "folge",
+        "ausgabe",
+        "jahrhundert",
+    ]
+)
+
+
 def _is_abbrev(prev: str, next_word: str, lang: str) -> bool:
     """Is the period that ends `prev` part of an abbreviation, given the word after it?"""
     tok = prev.rstrip(".").lstrip("(\"'«„“")
@@ -221,8 +263,13 @@ def _is_abbrev(prev: str, next_word: str, lang: str) -> bool:
     if not tok:
         return False
     if tok.isdigit():
-        # German ordinals and dates: "am 3. März", "der 2. Weltkrieg"
-        return lang == "de" or nxt in _MONTHS
+        if lang not in _ORDINAL_PERIOD:
+            return False  # "in 2019. The ...", "à 12. Le ...": a number then a capital ends a sentence
+        # Ordinals and dates: "am 3. März", "der 2. Weltkrieg", "19. Jahrhundert". Not before an article
+        # or pronoun ("auf 12. Die ..."), nor after a year ("von 2019. Die Präsidentin ...").
+        if nxt in _OPENERS:
+            return False
+        return not (len(tok) == 4 and nxt not in _ORDINAL_NOUNS and nxt not in _MONTHS)
     if low in _ENDING:
         return nxt not in _OPENERS
     if len(tok) == 1 and tok.isalpha():
@@ -370,8 +417,11 @@ _BOILERPLATE = [
         + _DATE_EN
         + r",\s*)?"
         + _WHO
-        + r"\s+spoke\s+(?:by (?:tele)?phone\s+)?with\s+"
+        + r"\s+spoke\s+(?:by (?:tele)?phone\s+)?(?:(?:on\s+)?(?P<date3>today|yesterday|[A-Z][a-z]+day)\s+)?"
+        + r"with\s+"
         + _WITH
+        + r"(?:,?\s+who (?:had )?(?:requested|initiated|asked for|sought) the "
+        + r"(?:call|conversation)(?P<req>))?"
         + r"(?:\s+by (?:tele)?phone)?(?:\s+(?:at|upon) the (?:request|initiative) of "
         + r"(?P<init2>[^,.;]{3,80}?))?(?:\s+on\s+(?P<date2>[^.,;]{3,30}))?\s*\.?$"
     ),
@@ -391,8 +441,9 @@ _BOILERPLATE = [
         r"^(?:(?:Am|am) (?P<date>[^,]{3,30}),?\s+)?(?:(?:Auf|auf) (?:Wunsch|Initiative|Bitte|Einladung) "
         r"(?P<init>[^,.;]{3,80}?),?\s+)?(?:hat\s+)?"
         + _WHO
-        + r"\s+(?:hat\s+)?(?:am (?P<date2>[^,]{3,30}?)\s+)?(?:telefonierte|mit\s+.+?telefoniert|"
-        r"führte\s+ein\s+Telefonat)"
+        + r"\s+(?:hat\s+)?(?:am (?P<date2>[^,]{3,30}?)\s+|(?P<date4>heute|gestern)\s+)?"
+        r"(?:auf (?:Wunsch|Initiative|Bitte|Einladung) (?P<init3>[^,.;]{3,80}?)\s+)?"
+        r"(?:telefonierte|mit\s+(?P<with2>.+?)\s+telefoniert|führte\s+ein\s+Telefonat)"
         r"(?:\s+(?:am (?P<date3>[^,]{3,30}?)\s+)?mit\s+" + _WITH + r")?"
         r"(?:,?\s+auf (?:Wunsch|Initiative|Bitte) (?P<init2>[^,.;]{3,80}?))?\s*\.?$"
     ),
@@ -438,61 +489,123 @@ def _parse_boilerplate(sentence: str) -> EventMeta | None:
         if not m:
             continue
         g = {k: (v.strip() if v else None) for k, v in m.groupdict().items()}
-        init = g.get("init") or g.get("init2")
+        init = g.get("init") or g.get("init2") or g.get("init3")
         who = g.get("who")
+        with_whom = g.get("with") or g.get("with2")
         if init in ("应约", "应邀"):
-            init = g.get("with")  # "A 应约 同 B 通电话": A called at B's request
-        date = g.get("date") or g.get("date2") or g.get("date3")
-        return EventMeta(text=s, who=who, with_whom=g.get("with"), date=date, initiative=init)
+            init = with_whom  # "A 应约 同 B 通电话": A called at B's request
+        if m.groupdict().get("req") is not None:
+            init = with_whom  # "A spoke with B, who had requested the call"
+        date = g.get("date") or g.get("date2") or g.get("date3") or g.get("date4")
+        return EventMeta(text=s, who=who, with_whom=with_whom, date=date, initiative=init)
     return None
 
 
 # --- claims ---------------------------------------------------------------------------------------
 
 
-def _units(text: str, lang: str) -> list[tuple[str, str]]:
-    """(kind, text) units: list points and sentences, in order."""
+_INLINE_LIST = re.compile(r"^(?P<intro>[^:：;；]{2,120}?)\s*[:：]\s*(?P<body>.+)$", re.S)
+_LIST_AND = re.compile(
+    r"^(?:and|or|as well as|und|sowie|oder|et|ou|ainsi que|и|а также|или|以及|及|和)\s*[,，]?\s*", re.I
+)
+_TERMINAL = _END + _CJK_END + _CLOSERS + ":：;；"
+
+
+def split_inline_list(sentence: str) -> list[str] | None:
+    """The points of a colon-introduced list separated by semicolons ("The main points: A; B; and C."),
+    or None when the sentence is not such a list. Each point keeps its own words; a leading "and" /
+    "und" / "et" / "и" / "以及" is dropped, and the intro ("The main points") is not a point."""
+    m = _INLINE_LIST.match(sentence.strip())
+    if not m or len(m.group("intro").split()) > 12:
+        return None
+    parts = [p.strip() for p in re.split(r"[;；]", m.group("body"))]
+    parts = [_LIST_AND.sub("", p).strip() for p in parts if p]
+    if len(parts) < 2 or not all(_clause_like(p) for p in parts):
+        return None
+    return parts
+
+
+def _clause_like(part: str) -> bool:
+    if any(_is_cjk(c) for c in part):
+        return sum(1 for c in part if _is_cjk(c)) >= 4
+    return len(part.split()) >= 3
+
+
+def _units(text: str, lang: str, title: str | None = None) -> list[tuple[str, str]]:
+    """(kind, text) units: headline, list points and sentences, in order.
+
+    A line break ends a sentence (archived text has one paragraph per line, and a headline has no final
+    period), except when the next line starts with a lowercase letter: then the text was wrapped
+    mid-sentence and the lines are joined. A first line without final punctuation, followed by more
+    text, is a `headline`; when it repeats the document `title` it is dropped, the title is shown anyway.
+    """
     units: list[tuple[str, str]] = []
-    para: list[str] = []
+    lines = [ln.strip() for ln in text.splitlines()]
+    paras: list[tuple[bool, str]] = []  # (is bullet item, text)
+    cur: list[str] = []
 
     def flush() -> None:
-        if para:
-            for s in split_sentences(" ".join(para), lang):
-                units.append(("sentence", s))
-            para.clear()
+        if cur:
+            paras.append((False, " ".join(cur)))
+            cur.clear()
 
-    for line in text.splitlines():
-        if not line.strip():
+    for line in lines:
+        if not line:
             flush()
             continue
         m = _BULLET.match(line)
         if m:
             flush()
-            item = line[m.end() :].strip()
-            for s in split_sentences(item, lang):
-                units.append(("list_item", s))
-        else:
-            para.append(line.strip())
+            paras.append((True, line[m.end() :].strip()))
+            continue
+        if cur and not (line[0].islower() and not cur[-1].endswith(tuple(_TERMINAL))):
+            flush()
+        cur.append(line)
     flush()
+    for n, (bullet, para) in enumerate(paras):
+        if bullet:
+            units.extend(("list_item", s) for s in split_sentences(para, lang))
+            continue
+        if n == 0 and len(paras) > 1 and not para.endswith(tuple(_TERMINAL)):
+            if not (title and _same_text(para, title)):
+                units.append(("headline", para))
+            continue
+        for s in split_sentences(para, lang):
+            items = split_inline_list(s)
+            if items:
+                units.extend(("list_item", it) for it in items)
+            else:
+                units.append(("sentence", s))
     return units
+
+
+def _same_text(x: str, y: str) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s.casefold()).strip()
+
+    return norm(x) == norm(y)
+
+
+def _headlines(units: list[tuple[str, str]]) -> int:
+    return sum(1 for k, _ in units if k == "headline")
 
 
 def _is_content(sentence: str) -> bool:
     return sum(1 for c in sentence if c.isalnum()) >= 2
 
 
-def extract_claims(text: str, lang: str | None = None, prefix: str = "c") -> Claims:
+def extract_claims(text: str, lang: str | None = None, prefix: str = "c", title: str | None = None) -> Claims:
     """Split `text` into claims with ids `prefix1`, `prefix2`, ... and pull out a boilerplate opening.
 
     `lang` is the statement's language if known; each claim also gets its own detected language, so a
-    mixed-language statement keeps a language per claim.
+    mixed-language statement keeps a language per claim. A first line that repeats `title` is dropped.
     """
     doc_lang = lang or detect_language(text)
-    units = [(k, s) for k, s in _units(text, doc_lang) if _is_content(s)]
+    units = [(k, s) for k, s in _units(text, doc_lang, title) if _is_content(s)]
     event: EventMeta | None = None
     claims: list[Claim] = []
     for idx, (kind, sentence) in enumerate(units):
-        if idx < 2 and event is None and kind == "sentence":
+        if idx < 3 and event is None and kind == "sentence" and idx - _headlines(units[:idx]) < 2:
             meta = _parse_boilerplate(sentence)
             if meta is not None:
                 event = meta

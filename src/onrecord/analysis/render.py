@@ -33,13 +33,18 @@ _COLOUR = {
 }
 
 
+# Wide enough for every label and verdict ("not_found", "supported", "conflict") and a score: the
+# column never wraps or truncates, the text columns share the rest (readable at 80 columns).
+_LABEL_WIDTH = max(len(x) for x in _STYLE)
+
+
 def comparison_table(c: Comparison) -> Table:
     title = f"{c.a.title or c.a.ref or 'A'} ({c.a.lang})  ↔  {c.b.title or c.b.ref or 'B'} ({c.b.lang})"
     t = Table(title=title, show_lines=True, expand=True)
     t.add_column("A", ratio=5)
-    t.add_column("label", ratio=2)
+    t.add_column("label", width=_LABEL_WIDTH, no_wrap=True)
     t.add_column("B", ratio=5)
-    t.add_column("why", ratio=3)
+    t.add_column("why", ratio=3, overflow="fold")
     for p in c.pairs:
         ca, cb = c.claim(p.a), c.claim(p.b)
         t.add_row(
@@ -58,14 +63,14 @@ def comparison_table(c: Comparison) -> Table:
 def report_table(r: ReportCheck) -> Table:
     t = Table(title="Report check", show_lines=True, expand=True)
     t.add_column("reported point", ratio=5)
-    t.add_column("verdict", ratio=2)
+    t.add_column("verdict", width=_LABEL_WIDTH, no_wrap=True)
     t.add_column("primary sentence", ratio=5)
-    t.add_column("why", ratio=3)
+    t.add_column("why", ratio=3, overflow="fold")
     for pc in r.points:
         src = f"{pc.sentence}\n— {pc.source}" if pc.sentence else ""
         t.add_row(
             Text(pc.point.text),
-            Text(pc.verdict, style=_STYLE[pc.verdict]),
+            Text(pc.verdict + (f"\n{pc.score:.3f}" if pc.score else ""), style=_STYLE[pc.verdict]),
             Text(src),
             Text("\n".join(pc.reasons)),
         )
