@@ -174,7 +174,13 @@ class Onrecord:
         if seconds < 1:
             raise SourceError("--every must be at least 1s")
         if kind is None:
-            kind = asyncio.run(self._sniff(url)) if sniff else guess_kind(url)
+            try:
+                asyncio.get_running_loop()
+                in_loop = True
+            except RuntimeError:
+                in_loop = False
+            # Inside a running event loop (an async caller) there is no blocking sniff: guess from the URL.
+            kind = asyncio.run(self._sniff(url)) if sniff and not in_loop else guess_kind(url)
         taken = {s.name for s in self.store.sources()}
         return self.store.add_source(
             name=name or default_name(url, taken),
