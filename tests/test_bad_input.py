@@ -80,6 +80,12 @@ async def server() -> AsyncIterator[str]:
         body = "<html><body><p>Заявление министерства иностранных дел о переговорах.</p></body></html>"
         return web.Response(body=body.encode("cp1251"), headers={"Content-Type": "text/html"})
 
+    async def moved(_: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently("/good.xml")
+
+    async def gone(_: web.Request) -> web.Response:
+        return web.Response(status=410, text="gone")
+
     async def root(_: web.Request) -> web.Response:
         return web.Response(text="home", content_type="text/html")
 
@@ -95,6 +101,8 @@ async def server() -> AsyncIterator[str]:
         ("/limited", limited),
         ("/stamp", stamp),
         ("/cp1251", cp1251),
+        ("/moved.xml", moved),
+        ("/gone.xml", gone),
         ("/", root),
     ]:
         app.router.add_get(path, h)
@@ -163,4 +171,15 @@ async def test_broken_sources_do_not_stop_the_run_or_lose_archives(server: str, 
         if c.warc_file:
             assert archive.read(c).status == c.status  # what was archived stays readable
     archive.close()
+    app.close()
+
+
+async def test_feed_moved_permanently_is_followed_and_gone_feed_is_said(server: str, tmp_path: Path) -> None:
+    app = Onrecord(Settings(data=tmp_path, allow_private_addresses=True, timeout=2))
+    app.add_source(server + "/moved.xml", kind="feed", name="moved", sniff=False)
+    app.add_source(server + "/gone.xml", kind="feed", name="gone", sniff=False)
+    results = {r.source.name: r for r in await app.check()}
+    assert [f.kind for f in results["moved"].findings] == ["new"]
+    assert app.source("moved").url == server + "/good.xml"  # 301: polled at the new address from now on
+    assert results["gone"].error is not None and "410 Gone" in results["gone"].error
     app.close()

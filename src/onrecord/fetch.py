@@ -424,6 +424,7 @@ class Fetcher:
         timeout = self.settings.timeout
         deadline = time.perf_counter() + timeout
         redirects: list[str] = []
+        permanent = [True]
         seen: set[str] = set()
         current = url
 
@@ -442,6 +443,7 @@ class Fetcher:
                 redirects=tuple(redirects),
                 error=hop.error,
                 http_version=hop.http_version,
+                moved_permanently=bool(redirects) and permanent[0],
             )
             return result, hop.retryable
 
@@ -491,6 +493,8 @@ class Fetcher:
                 hop.error = f"too many redirects (more than {max_redirects}) starting at {url}"
                 return done(hop, current)
             redirects.append(current)
+            if hop.status not in (301, 308):
+                permanent[0] = False
             current = nxt
 
     def _note_overload(self, key: str, hop: _Hop) -> None:

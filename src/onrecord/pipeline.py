@@ -119,9 +119,15 @@ class Check:
         error: str | None = None
 
         if source.kind == "feed":
+            listing_gone: str | None = None
             validators = self.store.validators([source.url, *(s.item.url for s in stored.values())])
             listing = await self._get(source.url, validators)
             results.append(listing)
+            if listing.moved_permanently and listing.outcome in ("ok", "not_modified"):
+                log.warning("source=%s moved=%s to=%s", source.name, source.url, listing.final_url)
+                self.store.move_source(source.id, listing.final_url)
+            elif listing.status == 410:
+                listing_gone = f"the feed answers 410 Gone: {source.url} was removed for good"
             listed: list[ParsedItem] = []
             if listing.outcome == "ok":
                 try:
@@ -131,7 +137,7 @@ class Check:
                 except SourceError as exc:
                     error = str(exc)
             elif listing.outcome != "not_modified":
-                error = listing.error or f"HTTP {listing.status} from {source.url}"
+                error = listing_gone or listing.error or f"HTTP {listing.status} from {source.url}"
             answered = _answered(listing)
             item_urls: dict[str, ParsedItem] = {}
             seen_keys: set[str] = set()

@@ -62,6 +62,7 @@ class FetchResult:
     redirects: tuple[str, ...] = ()
     error: str | None = None
     http_version: str = "1.1"
+    moved_permanently: bool = False  # every redirect hop was 301 or 308
 
     def header(self, name: str) -> str | None:
         low = name.lower()

@@ -190,6 +190,11 @@ class Store:
         with self.session() as s:
             s.execute(delete(SourceRow).where(SourceRow.id == source_id))
 
+    def move_source(self, source_id: int, url: str) -> None:
+        """A feed that moved permanently (301/308) is polled at its new address from now on."""
+        with self.session() as s:
+            s.execute(update(SourceRow).where(SourceRow.id == source_id).values(url=url))
+
     def set_paused(self, source_id: int, paused: bool) -> None:
         with self.session() as s:
             s.execute(update(SourceRow).where(SourceRow.id == source_id).values(paused=paused))
