@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -83,10 +84,8 @@ async def serve(args: argparse.Namespace) -> None:
         print(json.dumps({"control": f"http://127.0.0.1:{port}", "pid": os.getpid()}), flush=True)
         # Exit on our own if the parent goes away (stdin closes) or after a hard ceiling.
         loop.add_reader(sys.stdin.fileno(), lambda: stop.set() if not sys.stdin.buffer.read1(1) else None)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), args.max_seconds)
-        except TimeoutError:
-            pass
         await runner.cleanup()
 
 
@@ -101,10 +100,8 @@ def main() -> None:
     ap.add_argument("--max-seconds", type=float, default=7200.0, help="exit after this long regardless")
     args = ap.parse_args()
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {args.cpu})
-        except OSError:
-            pass
     if args.uvloop:
         import uvloop
 
