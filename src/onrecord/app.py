@@ -34,9 +34,7 @@ def guess_kind(url: str, content_type: str | None = None, body: bytes = b"") -> 
     """'feed' or 'page', from a sniffed answer when there is one, else from the URL."""
     ct = (content_type or "").lower()
     head = body[:512].lstrip().lower()
-    if any(t in ct for t in ("rss", "atom", "feed+json", "/xml")) or head.startswith(
-        (b"<?xml", b"<rss", b"<feed")
-    ):
+    if any(t in ct for t in ("rss", "atom", "feed+json", "/xml")) or head.startswith((b"<?xml", b"<rss", b"<feed")):
         return "feed"
     if head.startswith(b"{") and b'"items"' in body[:4096]:
         return "feed"
@@ -59,9 +57,7 @@ def check_url(url: str, allow_private: bool) -> str:
         except ValueError:
             return url
         if not ip.is_global:
-            raise SourceError(
-                f"{url} is a private or loopback address; set allow_private_addresses to allow it"
-            )
+            raise SourceError(f"{url} is a private or loopback address; set allow_private_addresses to allow it")
     return url
 
 
@@ -229,7 +225,7 @@ class Onrecord:
         return added
 
     # -- checking ------------------------------------------------------------------------------
-    def _check(self, fetcher: Fetches) -> Check:
+    def _check(self, fetcher: Fetches, on_done: Callable[[CheckResult], None] | None = None) -> Check:
         return Check(
             self.store,
             self.archive,
@@ -237,6 +233,7 @@ class Onrecord:
             self.clock,
             self.rules,
             Schedule(self.settings.seconds("hot_window"), self.settings.seconds("cold_every")),
+            on_done=on_done,
         )
 
     async def check(
@@ -252,23 +249,23 @@ class Onrecord:
         else:
             targets = [s for s in self.store.sources() if not s.paused]
         if fetcher is not None:
-            return await self._check_all(self._check(fetcher), targets, on_done)
+            return await self._check_all(self._check(fetcher, on_done), targets)
         async with self._fetcher() as f:
-            return await self._check_all(self._check(f), targets, on_done)
+            return await self._check_all(self._check(f, on_done), targets)
 
-    async def _check_all(
-        self, check: Check, targets: Sequence[Source], on_done: Callable[[CheckResult], None] | None
-    ) -> list[CheckResult]:
+    async def _check_all(self, check: Check, targets: Sequence[Source]) -> list[CheckResult]:
+        """Run checks concurrently; state is read in bulk and writes are applied in batches."""
         sem = asyncio.Semaphore(self.settings.concurrency)
+        states = self.store.check_states(targets)
 
         async def one(s: Source) -> CheckResult:
             async with sem:
-                r = await check.run(s)
-            if on_done is not None:
-                on_done(r)
-            return r
+                return await check.run(s, states.get(s.id))
 
-        return list(await asyncio.gather(*(one(s) for s in targets)))
+        try:
+            return list(await asyncio.gather(*(one(s) for s in targets)))
+        finally:
+            check.flush()
 
     async def check_due(
         self, fetcher: Fetches, on_done: Callable[[CheckResult], None] | None = None
@@ -276,7 +273,7 @@ class Onrecord:
         due = self.store.due_sources(self.clock.now())
         if not due:
             return []
-        return await self._check_all(self._check(fetcher), due, on_done)
+        return await self._check_all(self._check(fetcher, on_done), due)
 
     async def watch(
         self,
@@ -306,9 +303,7 @@ class Onrecord:
         limit: int | None = None,
     ) -> list[Finding]:
         source_id = self.store.find_source(source).id if source else None
-        return self.store.findings(
-            since=since, kinds=kinds, after_id=after_id, source_id=source_id, limit=limit
-        )
+        return self.store.findings(since=since, kinds=kinds, after_id=after_id, source_id=source_id, limit=limit)
 
     def item(self, ref: str) -> Item:
         return self.store.find_item(ref)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from onrecord.parse.normalize import substance
-from onrecord.records import Finding, Item, Source
+from onrecord.records import Capture, Finding, Item, Source
 
 # What one check saw for one item.
 OK, GONE, FAILED = "ok", "gone", "failed"
@@ -72,6 +72,7 @@ class ItemChange:
     first_seen: datetime
     item_id: int | None = None
     version: NewVersion | None = None
+    version_seq: int = 0  # the new version's number for this item (0: let the store count)
 
 
 @dataclass
@@ -86,6 +87,20 @@ class Changes:
     items: list[ItemChange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     source: SourceChange | None = None
+
+
+@dataclass
+class CheckWrite:
+    """Everything one check writes, applied by the store together with other checks' writes."""
+
+    source: Source
+    captures: list[Capture]
+    url_states: dict[str, tuple[str | None, str | None, str | None]]
+    changes: Changes
+    now: datetime
+    next_check: datetime
+    source_change: SourceChange | None
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +210,7 @@ def _one(
         if obs.status != OK or obs.text is None:
             return None, []  # never seen alive: nothing to report yet
         version = NewVersion(obs.title, obs.text, text_hash(obs.text), obs.origin, obs.capture, None)
-        change = ItemChange(obs.key, obs.url, obs.title, "live", 0, None, now, now, now, version=version)
+        change = ItemChange(obs.key, obs.url, obs.title, "live", 0, None, now, now, now, version=version, version_seq=1)
         return change, [_finding("new", source, obs, now, title=obs.title, version=1)]
 
     item = prev.item
@@ -219,9 +234,7 @@ def _one(
         since = item.gone_since or now
         if item.state == "deleted":
             return replace(base, gone_count=count, gone_since=since), []
-        confirmed = count >= rules.deletion_confirmations and (now - since) >= timedelta(
-            seconds=rules.deletion_gap
-        )
+        confirmed = count >= rules.deletion_confirmations and (now - since) >= timedelta(seconds=rules.deletion_gap)
         if confirmed:
             return replace(base, state="deleted", gone_count=count, gone_since=since), [
                 _finding(
@@ -239,13 +252,9 @@ def _one(
 
     # The item answered.
     findings: list[Finding] = []
-    change = replace(
-        base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title
-    )
+    change = replace(base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title)
     if item.state == "deleted":
-        findings.append(
-            _finding("restored", source, obs, now, deleted_since=(item.gone_since or now).isoformat())
-        )
+        findings.append(_finding("restored", source, obs, now, deleted_since=(item.gone_since or now).isoformat()))
     if obs.text is None:
         return change, findings
     h = text_hash(obs.text)
@@ -254,7 +263,7 @@ def _one(
     if prev.origin != obs.origin:
         # The same statement read from another place (feed summary -> full page): a new version, not an edit.
         version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, None)
-        return replace(change, version=version), findings
+        return replace(change, version=version, version_seq=prev.version_seq + 1), findings
     diff = word_diff(prev.text or "", obs.text)
     version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, diff)
     findings.append(
@@ -268,7 +277,7 @@ def _one(
             **diff_stats(diff),
         )
     )
-    return replace(change, version=version), findings
+    return replace(change, version=version, version_seq=prev.version_seq + 1), findings
 
 
 @dataclass(frozen=True)
@@ -306,9 +315,7 @@ def detect_republished(
             if c.url == ch.url or c.key == ch.key:
                 continue
             sim = 1.0 if text_hash(c.text) == ch.version.text_hash else similarity(c.text, ch.version.text)
-            if sim >= threshold and (
-                best is None or sim > best[0] or (sim == best[0] and c.state == "deleted")
-            ):
+            if sim >= threshold and (best is None or sim > best[0] or (sim == best[0] and c.state == "deleted")):
                 best = (sim, c)
         if best is not None:
             sim, c = best

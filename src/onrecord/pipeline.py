@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -15,9 +16,12 @@ from onrecord.detect import (
     FAILED,
     GONE,
     OK,
+    Candidate,
     Changes,
+    CheckWrite,
     Observation,
     Rules,
+    SourceChange,
     StoredItem,
     detect_items,
     detect_republished,
@@ -28,14 +32,13 @@ from onrecord.parse.feed import parse_feed
 from onrecord.parse.page import parse_page
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, Validators
 from onrecord.store import Store
+from onrecord.store.queries import CheckState
 
 log = logging.getLogger(__name__)
 
 
 class Fetches(Protocol):
-    async def get(
-        self, url: str, *, validators: Validators | None = None, robots: bool = True
-    ) -> FetchResult: ...
+    async def get(self, url: str, *, validators: Validators | None = None, robots: bool = True) -> FetchResult: ...
 
 
 @dataclass
@@ -69,71 +72,96 @@ def _answered(res: FetchResult) -> bool:
 
 
 class Check:
-    """Everything one check needs; `run(source)` never raises."""
+    """One round of checks. `run(source)` never raises; writes are batched and applied by `flush()`."""
 
     def __init__(
-        self, store: Store, archive: Archive, fetcher: Fetches, clock: Clock, rules: Rules, schedule: Schedule
+        self,
+        store: Store,
+        archive: Archive,
+        fetcher: Fetches,
+        clock: Clock,
+        rules: Rules,
+        schedule: Schedule,
+        *,
+        batch: int = 200,
+        on_done: Callable[[CheckResult], None] | None = None,
     ) -> None:
         self.store, self.archive, self.fetcher, self.clock = store, archive, fetcher, clock
         self.rules, self.schedule = rules, schedule
+        self.batch = batch
+        self.on_done = on_done
+        self._pending: list[tuple[CheckWrite, CheckResult]] = []
+        self._candidates: dict[tuple[str, object], list[Candidate]] = {}
 
-    async def run(self, source: Source) -> CheckResult:
+    async def run(self, source: Source, state: CheckState | None = None) -> CheckResult:
         now = self.clock.now()
         try:
-            return await self._run(source, now)
+            if state is None:
+                state = self.store.check_states([source]).get(source.id) or CheckState("ok", 0, {}, {})
+            write, result = await self._run(source, now, state)
         except OnrecordError as exc:
             log.warning("source=%s url=%s error=%s", source.name, source.url, exc)
-            self._reschedule_after_error(source, now, str(exc))
-            return CheckResult(source, error=str(exc))
+            write, result = self._error_write(source, now, str(exc), state), CheckResult(source, error=str(exc))
         except Exception as exc:  # one broken source never aborts a run
             log.exception("source=%s url=%s unexpected error", source.name, source.url)
             msg = f"internal error checking {source.name}: {exc.__class__.__name__}: {exc}"
-            self._reschedule_after_error(source, now, msg)
-            return CheckResult(source, error=msg)
+            write, result = self._error_write(source, now, msg, state), CheckResult(source, error=msg)
+        self._pending.append((write, result))
+        if len(self._pending) >= self.batch:
+            self.flush()
+        return result
 
-    def _reschedule_after_error(self, source: Source, now: datetime, msg: str) -> None:
-        try:
-            status, fails = self.store.source_health(source.id)
-            from onrecord.detect import SourceChange
+    def flush(self) -> None:
+        """Apply the queued checks in one transaction; their results get their findings then."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        found = self.store.apply_checks([w for w, _ in pending])
+        for (_, result), findings in zip(pending, found, strict=True):
+            result.findings.extend(findings)
+            for f in findings:
+                log.info("finding=%s source=%s url=%s", f.kind, f.source, f.url)
+            if self.on_done is not None:
+                self.on_done(result)
 
-            self.store.apply_check(
-                source,
-                [],
-                {},
-                Changes(),
-                now=now,
-                next_check=now + timedelta(seconds=source.every),
-                source_change=SourceChange(status, fails, msg),
-            )
-        except OnrecordError:
-            log.exception("source=%s cannot record its error", source.name)
+    def _error_write(self, source: Source, now: datetime, msg: str, state: CheckState | None) -> CheckWrite:
+        status, fails = (state.status, state.fail_count) if state is not None else ("ok", 0)
+        return CheckWrite(
+            source, [], {}, Changes(), now, now + timedelta(seconds=source.every), SourceChange(status, fails, msg)
+        )
+
+    def _republish_candidates(self, source: Source) -> list[Candidate]:
+        key: tuple[str, object] = ("actor", source.actor) if source.actor else ("source", source.id)
+        got = self._candidates.get(key)
+        if got is None:
+            got = self._candidates[key] = self.store.actor_items(source.actor, source.id)
+        return got
 
     async def _get(self, url: str, validators: dict[str, Validators]) -> FetchResult:
         return await self.fetcher.get(url, validators=validators.get(url))
 
-    async def _run(self, source: Source, now: datetime) -> CheckResult:
+    async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
         errors: list[str] = []
-        stored = self.store.stored_items(source.id)
+        stored = state.stored
+        moved_to: str | None = None
         results: list[FetchResult] = []
         observations: list[Observation] = []
         error: str | None = None
 
         if source.kind == "feed":
             listing_gone: str | None = None
-            validators = self.store.validators([source.url, *(s.item.url for s in stored.values())])
+            validators = state.validators
             listing = await self._get(source.url, validators)
             results.append(listing)
             if listing.moved_permanently and listing.outcome in ("ok", "not_modified"):
                 log.warning("source=%s moved=%s to=%s", source.name, source.url, listing.final_url)
-                self.store.move_source(source.id, listing.final_url)
+                moved_to = listing.final_url
             elif listing.status == 410:
                 listing_gone = f"the feed answers 410 Gone: {source.url} was removed for good"
             listed: list[ParsedItem] = []
             if listing.outcome == "ok":
                 try:
-                    listed = parse_feed(
-                        listing.body, listing.final_url, listing.header("content-type"), source.ignore
-                    )
+                    listed = parse_feed(listing.body, listing.final_url, listing.header("content-type"), source.ignore)
                 except SourceError as exc:
                     error = str(exc)
             elif listing.outcome != "not_modified":
@@ -194,7 +222,7 @@ class Check:
                 else:
                     observations.append(Observation(p.key, p.url, OK, p.title, None, "page", 0))
         else:
-            validators = self.store.validators([source.url])
+            validators = state.validators
             res = await self._get(source.url, validators)
             results.append(res)
             answered = _answered(res)
@@ -210,29 +238,22 @@ class Check:
         observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
         captures = [self.archive.write(r) for r in results]
         url_states = self._url_states(results, validators)
-        status, fails = self.store.source_health(source.id)
-        health, health_finding = detect_source_health(source, answered, error, status, fails, now, self.rules)
+        health, health_finding = detect_source_health(
+            source, answered, error, state.status, state.fail_count, now, self.rules
+        )
         if answered and error:
             health.last_error = error
         changes = detect_items(source, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:
-            candidates = self.store.actor_items(source.actor, source.id)
+            candidates = self._republish_candidates(source)
             changes.findings.extend(detect_republished(source, fresh, candidates, now))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
-        findings = self.store.apply_check(
-            source,
-            captures,
-            url_states,
-            changes,
-            now=now,
-            next_check=now + timedelta(seconds=source.every),
-            source_change=health,
+        write = CheckWrite(
+            source, captures, url_states, changes, now, now + timedelta(seconds=source.every), health, moved_to
         )
-        for f in findings:
-            log.info("finding=%s source=%s url=%s", f.kind, f.source, f.url)
-        return CheckResult(source, findings, len(results), error)
+        return write, CheckResult(source, [], len(results), error)
 
     async def _reconfirm(
         self,
@@ -300,21 +321,15 @@ class Check:
             if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
                 return Observation(key, url, FAILED, capture=capture, http_status=res.status)
             try:
-                parsed = parse_page(
-                    res.body, res.final_url, res.header("content-type"), source.selector, source.ignore
-                )
+                parsed = parse_page(res.body, res.final_url, res.header("content-type"), source.selector, source.ignore)
             except SourceError as exc:
                 errors.append(str(exc))
                 return Observation(key, url, FAILED, capture=capture, http_status=res.status)
-            return Observation(
-                key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status
-            )
+            return Observation(key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status)
         if res.outcome == "not_modified":
             return Observation(key, url, OK, capture=capture, http_status=304)
         if res.status in (404, 410):
-            return Observation(
-                key, url, GONE, capture=capture, host_ok=_host(url) in healthy, http_status=res.status
-            )
+            return Observation(key, url, GONE, capture=capture, host_ok=_host(url) in healthy, http_status=res.status)
         return Observation(key, url, FAILED, capture=capture, http_status=res.status)
 
     @staticmethod

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from onrecord.detect import Candidate, Changes, SourceChange, StoredItem
+from onrecord.detect import Candidate, Changes, CheckWrite, ItemChange, SourceChange, StoredItem
 from onrecord.errors import SourceError, StoreError
 from onrecord.records import Capture, Finding, Item, Source, Validators, Version
 from onrecord.store.db import make_engine, mask, migrate
@@ -261,10 +262,7 @@ class Store:
         )
         q = q.where(SourceRow.actor == actor) if actor else q.where(SourceRow.id == source_id)
         with self.session() as s:
-            return [
-                Candidate(item.id, item.key, item.url, item.state, text, name)
-                for item, text, name in s.execute(q)
-            ]
+            return [Candidate(item.id, item.key, item.url, item.state, text, name) for item, text, name in s.execute(q)]
 
     def find_item(self, ref: str) -> Item:
         """An item by id, key or URL (most recently seen first)."""
@@ -280,9 +278,7 @@ class Store:
                     .limit(1)
                 )
             if row is None:
-                raise SourceError(
-                    f"no item {ref!r} (item ids, keys and URLs are listed by `onrecord findings`)"
-                )
+                raise SourceError(f"no item {ref!r} (item ids, keys and URLs are listed by `onrecord findings`)")
             return _item(row)
 
     def versions(self, item_id: int) -> list[Version]:
@@ -346,7 +342,7 @@ class Store:
             ).all()
             return {f: int(end) for f, end in rows if f is not None and end is not None}
 
-    # -- one check, applied in one transaction -------------------------------------------------
+    # -- checks, applied in one transaction per batch -------------------------------------------
     def apply_check(
         self,
         source: Source,
@@ -358,117 +354,283 @@ class Store:
         next_check: datetime,
         source_change: SourceChange | None,
     ) -> list[Finding]:
-        """Record a check: captures, conditional-request state, items, versions, findings, schedule."""
-        with self.session() as s:
-            cap_rows = [
-                CaptureRow(
-                    source_id=source.id,
-                    url=c.url,
-                    final_url=c.final_url,
-                    at=c.at,
-                    status=c.status,
-                    outcome=c.outcome,
-                    digest=c.digest,
-                    warc_file=c.warc_file,
-                    offset=c.offset,
-                    length=c.length,
-                    revisit=c.revisit,
-                    error=c.error,
-                )
-                for c in captures
-            ]
-            s.add_all(cap_rows)
-            if url_states:
-                existing = {
-                    r.url: r
-                    for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(list(url_states))))
-                }
-                for url, (etag, lm, digest) in url_states.items():
-                    us = existing.get(url)
-                    if us is None:
-                        s.add(UrlStateRow(url=url, etag=etag, last_modified=lm, digest=digest))
-                    else:
-                        us.etag, us.last_modified, us.digest = etag, lm, digest
-            s.flush()
-            cap_ids = [r.id for r in cap_rows]
+        """Record one check: captures, conditional-request state, items, versions, findings, schedule."""
+        w = CheckWrite(source, list(captures), url_states, changes, now, next_check, source_change)
+        return self.apply_checks([w])[0]
 
-            ids_by_key: dict[str, int] = {}
-            versions_by_key: dict[str, int] = {}
-            for ch in changes.items:
+    def apply_checks(self, writes: Sequence[CheckWrite]) -> list[list[Finding]]:
+        """Record many checks in one transaction (bulk statements); returns each check's findings."""
+        if not writes:
+            return []
+        with self.engine.begin() as conn:
+            try:
+                return self._apply(conn, writes)
+            except SQLAlchemyError as exc:
+                first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+                raise StoreError(f"database {mask(self.url)}: {first}") from exc
+
+    def _apply(self, conn: Connection, writes: Sequence[CheckWrite]) -> list[list[Finding]]:
+        cap_t, item_t, ver_t, find_t, src_t = (
+            _table(CaptureRow),
+            _table(ItemRow),
+            _table(VersionRow),
+            _table(FindingRow),
+            _table(SourceRow),
+        )
+        # 1. captures, ids back in order
+        cap_rows = [
+            {
+                "source_id": w.source.id,
+                "url": c.url,
+                "final_url": c.final_url,
+                "at": c.at,
+                "status": c.status,
+                "outcome": c.outcome,
+                "digest": c.digest,
+                "warc_file": c.warc_file,
+                "offset": c.offset,
+                "length": c.length,
+                "revisit": c.revisit,
+                "error": c.error,
+            }
+            for w in writes
+            for c in w.captures
+        ]
+        cap_ids = self._insert_ids(conn, cap_t, cap_rows)
+        cap_base: list[int] = []
+        n = 0
+        for w in writes:
+            cap_base.append(n)
+            n += len(w.captures)
+        # 2. conditional-request state
+        states = {url: st for w in writes for url, st in w.url_states.items()}
+        if states:
+            self._upsert_url_states(conn, states)
+        # 3. items: new ones inserted (ids back), known ones updated in bulk
+        new_items: list[tuple[int, ItemChange]] = []
+        upd: list[dict[str, Any]] = []
+        for wi, w in enumerate(writes):
+            for ch in w.changes.items:
                 if ch.item_id is None:
-                    row = ItemRow(
-                        source_id=source.id,
-                        key=ch.key,
-                        url=ch.url,
-                        title=ch.title,
-                        state=ch.state,
-                        first_seen=ch.first_seen,
-                        last_seen=ch.last_seen,
-                        last_checked=ch.last_checked,
-                        gone_count=ch.gone_count,
-                        gone_since=ch.gone_since,
-                    )
-                    s.add(row)
-                    s.flush()
+                    new_items.append((wi, ch))
                 else:
-                    got = s.get(ItemRow, ch.item_id)
-                    if got is None:
-                        continue
-                    row = got
-                    row.url, row.title, row.state = ch.url, ch.title, ch.state
-                    row.gone_count, row.gone_since = ch.gone_count, ch.gone_since
-                    row.last_seen, row.last_checked = ch.last_seen, ch.last_checked
-                ids_by_key[ch.key] = row.id
-                if ch.version is not None:
-                    seq = (
-                        s.scalar(select(func.max(VersionRow.seq)).where(VersionRow.item_id == row.id)) or 0
-                    ) + 1
-                    v = ch.version
-                    vrow = VersionRow(
-                        item_id=row.id,
-                        seq=seq,
-                        at=now,
-                        title=v.title,
-                        text=v.text,
-                        text_hash=v.text_hash,
-                        origin=v.origin,
-                        capture_id=cap_ids[v.capture] if v.capture is not None else None,
-                        diff=v.diff,
+                    upd.append(
+                        {
+                            "b_id": ch.item_id,
+                            "url": ch.url,
+                            "title": ch.title,
+                            "state": ch.state,
+                            "gone_count": ch.gone_count,
+                            "gone_since": ch.gone_since,
+                            "last_seen": ch.last_seen,
+                            "last_checked": ch.last_checked,
+                        }
                     )
-                    s.add(vrow)
-                    s.flush()
-                    row.current_version = vrow.id
-                    versions_by_key[ch.key] = vrow.id
-
-            out: list[Finding] = []
-            for f in changes.findings:
-                item_id = ids_by_key.get(f.item) if f.item else None
-                detail = dict(f.detail)
-                if f.kind == "edited" and f.item in versions_by_key:
-                    detail["new_version_id"] = versions_by_key[f.item]
-                row_f = FindingRow(
-                    at=f.at,
-                    kind=f.kind,
-                    source_id=source.id,
-                    source=f.source,
-                    item_id=item_id,
-                    item=f.item,
-                    url=f.url,
-                    detail=detail,
+        new_ids = self._insert_ids(
+            conn,
+            item_t,
+            [
+                {
+                    "source_id": writes[wi].source.id,
+                    "key": ch.key,
+                    "url": ch.url,
+                    "title": ch.title,
+                    "state": ch.state,
+                    "first_seen": ch.first_seen,
+                    "last_seen": ch.last_seen,
+                    "last_checked": ch.last_checked,
+                    "gone_count": ch.gone_count,
+                    "gone_since": ch.gone_since,
+                }
+                for wi, ch in new_items
+            ],
+        )
+        if upd:
+            conn.execute(
+                update(item_t)
+                .where(item_t.c.id == bindparam("b_id"))
+                .values(
+                    url=bindparam("url"),
+                    title=bindparam("title"),
+                    state=bindparam("state"),
+                    gone_count=bindparam("gone_count"),
+                    gone_since=bindparam("gone_since"),
+                    last_seen=bindparam("last_seen"),
+                    last_checked=bindparam("last_checked"),
+                ),
+                upd,
+            )
+        item_ids: list[dict[str, int]] = [{} for _ in writes]
+        for (wi, ch), iid in zip(new_items, new_ids, strict=True):
+            item_ids[wi][ch.key] = iid
+        for wi, w in enumerate(writes):
+            for ch in w.changes.items:
+                if ch.item_id is not None:
+                    item_ids[wi][ch.key] = ch.item_id
+        # 4. versions
+        vers: list[tuple[int, str, dict[str, Any]]] = []
+        for wi, w in enumerate(writes):
+            for ch in w.changes.items:
+                if ch.version is None:
+                    continue
+                iid = item_ids[wi][ch.key]
+                seq = ch.version_seq or (
+                    (conn.scalar(select(func.max(ver_t.c.seq)).where(ver_t.c.item_id == iid)) or 0) + 1
                 )
-                s.add(row_f)
-                s.flush()
-                out.append(_finding(row_f))
+                v = ch.version
+                vers.append(
+                    (
+                        wi,
+                        ch.key,
+                        {
+                            "item_id": iid,
+                            "seq": seq,
+                            "at": w.now,
+                            "title": v.title,
+                            "text": v.text,
+                            "text_hash": v.text_hash,
+                            "origin": v.origin,
+                            "capture_id": cap_ids[cap_base[wi] + v.capture] if v.capture is not None else None,
+                            "diff": v.diff,
+                        },
+                    )
+                )
+        ver_ids = self._insert_ids(conn, ver_t, [row for _, _, row in vers])
+        if vers:
+            conn.execute(
+                update(item_t).where(item_t.c.id == bindparam("b_id")).values(current_version=bindparam("vid")),
+                [{"b_id": row["item_id"], "vid": vid} for (_, _, row), vid in zip(vers, ver_ids, strict=True)],
+            )
+        version_of = {(wi, key): vid for (wi, key, _), vid in zip(vers, ver_ids, strict=True)}
+        # 5. findings, in order
+        frows: list[dict[str, Any]] = []
+        owners: list[int] = []
+        for wi, w in enumerate(writes):
+            for f in w.changes.findings:
+                detail = dict(f.detail)
+                if f.kind == "edited" and f.item is not None and (wi, f.item) in version_of:
+                    detail["new_version_id"] = version_of[(wi, f.item)]
+                frows.append(
+                    {
+                        "at": f.at,
+                        "kind": f.kind,
+                        "source_id": w.source.id,
+                        "source": f.source,
+                        "item_id": item_ids[wi].get(f.item) if f.item else None,
+                        "item": f.item,
+                        "url": f.url,
+                        "detail": detail,
+                    }
+                )
+                owners.append(wi)
+        fids = self._insert_ids(conn, find_t, frows)
+        out: list[list[Finding]] = [[] for _ in writes]
+        for wi, row, fid in zip(owners, frows, fids, strict=True):
+            out[wi].append(
+                Finding(
+                    kind=row["kind"],
+                    at=row["at"],
+                    source=row["source"],
+                    item=row["item"],
+                    url=row["url"],
+                    detail=row["detail"],
+                    id=fid,
+                    source_id=row["source_id"],
+                    item_id=row["item_id"],
+                )
+            )
+        # 6. schedules and health
+        conn.execute(
+            update(src_t)
+            .where(src_t.c.id == bindparam("b_id"))
+            .values(
+                last_check=bindparam("last_check"),
+                next_check=bindparam("next_check"),
+            ),
+            [{"b_id": w.source.id, "last_check": w.now, "next_check": w.next_check} for w in writes],
+        )
+        health = [
+            {
+                "b_id": w.source.id,
+                "status": w.source_change.status,
+                "fail_count": w.source_change.fail_count,
+                "last_error": w.source_change.last_error,
+            }
+            for w in writes
+            if w.source_change is not None
+        ]
+        if health:
+            conn.execute(
+                update(src_t)
+                .where(src_t.c.id == bindparam("b_id"))
+                .values(
+                    status=bindparam("status"),
+                    fail_count=bindparam("fail_count"),
+                    last_error=bindparam("last_error"),
+                ),
+                health,
+            )
+        moved = [{"b_id": w.source.id, "url": w.moved_to} for w in writes if w.moved_to]
+        if moved:
+            conn.execute(update(src_t).where(src_t.c.id == bindparam("b_id")).values(url=bindparam("url")), moved)
+        return out
 
-            src = s.get(SourceRow, source.id)
-            if src is not None:
-                src.last_check = now
-                src.next_check = next_check
-                if source_change is not None:
-                    src.status = source_change.status
-                    src.fail_count = source_change.fail_count
-                    src.last_error = source_change.last_error
-            return out
+    @staticmethod
+    def _insert_ids(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+        if not rows:
+            return []
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return [r[0] for r in conn.execute(stmt, rows)]
+
+    def _upsert_url_states(
+        self, conn: Connection, states: dict[str, tuple[str | None, str | None, str | None]]
+    ) -> None:
+        t = _table(UrlStateRow)
+        rows = [{"url": u, "etag": e, "last_modified": lm, "digest": d} for u, (e, lm, d) in states.items()]
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        stmt: Any = postgresql.insert(t) if self.engine.dialect.name == "postgresql" else sqlite.insert(t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.url],
+            set_={
+                "etag": stmt.excluded.etag,
+                "last_modified": stmt.excluded.last_modified,
+                "digest": stmt.excluded.digest,
+            },
+        )
+        conn.execute(stmt, rows)
+
+    # -- state for a batch of checks, read in bulk -------------------------------------------
+    def check_states(self, sources: Sequence[Source]) -> dict[int, CheckState]:
+        """Health, stored items and conditional-request validators for many sources at once."""
+        ids = [s.id for s in sources]
+        out: dict[int, CheckState] = {}
+        with self.session() as s:
+            for chunk in _chunks(ids):
+                for sid, status, fails in s.execute(
+                    select(SourceRow.id, SourceRow.status, SourceRow.fail_count).where(SourceRow.id.in_(chunk))
+                ):
+                    out[sid] = CheckState(status, fails, {}, {})
+                rows = s.execute(
+                    select(ItemRow, VersionRow.text, VersionRow.text_hash, VersionRow.origin, VersionRow.seq)
+                    .outerjoin(VersionRow, VersionRow.id == ItemRow.current_version)
+                    .where(ItemRow.source_id.in_(chunk))
+                ).all()
+                for item, text, th, origin, seq in rows:
+                    st = out.get(item.source_id)
+                    if st is not None:
+                        st.stored[item.key] = StoredItem(_item(item), text, th, origin, seq or 0)
+            urls = {src.url: src.id for src in sources}
+            for st_id, st in out.items():
+                for si in st.stored.values():
+                    urls.setdefault(si.item.url, st_id)
+            url_list = list(urls)
+            for chunk_u in _chunks(url_list):
+                for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(chunk_u))):
+                    st2 = out.get(urls[r.url])
+                    if st2 is not None:
+                        st2.validators[r.url] = Validators(r.etag, r.last_modified)
+        return out
 
     # -- the findings log ----------------------------------------------------------------------
     def findings(
@@ -493,6 +655,25 @@ class Store:
             q = q.limit(limit)
         with self.session() as s:
             return [_finding(r) for r in s.scalars(q)]
+
+
+@dataclass
+class CheckState:
+    """What a check needs to know before it fetches."""
+
+    status: str
+    fail_count: int
+    stored: dict[str, StoredItem]
+    validators: dict[str, Validators]
+
+
+def _table(row: type[Any]) -> Table:
+    return cast(Table, row.__table__)
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[list[Any]]:
+    for i in range(0, len(values), size):
+        yield list(values[i : i + size])
 
 
 def safe_name(text: str) -> str:
