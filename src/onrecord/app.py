@@ -117,17 +117,9 @@ class Onrecord:
     @property
     def archive(self) -> Archive:
         if self._archive is None:
-            self._archive = Archive(
-                self.warc_dir, self.clock, max_size=self.settings.warc_max_size, lookup=self._digest_lookup
-            )
+            self._archive = Archive(self.warc_dir, self.clock, max_size=self.settings.warc_max_size)
             self._archive.repair(self.store.warc_extent())
         return self._archive
-
-    def _digest_lookup(self, digest: str) -> tuple[str, str] | None:
-        c = self.store.capture_by_digest(digest)
-        if c is None:
-            return None
-        return (c.final_url or c.url, c.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
     @property
     def rules(self) -> Rules:

@@ -29,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from onrecord.clock import Clock, SystemClock
 from onrecord.errors import ArchiveError
-from onrecord.records import Capture, FetchResult
+from onrecord.records import Capture, FetchResult, UrlState
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ def payload_digest(body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
-def _warc_date(dt: datetime) -> str:
+def warc_date(dt: datetime) -> str:
+    """WARC-Date with microseconds, as WARC 1.1 allows."""
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -133,8 +134,12 @@ class Archive:
         if len(self._seen) > 50_000:
             self._seen.popitem(last=False)
 
-    def write(self, res: FetchResult) -> Capture:
-        """Archive one fetch. Fetches that got no HTTP answer get an index entry but no record."""
+    def write(self, res: FetchResult, previous: UrlState | None = None) -> Capture:
+        """Archive one fetch. Fetches that got no HTTP answer get an index entry but no record.
+
+        `previous` is what the index remembers of this URL: when the payload is the one archived
+        last time, a revisit record points at it (no database lookup per write).
+        """
         if res.status is None:
             return Capture(
                 url=res.url,
@@ -150,12 +155,17 @@ class Archive:
             )
         f, writer, name = self._open()
         uri = res.final_url or res.url
-        date = _warc_date(res.started_at)
+        date = warc_date(res.started_at)
         body = res.body
         digest = payload_digest(body) if res.status != 304 else None
         req = self._request_record(writer, res, uri, date)
         http = self._response_headers(res)
-        earlier = self._known(digest) if digest and body else None
+        earlier = None
+        if digest and body:
+            if previous is not None and previous.digest == digest and previous.digest_uri and previous.digest_date:
+                earlier = (previous.digest_uri, previous.digest_date)
+            else:
+                earlier = self._known(digest)
         extra = {
             "WARC-Date": date,
             "WARC-Record-ID": self.new_id(),
@@ -252,9 +262,7 @@ class Archive:
     def read(self, capture: Capture) -> Replay:
         """Read a capture back by its index row."""
         if capture.warc_file is None or capture.offset is None:
-            raise ArchiveError(
-                f"capture of {capture.url} has no WARC record ({capture.outcome}: {capture.error})"
-            )
+            raise ArchiveError(f"capture of {capture.url} has no WARC record ({capture.outcome}: {capture.error})")
         path = self.dir / capture.warc_file
         try:
             with open(path, "rb") as f:

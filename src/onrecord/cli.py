@@ -121,9 +121,7 @@ def cli(
     ctx.ensure_object(dict)
     ctx.obj.update(overrides={"data": data, "db": db}, sets=sets, debug=debug)
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -153,9 +151,7 @@ def add(
     as_json: bool,
 ) -> None:
     """Add a source to watch: a feed (RSS, Atom, JSON Feed) or a web page."""
-    s = _app(ctx).add_source(
-        url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore
-    )
+    s = _app(ctx).add_source(url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore)
     if as_json:
         _jsonl(_source_json(s))
     else:
@@ -328,9 +324,7 @@ def _print_finding(f: Finding) -> None:
     if title:
         line.append(f"{title!r} ")
     line.append(f.url, style="underline")
-    extra = {
-        k: v for k, v in f.detail.items() if k in ("words_added", "words_removed", "http_status", "error")
-    }
+    extra = {k: v for k, v in f.detail.items() if k in ("words_added", "words_removed", "http_status", "error")}
     if extra:
         line.append("  " + " ".join(f"{k}={v}" for k, v in extra.items()), style="dim")
     out.print(line)
@@ -344,9 +338,7 @@ def parse_since(value: str, now: datetime) -> datetime:
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r}: use a duration (2h, 3d) or an ISO time", param_hint="--since"
-        ) from None
+        raise click.BadParameter(f"{value!r}: use a duration (2h, 3d) or an ISO time", param_hint="--since") from None
     return dt if dt.tzinfo else dt.astimezone().astimezone(UTC)
 
 
@@ -356,9 +348,7 @@ def parse_since(value: str, now: datetime) -> datetime:
 @click.option("--source", help="Only this source.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: id, at, kind, source, item, url, detail.")
 @click.pass_context
-def findings(
-    ctx: click.Context, since: str | None, kinds: str | None, source: str | None, as_json: bool
-) -> None:
+def findings(ctx: click.Context, since: str | None, kinds: str | None, source: str | None, as_json: bool) -> None:
     """Print the findings log, oldest first."""
     app = _app(ctx)
     kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None

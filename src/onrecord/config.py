@@ -50,9 +50,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="forbid", validate_default=True)
 
     data: Path = Field(DEFAULT_DATA, description="data folder: database, WARC files, onrecord.toml")
-    db: str | None = Field(
-        None, description="database URL; default: SQLite file onrecord.db in the data folder"
-    )
+    db: str | None = Field(None, description="database URL; default: SQLite file onrecord.db in the data folder")
     allow_private_addresses: bool = Field(
         False, description="allow sources on private, loopback or link-local addresses"
     )
@@ -69,9 +67,7 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(4, ge=1, description="requests in flight per host")
     concurrency: int = Field(64, ge=1, description="requests in flight overall")
     retries: int = Field(2, ge=0, description="retries after 429, 503 or a network error")
-    max_retry_after: float = Field(
-        120.0, ge=0, description="longest Retry-After honoured within one check (s)"
-    )
+    max_retry_after: float = Field(120.0, ge=0, description="longest Retry-After honoured within one check (s)")
     obey_robots: bool = Field(True, description="honour robots.txt")
     every: str = Field("5m", description="default poll interval for new sources")
     hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")

@@ -48,9 +48,7 @@ def run_demo(folder: Path, console: Console) -> SimResult:
     fresh_demo_folder(folder)
     sc = load_scenario(builtin_scenario("demo"))
     console.rule(f"[bold]onrecord demo[/]: {sc.description or sc.name}")
-    console.print(
-        "A simulated world on 127.0.0.1, two hours of it played in seconds. What the watcher saw:\n"
-    )
+    console.print("A simulated world on 127.0.0.1, two hours of it played in seconds. What the watcher saw:\n")
 
     def show(f: Finding) -> None:
         rel = f.at - sc.start

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from onrecord.parse.normalize import substance
-from onrecord.records import Capture, Finding, Item, Source
+from onrecord.records import Capture, Finding, Item, Source, UrlState
 
 # What one check saw for one item.
 OK, GONE, FAILED = "ok", "gone", "failed"
@@ -95,7 +95,7 @@ class CheckWrite:
 
     source: Source
     captures: list[Capture]
-    url_states: dict[str, tuple[str | None, str | None, str | None]]
+    url_states: dict[str, UrlState]
     changes: Changes
     now: datetime
     next_check: datetime

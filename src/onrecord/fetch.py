@@ -343,9 +343,7 @@ class Fetcher:
             await self._resolver.close()
             self._resolver = None
 
-    async def get(
-        self, url: str, *, validators: Validators | None = None, robots: bool = True
-    ) -> FetchResult:
+    async def get(self, url: str, *, validators: Validators | None = None, robots: bool = True) -> FetchResult:
         """Fetch `url` (following redirects, retrying 429/503/network errors); never raises for
         network or HTTP trouble."""
         started = self.clock.now()
@@ -386,9 +384,7 @@ class Fetcher:
             return backoff
         asked = _retry_after(result.header("Retry-After"), self.clock.now())
         if asked is not None and asked > self.settings.max_retry_after:
-            log.info(
-                "event=give_up url=%s status=%s retry_after=%.0fs", result.final_url, result.status, asked
-            )
+            log.info("event=give_up url=%s status=%s retry_after=%.0fs", result.final_url, result.status, asked)
             return None
         return backoff if asked is None else float(asked)
 
@@ -636,9 +632,7 @@ class Fetcher:
             pass  # no robots.txt: everything allowed
         else:  # 5xx, 429, network trouble: allow for now, ask again soon
             ttl = ROBOTS_RETRY
-            log.info(
-                "event=robots_unavailable url=%s outcome=%s status=%s", robots_url, result.outcome, status
-            )
+            log.info("event=robots_unavailable url=%s outcome=%s status=%s", robots_url, result.outcome, status)
         entry = _Robots(expires=now + timedelta(seconds=ttl), parser=parser, refused=refused)
         if refused is None:
             self._robots[origin] = entry

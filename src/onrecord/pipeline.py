@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from onrecord.archive import Archive
+from onrecord.archive import Archive, warc_date
 from onrecord.clock import Clock
 from onrecord.detect import (
     FAILED,
@@ -30,7 +30,7 @@ from onrecord.detect import (
 from onrecord.errors import OnrecordError, SourceError
 from onrecord.parse.feed import parse_feed
 from onrecord.parse.page import parse_page
-from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, Validators
+from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
 
@@ -91,7 +91,7 @@ class Check:
         self.batch = batch
         self.on_done = on_done
         self._pending: list[tuple[CheckWrite, CheckResult]] = []
-        self._candidates: dict[tuple[str, object], list[Candidate]] = {}
+        self._candidates: dict[str, list[Candidate]] = {}
 
     async def run(self, source: Source, state: CheckState | None = None) -> CheckResult:
         now = self.clock.now()
@@ -130,11 +130,17 @@ class Check:
             source, [], {}, Changes(), now, now + timedelta(seconds=source.every), SourceChange(status, fails, msg)
         )
 
-    def _republish_candidates(self, source: Source) -> list[Candidate]:
-        key: tuple[str, object] = ("actor", source.actor) if source.actor else ("source", source.id)
-        got = self._candidates.get(key)
+    def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:
+        """Earlier items of the same actor (one query per actor per round), or of this source alone."""
+        if not source.actor:
+            return [
+                Candidate(si.item.id, si.item.key, si.item.url, si.item.state, si.text, source.name)
+                for si in state.stored.values()
+                if si.text is not None
+            ]
+        got = self._candidates.get(source.actor)
         if got is None:
-            got = self._candidates[key] = self.store.actor_items(source.actor, source.id)
+            got = self._candidates[source.actor] = self.store.actor_items(source.actor, source.id)
         return got
 
     async def _get(self, url: str, validators: dict[str, Validators]) -> FetchResult:
@@ -236,8 +242,8 @@ class Check:
         if errors and error is None:
             error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
         observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
-        captures = [self.archive.write(r) for r in results]
-        url_states = self._url_states(results, validators)
+        captures = [self.archive.write(r, state.url_state.get(r.url)) for r in results]
+        url_states = self._url_states(results, captures, state.url_state)
         health, health_finding = detect_source_health(
             source, answered, error, state.status, state.fail_count, now, self.rules
         )
@@ -246,7 +252,7 @@ class Check:
         changes = detect_items(source, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:
-            candidates = self._republish_candidates(source)
+            candidates = self._republish_candidates(source, state)
             changes.findings.extend(detect_republished(source, fresh, candidates, now))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
@@ -334,19 +340,24 @@ class Check:
 
     @staticmethod
     def _url_states(
-        results: list[FetchResult], validators: dict[str, Validators]
-    ) -> dict[str, tuple[str | None, str | None, str | None]]:
-        out: dict[str, tuple[str | None, str | None, str | None]] = {}
-        for r in results:
-            if r.outcome == "ok":
-                out[r.url] = (r.header("etag"), r.header("last-modified"), None)
-            elif r.outcome == "not_modified":
-                old = validators.get(r.url) or Validators()
-                out[r.url] = (
-                    r.header("etag") or old.etag,
-                    r.header("last-modified") or old.last_modified,
-                    None,
-                )
+        results: list[FetchResult], captures: list[Capture], known: dict[str, UrlState]
+    ) -> dict[str, UrlState]:
+        """Validators and last-payload pointers to remember for each URL that answered."""
+        out: dict[str, UrlState] = {}
+        for r, c in zip(results, captures, strict=True):
+            if r.outcome not in ("ok", "not_modified"):
+                continue
+            old = out.get(r.url) or known.get(r.url) or UrlState()
+            digest, uri, date = old.digest, old.digest_uri, old.digest_date
+            if r.outcome == "ok" and c.digest and not c.revisit:
+                digest, uri, date = c.digest, r.final_url or r.url, warc_date(r.started_at)
+            out[r.url] = UrlState(
+                r.header("etag") or (old.etag if r.outcome == "not_modified" else None),
+                r.header("last-modified") or (old.last_modified if r.outcome == "not_modified" else None),
+                digest,
+                uri,
+                date,
+            )
         return out
 
 

@@ -46,6 +46,21 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class UrlState:
+    """What we remember of a URL between checks: validators, and the last payload archived for it."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    digest: str | None = None  # payload digest of the last full response record
+    digest_uri: str | None = None  # its WARC-Target-URI
+    digest_date: str | None = None  # its WARC-Date
+
+    @property
+    def validators(self) -> Validators:
+        return Validators(self.etag, self.last_modified)
+
+
+@dataclass(frozen=True)
 class FetchResult:
     """One HTTP exchange as `fetch` saw it. `status` is None when no answer came."""
 

@@ -8,7 +8,7 @@ import pytest
 
 from onrecord.detect import Changes, ItemChange, NewVersion, SourceChange
 from onrecord.errors import SourceError
-from onrecord.records import Capture, Finding
+from onrecord.records import Capture, Finding, UrlState
 from onrecord.store import Store
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -41,9 +41,7 @@ def test_sources_round_trip_and_unique_names(store: Store) -> None:
 def test_due_sources_follow_schedule_and_pause(store: Store) -> None:
     a, b = add(store, "a"), add(store, "b")
     src_a = store.source_by_id(a)
-    store.apply_check(
-        src_a, [], {}, Changes(), now=T0, next_check=T0 + timedelta(minutes=5), source_change=None
-    )
+    store.apply_check(src_a, [], {}, Changes(), now=T0, next_check=T0 + timedelta(minutes=5), source_change=None)
     assert [s.id for s in store.due_sources(T0)] == [b]
     assert {s.id for s in store.due_sources(T0 + timedelta(minutes=5))} == {a, b}
     store.set_paused(b, True)
@@ -72,7 +70,7 @@ def test_apply_check_is_one_transaction_with_ordered_findings(store: Store) -> N
     out = store.apply_check(
         src,
         [cap],
-        {"http://127.0.0.1:1/a": ('"e1"', None, None)},
+        {"http://127.0.0.1:1/a": UrlState('"e1"')},
         ch,
         now=T0,
         next_check=T0 + timedelta(minutes=5),
@@ -91,9 +89,7 @@ def test_apply_check_is_one_transaction_with_ordered_findings(store: Store) -> N
     assert stored.text_hash == "h1" and stored.version_seq == 1
     v2 = NewVersion("Readout", "The leaders spoke twice.", "h2", "page", None, [["=", "x"]])
     ch2 = Changes(
-        items=[
-            ItemChange("k1", item.url, "Readout", "live", 0, None, T0, T0, T0, item_id=item.id, version=v2)
-        ],
+        items=[ItemChange("k1", item.url, "Readout", "live", 0, None, T0, T0, T0, item_id=item.id, version=v2)],
         findings=[Finding("edited", T0 + timedelta(minutes=5), "gov", "k1", item.url, {})],
     )
     store.apply_check(

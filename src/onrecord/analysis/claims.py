@@ -364,9 +364,7 @@ _SPEAKER_PATTERNS = [
         re.I,
     ),
     # French
-    re.compile(
-        r",\s*(?:a déclaré|a dit|a affirmé|a souligné|a précisé|selon)\s+" + _NAME + r"\s*[.!]?\s*$", re.I
-    ),
+    re.compile(r",\s*(?:a déclaré|a dit|a affirmé|a souligné|a précisé|selon)\s+" + _NAME + r"\s*[.!]?\s*$", re.I),
     re.compile(r",\s*(?:a-t-il|a-t-elle)\s+(?:dit|déclaré|ajouté|souligné)\s*[.!]?\s*$", re.I),
     re.compile(r"^selon\s+" + _NAME + r",", re.I),
     # Chinese: 发言人表示，… / 据…称 / …说

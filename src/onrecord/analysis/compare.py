@@ -115,8 +115,7 @@ def side_of(st: Statement, prefix: str) -> Side:
     split = extract_claims(st.text, st.lang, prefix=prefix, title=st.title or None)
     if len(split.claims) > MAX_CLAIMS:
         raise CompareError(
-            f"statement {st.ref or prefix} has {len(split.claims)} claims; "
-            f"at most {MAX_CLAIMS} can be compared"
+            f"statement {st.ref or prefix} has {len(split.claims)} claims; at most {MAX_CLAIMS} can be compared"
         )
     return Side(st.title, st.ref, split.lang, split.claims, split.event)
 
@@ -132,9 +131,7 @@ def _warnings(side: Side, name: str, model: Encoder) -> list[str]:
         poor = sorted({lang for lang in [side.lang, *langs] if handled_poorly(lang)})
         for lang in poor:
             what = "an undetermined language" if lang == "und" else f"language {lang!r}"
-            out.append(
-                f"{name} is in {what}, which the model {model.name} handles poorly: alignment is unreliable"
-            )
+            out.append(f"{name} is in {what}, which the model {model.name} handles poorly: alignment is unreliable")
     return out
 
 

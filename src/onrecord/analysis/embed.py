@@ -121,9 +121,7 @@ class SentenceTransformerEncoder:
                 try:
                     from sentence_transformers import SentenceTransformer
                 except ImportError as exc:
-                    raise CompareError(
-                        "the sentence-transformers backend needs `pip install onrecord[st]`"
-                    ) from exc
+                    raise CompareError("the sentence-transformers backend needs `pip install onrecord[st]`") from exc
                 try:
                     self._model = SentenceTransformer(self.model_name_or_path, device=self.device)
                 except Exception as exc:  # foreign errors enter here

@@ -249,14 +249,10 @@ def _cn_number(s: str) -> float | None:
 
 _CN_NUM = r"[0-9〇零一二两三四五六七八九十百千]+"
 _ZH_DATE = re.compile(r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号])?")
-_ZH_COUNT = re.compile(
-    r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮)"
-)
+_ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
-_DIGITS = re.compile(
-    r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-)
+_DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
 _TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f’'.,]\d+)*|[^\W\d_]+\.?", re.UNICODE)
 
 
@@ -334,22 +330,14 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     low = [t.lower() for t in toks]
     used: set[int] = set()
     for i, t in enumerate(low):
-        if (
-            t in _MONTHS
-            and not (t == "may" and lang != "en" and i == 0)
-            and not (t == "mar" and lang != "en")
-        ):
+        if t in _MONTHS and not (t == "may" and lang != "en" and i == 0) and not (t == "mar" and lang != "en"):
             if t in ("may", "mai") and not _near_digit(toks, i):
                 # "may" the modal verb, "mai" only with a day or year beside it
                 continue
             month = _MONTHS[t]
             day = None
             for j in (i - 1, i + 1):
-                if (
-                    0 <= j < len(toks)
-                    and toks[j].rstrip(".").isdigit()
-                    and 1 <= int(toks[j].rstrip(".")) <= 31
-                ):
+                if 0 <= j < len(toks) and toks[j].rstrip(".").isdigit() and 1 <= int(toks[j].rstrip(".")) <= 31:
                     day = int(toks[j].rstrip("."))
                     used.add(j)
                     break
@@ -407,16 +395,12 @@ def _scale_after(low: list[str], i: int) -> float:
 # --- initiative and agents ------------------------------------------------------------------------
 
 _INITIATIVE = [
-    re.compile(
-        r"\b(?:at|upon|on) the (?:request|initiative|invitation|suggestion) of (?P<x>[^,.;]{2,60})", re.I
-    ),
+    re.compile(r"\b(?:at|upon|on) the (?:request|initiative|invitation|suggestion) of (?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"\b(?:at|upon) (?P<x>[^,.;]{2,40}?)['’]s? (?:request|initiative|invitation)", re.I),
     re.compile(r"\b(?:initiated|requested) by (?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"\bauf (?:Wunsch|Initiative|Bitte|Anfrage|Einladung|Anregung) (?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"\bпо (?:инициативе|просьбе|приглашению|предложению) (?P<x>[^,.;]{2,60})", re.I),
-    re.compile(
-        r"\bà (?:la |l['’])(?:demande|initiative|invitation) (?:de |du |des |d['’])(?P<x>[^,.;]{2,60})", re.I
-    ),
+    re.compile(r"\bà (?:la |l['’])(?:demande|initiative|invitation) (?:de |du |des |d['’])(?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"应(?P<x>[^，。,]{1,20}?)(?:的)?(?:邀请|请求|要求|之约)"),
     re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
     re.compile(r"(?P<x>应约)"),

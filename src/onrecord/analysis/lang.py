@@ -214,9 +214,7 @@ def detect_language(text: str, default: str = "und", prefer: str | None = None) 
     return default
 
 
-def _best_by_stopwords(
-    words: list[str], langs: tuple[str, ...], fallback: str, prefer: str | None = None
-) -> str:
+def _best_by_stopwords(words: list[str], langs: tuple[str, ...], fallback: str, prefer: str | None = None) -> str:
     if prefer in langs:
         fallback = prefer
     if not words:

@@ -104,9 +104,7 @@ _WHO = r"(?P<who>[^,;:.!?«»\"“”„]{2,60}?)"
 # "according to X, ...". The attribution is kept as the point's speaker; the rest is what is checked.
 _LEAD = [
     re.compile(r"^" + _WHO + r"\s+" + _SAY + r"(?:\s+(?:that|dass|что|que|qu['’]))?\s*,?\s+(?=\S)", re.I),
-    re.compile(
-        r"^(?:according to|laut|nach Angaben (?:von|des|der)|по словам|selon)\s+" + _WHO + r",\s*", re.I
-    ),
+    re.compile(r"^(?:according to|laut|nach Angaben (?:von|des|der)|по словам|selon)\s+" + _WHO + r",\s*", re.I),
 ]
 _TRAIL = [
     re.compile(r",\s*(?:according to|laut|по словам|selon)\s+" + _WHO + r"\s*([.!?]?)\s*$", re.I),

@@ -40,9 +40,7 @@ def _when(entry: Any, *keys: str) -> datetime | None:
     return None
 
 
-def parse_feed(
-    body: bytes, url: str, content_type: str | None = None, ignore: str | None = None
-) -> list[ParsedItem]:
+def parse_feed(body: bytes, url: str, content_type: str | None = None, ignore: str | None = None) -> list[ParsedItem]:
     """Items of a feed; raises SourceError for a body that is no feed at all."""
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"[") or (content_type and "json" in content_type):

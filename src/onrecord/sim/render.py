@@ -66,8 +66,7 @@ def page(site: SiteSpec, st: ItemState, related: list[ItemState], base: str) -> 
     paras = "\n".join(f"<p>{escape(p)}</p>" for p in st.paragraphs)
     rel = "\n".join(f'<li><a href="{base}{r.path}">{escape(r.title)}</a></li>' for r in related[:3])
     return (
-        _head(site, f"{st.title} | {site.title}", base, base + st.path)
-        + '<main>\n<article class="statement">\n'
+        _head(site, f"{st.title} | {site.title}", base, base + st.path) + '<main>\n<article class="statement">\n'
         f"<h1>{escape(st.title)}</h1>\n"
         f'<div class="meta"><time datetime="{st.published.isoformat()}">{_human(st.published)}</time>'
         f' · <span class="reviewed">Page reviewed {_human(reviewed)}</span>'
@@ -176,9 +175,7 @@ def json_feed(site: SiteSpec, items: list[ItemState], base: str) -> str:
 
 
 def sitemap(items: list[ItemState], base: str) -> str:
-    urls = "\n".join(
-        f"<url><loc>{base}{s.path}</loc><lastmod>{s.modified.isoformat()}</lastmod></url>" for s in items
-    )
+    urls = "\n".join(f"<url><loc>{base}{s.path}</loc><lastmod>{s.modified.isoformat()}</lastmod></url>" for s in items)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n'

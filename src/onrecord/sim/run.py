@@ -61,9 +61,7 @@ def sim_settings(data: Path, db: str | None = None, **extra: Any) -> Settings:
     return Settings(**values)
 
 
-async def play(
-    sc: Scenario, app: Onrecord, clock: VirtualClock, sim: SimServer, *, on_finding: Any = None
-) -> int:
+async def play(sc: Scenario, app: Onrecord, clock: VirtualClock, sim: SimServer, *, on_finding: Any = None) -> int:
     """Run the watcher over the scenario's whole duration; returns the number of source checks."""
     pending = sorted(sim.source_urls(), key=lambda s: s["add_at"])
     checks = 0

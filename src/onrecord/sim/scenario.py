@@ -218,18 +218,7 @@ class Flap(_Event):
 
 
 Event = Annotated[
-    Publish
-    | Edit
-    | Cosmetic
-    | Delete
-    | Restore
-    | Republish
-    | Outage
-    | RateLimit
-    | Slow
-    | Malformed
-    | Oversized
-    | Flap,
+    Publish | Edit | Cosmetic | Delete | Restore | Republish | Outage | RateLimit | Slow | Malformed | Oversized | Flap,
     Field(discriminator="do"),
 ]
 FAULTS = (Outage, RateLimit, Slow, Malformed, Oversized)

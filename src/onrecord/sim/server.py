@@ -297,9 +297,7 @@ class SimServer:
         tail = render.footer(site, now if site.volatile_footer else None).encode(site.charset)
         return web.Response(body=stable + tail, headers=headers)
 
-    async def _feed(
-        self, site: SiteSpec, request: web.Request, path: str, faults: list[Any]
-    ) -> web.StreamResponse:
+    async def _feed(self, site: SiteSpec, request: web.Request, path: str, faults: list[Any]) -> web.StreamResponse:
         fmt = next(k for k, v in FEED_PATHS.items() if v == path)
         now = self.clock.now()
         key = (site.id, fmt, self.world.epoch(now))

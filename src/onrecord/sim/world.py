@@ -100,9 +100,7 @@ class World:
             elif isinstance(ev, Edit | Cosmetic | Delete | Restore):
                 prev = self.timelines[ev.item][-1][1]
                 if isinstance(ev, Edit):
-                    nxt = replace(
-                        prev, title=ev.title or prev.title, text=ev.text or prev.text, modified=t, changed=t
-                    )
+                    nxt = replace(prev, title=ev.title or prev.title, text=ev.text or prev.text, modified=t, changed=t)
                 elif isinstance(ev, Cosmetic):
                     nxt = replace(prev, cosmetic=prev.cosmetic + 1, changed=t)
                 elif isinstance(ev, Delete):

@@ -60,8 +60,7 @@ def migrate(engine: Engine) -> None:
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
         raise StoreError(
-            f"cannot migrate database {mask(str(engine.url))}: {exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0]}"
+            f"cannot migrate database {mask(str(engine.url))}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         ) from None
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from onrecord.detect import Candidate, Changes, CheckWrite, ItemChange, SourceChange, StoredItem
 from onrecord.errors import SourceError, StoreError
-from onrecord.records import Capture, Finding, Item, Source, Validators, Version
+from onrecord.records import Capture, Finding, Item, Source, UrlState, Validators, Version
 from onrecord.store.db import make_engine, mask, migrate
 from onrecord.store.tables import CaptureRow, FindingRow, ItemRow, SourceRow, UrlStateRow, VersionRow
 
@@ -347,7 +347,7 @@ class Store:
         self,
         source: Source,
         captures: Sequence[Capture],
-        url_states: dict[str, tuple[str | None, str | None, str | None]],
+        url_states: dict[str, UrlState],
         changes: Changes,
         *,
         now: datetime,
@@ -582,20 +582,26 @@ class Store:
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return [r[0] for r in conn.execute(stmt, rows)]
 
-    def _upsert_url_states(
-        self, conn: Connection, states: dict[str, tuple[str | None, str | None, str | None]]
-    ) -> None:
-        t = _table(UrlStateRow)
-        rows = [{"url": u, "etag": e, "last_modified": lm, "digest": d} for u, (e, lm, d) in states.items()]
+    def _upsert_url_states(self, conn: Connection, states: dict[str, UrlState]) -> None:
         from sqlalchemy.dialects import postgresql, sqlite
 
+        t = _table(UrlStateRow)
+        rows = [
+            {
+                "url": u,
+                "etag": st.etag,
+                "last_modified": st.last_modified,
+                "digest": st.digest,
+                "digest_uri": st.digest_uri,
+                "digest_date": st.digest_date,
+            }
+            for u, st in states.items()
+        ]
         stmt: Any = postgresql.insert(t) if self.engine.dialect.name == "postgresql" else sqlite.insert(t)
         stmt = stmt.on_conflict_do_update(
             index_elements=[t.c.url],
             set_={
-                "etag": stmt.excluded.etag,
-                "last_modified": stmt.excluded.last_modified,
-                "digest": stmt.excluded.digest,
+                k: getattr(stmt.excluded, k) for k in ("etag", "last_modified", "digest", "digest_uri", "digest_date")
             },
         )
         conn.execute(stmt, rows)
@@ -629,7 +635,7 @@ class Store:
                 for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(chunk_u))):
                     st2 = out.get(urls[r.url])
                     if st2 is not None:
-                        st2.validators[r.url] = Validators(r.etag, r.last_modified)
+                        st2.url_state[r.url] = UrlState(r.etag, r.last_modified, r.digest, r.digest_uri, r.digest_date)
         return out
 
     # -- the findings log ----------------------------------------------------------------------
@@ -664,7 +670,11 @@ class CheckState:
     status: str
     fail_count: int
     stored: dict[str, StoredItem]
-    validators: dict[str, Validators]
+    url_state: dict[str, UrlState]
+
+    @property
+    def validators(self) -> dict[str, Validators]:
+        return {u: st.validators for u, st in self.url_state.items()}
 
 
 def _table(row: type[Any]) -> Table:

@@ -80,6 +80,8 @@ class UrlStateRow(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[str | None] = mapped_column(String(80))
+    digest_uri: Mapped[str | None] = mapped_column(Text)
+    digest_date: Mapped[str | None] = mapped_column(String(40))
 
 
 class CaptureRow(Base):
