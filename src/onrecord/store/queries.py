@@ -617,22 +617,38 @@ class Store:
                     select(SourceRow.id, SourceRow.status, SourceRow.fail_count).where(SourceRow.id.in_(chunk))
                 ):
                     out[sid] = CheckState(status, fails, {}, {})
+                it, ver = _table(ItemRow), _table(VersionRow)
                 rows = s.execute(
-                    select(ItemRow, VersionRow.text, VersionRow.text_hash, VersionRow.origin, VersionRow.seq)
-                    .outerjoin(VersionRow, VersionRow.id == ItemRow.current_version)
-                    .where(ItemRow.source_id.in_(chunk))
+                    select(*it.c, ver.c.text, ver.c.text_hash, ver.c.origin, ver.c.seq)
+                    .outerjoin(ver, ver.c.id == it.c.current_version)
+                    .where(it.c.source_id.in_(chunk))
                 ).all()
-                for item, text, th, origin, seq in rows:
-                    st = out.get(item.source_id)
+                for r in rows:  # plain rows, no ORM identity map: this runs for every item every round
+                    st = out.get(r.source_id)
                     if st is not None:
-                        st.stored[item.key] = StoredItem(_item(item), text, th, origin, seq or 0)
+                        item = Item(
+                            id=r.id,
+                            source_id=r.source_id,
+                            key=r.key,
+                            url=r.url,
+                            title=r.title,
+                            state=r.state,
+                            first_seen=r.first_seen,
+                            last_seen=r.last_seen,
+                            gone_count=r.gone_count,
+                            gone_since=r.gone_since,
+                            last_checked=r.last_checked,
+                            current_version=r.current_version,
+                        )
+                        st.stored[r.key] = StoredItem(item, r.text, r.text_hash, r.origin, r.seq or 0)
             urls = {src.url: src.id for src in sources}
             for st_id, st in out.items():
                 for si in st.stored.values():
                     urls.setdefault(si.item.url, st_id)
             url_list = list(urls)
             for chunk_u in _chunks(url_list):
-                for r in s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(chunk_u))):
+                us = _table(UrlStateRow)
+                for r in s.execute(select(us).where(us.c.url.in_(chunk_u))):
                     st2 = out.get(urls[r.url])
                     if st2 is not None:
                         st2.url_state[r.url] = UrlState(r.etag, r.last_modified, r.digest, r.digest_uri, r.digest_date)
