@@ -60,11 +60,13 @@ def run_demo(folder: Path, console: Console) -> SimResult:
         elif f.kind == "republished":
             d = f.detail
             extra = f"  (same text as item {d.get('matched_item')}, similarity {d.get('similarity')})"
+        elif f.kind in ("unreachable", "recovered"):
+            extra = f"  ({f.detail.get('error') or 'the source answers again'})"
         elif f.kind == "deleted":
             extra = f"  (HTTP {f.detail.get('http_status')}, confirmed {f.detail.get('confirmations')}×)"
         console.print(
             f"[dim]{f.at:%H:%M} (+{mins // 60}:{mins % 60:02d})[/]  [{STYLE.get(f.kind, '')}]{f.kind:<11}[/] "
-            f"[bold]{f.source}[/]  item {f.item_id}  {title}[dim]{extra}[/]",
+            f"[bold]{f.source}[/]  {f'item {f.item_id}  ' if f.item_id is not None else ''}{title}[dim]{extra}[/]",
             highlight=False,
         )
 

@@ -242,6 +242,7 @@ def _one(
                     source,
                     obs,
                     now,
+                    title=item.title,
                     http_status=obs.http_status,
                     first_gone=since.isoformat(),
                     confirmations=count,
@@ -254,7 +255,8 @@ def _one(
     findings: list[Finding] = []
     change = replace(base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title)
     if item.state == "deleted":
-        findings.append(_finding("restored", source, obs, now, deleted_since=(item.gone_since or now).isoformat()))
+        since = (item.gone_since or now).isoformat()
+        findings.append(_finding("restored", source, obs, now, title=obs.title or item.title, deleted_since=since))
     if obs.text is None:
         return change, findings
     h = text_hash(obs.text)
@@ -272,6 +274,7 @@ def _one(
             source,
             obs,
             now,
+            title=obs.title or item.title,
             old_version=prev.version_seq,
             new_version=prev.version_seq + 1,
             **diff_stats(diff),
@@ -327,6 +330,7 @@ def detect_republished(
                     ch.key,
                     ch.url,
                     {
+                        "title": ch.title,
                         "matched_item": c.item_id,
                         "matched_key": c.key,
                         "matched_url": c.url,
