@@ -36,7 +36,8 @@ def _source(r: SourceRow) -> Source:
     )
 
 
-def _item(r: ItemRow) -> Item:
+def _item(r: Any) -> Item:
+    """An Item from an ORM row or a plain result row with the same column names."""
     return Item(
         id=r.id,
         source_id=r.source_id,
@@ -626,20 +627,7 @@ class Store:
                 for r in rows:  # plain rows, no ORM identity map: this runs for every item every round
                     st = out.get(r.source_id)
                     if st is not None:
-                        item = Item(
-                            id=r.id,
-                            source_id=r.source_id,
-                            key=r.key,
-                            url=r.url,
-                            title=r.title,
-                            state=r.state,
-                            first_seen=r.first_seen,
-                            last_seen=r.last_seen,
-                            gone_count=r.gone_count,
-                            gone_since=r.gone_since,
-                            last_checked=r.last_checked,
-                            current_version=r.current_version,
-                        )
+                        item = _item(r)
                         st.stored[r.key] = StoredItem(item, r.text, r.text_hash, r.origin, r.seq or 0)
             urls = {src.url: src.id for src in sources}
             for st_id, st in out.items():
