@@ -255,8 +255,8 @@ def _one(
     findings: list[Finding] = []
     change = replace(base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title)
     if item.state == "deleted":
-        since = (item.gone_since or now).isoformat()
-        findings.append(_finding("restored", source, obs, now, title=obs.title or item.title, deleted_since=since))
+        gone_at = (item.gone_since or now).isoformat()
+        findings.append(_finding("restored", source, obs, now, title=obs.title or item.title, deleted_since=gone_at))
     if obs.text is None:
         return change, findings
     h = text_hash(obs.text)
