@@ -116,8 +116,41 @@ def test_demo_readouts_compare_with_real_model():
     texts = [x.text for x in (*c.a.claims, *c.b.claims)]
     assert not any("Readout of" in t or t.startswith("Bundeskanzler Falk telefoniert") for t in texts)
     assert "Beide Seiten bekräftigten ihr Bekenntnis zum Nachbarschaftsvertrag von 2019." in texts
-    pairs = {
-        (c.claim(p.a).text[:20] if p.a else None, c.claim(p.b).text[:20] if p.b else None): p for p in c.pairs
-    }
+    pairs = {(c.claim(p.a).text[:20] if p.a else None, c.claim(p.b).text[:20] if p.b else None): p for p in c.pairs}
     money = next(p for k, p in pairs.items() if k[0] and k[0].startswith("President Holt annou"))
     assert money.label == "agree" and money.b is not None
+
+
+def test_demo_readouts_rows_with_real_model():
+    """The demo pair's errors stay fixed: 30 April vs Ende Mai is a dates conflict; 'Die Präsidentin'
+    is President Holt (no agent conflict); the compound flood sentence and the compound summit sentence
+    each align to both German sentences; rows follow A's order."""
+    from onrecord.analysis.compare import Statement, compare
+
+    d = json.loads((DATA / "demo_holt_falk.json").read_text(encoding="utf-8"))
+    c = compare(
+        Statement(d["aldoria"]["text"], d["aldoria"]["title"]),
+        Statement(d["vestmark"]["text"], d["vestmark"]["title"]),
+        default_encoder(),
+    )
+
+    def row(a_start: str, b_start: str):
+        for p in c.pairs:
+            ta, tb = c.claim(p.a), c.claim(p.b)
+            if ta and tb and ta.text.startswith(a_start) and tb.text.startswith(b_start):
+                return p
+        raise AssertionError((a_start, b_start, [(p.a, p.b, p.label) for p in c.pairs]))
+
+    commission = row("The leaders agreed that the Joint Border", "Beide Seiten vereinbarten")
+    assert commission.label == "conflict" and commission.reasons[0].startswith("dates"), commission
+    summit = row("President Holt invited", "Die Präsidentin lud")
+    assert summit.label in ("agree", "partial") and not any(r.startswith("agent") for r in summit.reasons)
+    for a_start, b_start in [
+        ("The two leaders discussed", "Im Mittelpunkt"),
+        ("The two leaders discussed", "Der Bundeskanzler und die Präsidentin"),
+        ("President Holt invited", "Man vereinbarte"),
+    ]:
+        assert row(a_start, b_start).label in ("agree", "partial")
+    a_order = [int(p.a[1:]) for p in c.pairs if p.a]
+    assert a_order == sorted(a_order)
+    assert c.pairs[0].a == "a1"

@@ -20,6 +20,7 @@ __all__ = [
     "EventMeta",
     "extract_claims",
     "find_speaker",
+    "split_clauses",
     "split_inline_list",
     "split_sentences",
 ]
@@ -619,3 +620,39 @@ def extract_claims(text: str, lang: str | None = None, prefix: str = "c", title:
             )
         )
     return Claims(claims=tuple(claims), lang=doc_lang, event=event)
+
+
+# --- clauses (for alignment only) -----------------------------------------------------------------
+
+# ", and the President expressed ...": a coordinating conjunction after a comma, then a new subject (an
+# article, a pronoun or a capitalized word). A list ("trade, energy, and the climate") is not split: each
+# side must be long enough to be a clause.
+_CLAUSE_SPLIT = re.compile(
+    r",\s+(?:and|but|while)\s+(?=(?:the|both|they|he|she|it|we|[A-Z])\w*\s)"
+    r"|,\s+(?:und|aber|während)\s+(?=(?:der|die|das|beide|er|sie|es|wir|man|[A-ZÄÖÜ])\w*\s)"
+    r"|,\s+(?:et|mais|tandis que)\s+(?=(?:le|la|les|l['’]|il|elle|ils|elles|nous|on|[A-ZÉÈ])\w*\s)"
+    r"|,\s+(?:и|а|но)\s+(?=(?:он|она|они|мы|стороны|обе|[А-ЯЁ])\w*\s)"
+    r"|[，,]\s*(?:并且|并|同时)(?=\S)"
+)
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """The coordinated main clauses of a compound sentence, for alignment: "The leaders discussed X, and
+    the President expressed Y." -> ["The leaders discussed X", "the President expressed Y."]. A sentence
+    that is not compound, or whose parts would be too short to be clauses, comes back whole."""
+    parts: list[str] = []
+    start = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        head = sentence[start : m.start()].strip()
+        if not _long_clause(head) or not _long_clause(sentence[m.end() :]):
+            continue
+        parts.append(head)
+        start = m.end()
+    parts.append(sentence[start:].strip())
+    return parts if len(parts) > 1 else [sentence]
+
+
+def _long_clause(part: str) -> bool:
+    if any(_is_cjk(c) for c in part):
+        return sum(1 for c in part if _is_cjk(c)) >= 6
+    return len(part.split()) >= 5

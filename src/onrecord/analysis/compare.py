@@ -6,15 +6,16 @@ Claims are split (claims.py), embedded (embed.py), aligned by ratio margin (alig
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from onrecord.analysis.align import BACKGROUND_SENTENCES, align
-from onrecord.analysis.claims import Claim, EventMeta, extract_claims
+from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align
+from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import _different_entities, label_pair
+from onrecord.analysis.labels import _different_entities, _entity_keys, label_pair, title_holders
 from onrecord.analysis.lang import handled_poorly
 from onrecord.errors import CompareError
 
@@ -145,44 +146,150 @@ def _background(model: Encoder) -> np.ndarray:
     return _BACKGROUND_CACHE[key]
 
 
+def _units(claims: tuple[Claim, ...]) -> list[tuple[int, str]]:
+    """(claim index, text) alignment units: each claim, or its clauses when it is a compound sentence."""
+    return [(i, part) for i, c in enumerate(claims) for part in split_clauses(c.text)]
+
+
+def _holders(side: Side) -> dict[str, frozenset[str]]:
+    ev = side.event
+    return title_holders([ev.who, ev.with_whom, ev.initiative]) if ev else {}
+
+
+def _anchors(text: str) -> frozenset[str]:
+    """Names and numbers: capitalized words not at the start (transliterated, first four letters, so
+    "Tarsk" / "Tarsk-Tal" / "Тарск" meet), Han names, and digits."""
+    keys = {w for w in re.findall(r"\d+", text) if w not in ("0", "1")}
+    words = re.findall(r"[^\W\d_]+", text)
+    for w in words[1:]:
+        if w[0].isupper() and len(w) >= 4:
+            k = _entity_keys(w)
+            keys |= {x for x in k if len(x) == 4}
+    return frozenset(keys)
+
+
+def _leftover_matches(
+    ua: list[tuple[int, str]], ub: list[tuple[int, str]], cos: np.ndarray, taken: set[tuple[int, int]], bg: Any, k: int
+) -> list[Match]:
+    """Second pass among units the first pass left unmatched (on both sides): ratio margins recomputed
+    among those units only, mutual best pairs at a looser margin, and only when the two share a name or
+    number or their cosine is high in absolute terms."""
+    used_a = {i for i, _ in taken}
+    used_b = {j for _, j in taken}
+    la = [i for i in range(len(ua)) if i not in used_a]
+    lb = [j for j in range(len(ub)) if j not in used_b]
+    if not la or not lb:
+        return []
+    sub = cos[np.ix_(la, lb)]
+    va_bg = bg[0][la] if bg is not None else None
+    vb_bg = bg[1][lb] if bg is not None else None
+    ra = _top_mean(sub, k, va_bg)
+    rb = _top_mean(sub.T, k, vb_bg)
+    margin = sub / np.maximum((ra[:, None] + rb[None, :]) / 2.0, 1e-6)
+    out = []
+    for x in range(len(la)):
+        y = int(margin[x].argmax())
+        if int(margin[:, y].argmax()) != x or margin[x, y] < LEFTOVER_MARGIN:
+            continue
+        shared = _anchors(ua[la[x]][1]) & _anchors(ub[lb[y]][1])
+        if shared or sub[x, y] >= LEFTOVER_COS:
+            out.append(Match(la[x], lb[y], float(sub[x, y]), float(margin[x, y]), mutual=True))
+    return out
+
+
+LEFTOVER_MARGIN = 1.0  # second pass: mutual best among leftovers, at least as close as their neighbourhood
+LEFTOVER_COS = 0.85  # ... and sharing a name or number, or this close in absolute terms
+
+
+def _top_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
+    if extra is not None and sim.shape[1] < k:
+        sim = np.concatenate([sim, extra], axis=1)
+    kk = max(1, min(k, sim.shape[1]))
+    top: np.ndarray = -np.partition(-sim, kk - 1, axis=1)[:, :kk]
+    out: np.ndarray = top.mean(axis=1)
+    return out
+
+
 def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[Pair]:
-    """Align two sides' claims and label every row."""
+    """Align two sides' claims and label every row.
+
+    Compound sentences are aligned clause by clause (`split_clauses`); a row still shows the whole
+    claim, and is labelled on the clauses that matched (with `part` when that is not the whole claim).
+    Units left over by the margin alignment get a second, looser pass among themselves (names, numbers
+    or a high cosine must back it). Rows follow A's order; a claim found in B only is placed after the
+    row of the B claim before it (or before the row of the B claim after it)."""
     ca, cb = side_a.claims, side_b.claims
     if not ca or not cb:
         return [Pair(c.id, None, "only_a", None) for c in ca] + [Pair(None, c.id, "only_b", None) for c in cb]
-    vecs = model.encode([c.text for c in ca] + [c.text for c in cb])
-    va, vb = vecs[: len(ca)], vecs[len(ca) :]
-    bg = _background(model) if min(len(ca), len(cb)) < k else None
+    ua, ub = _units(ca), _units(cb)
+    vecs = model.encode([t for _, t in ua] + [t for _, t in ub])
+    va, vb = vecs[: len(ua)], vecs[len(ua) :]
+    bg = _background(model) if min(len(ua), len(ub)) < k else None
     al = align(va, vb, k=k, background=bg)
-    aligned: list[Pair] = []
-    for mt in al.matches:
-        x, y = ca[mt.a], cb[mt.b]
-        lab = label_pair(x.text, y.text, x.lang, y.lang, mutual=mt.mutual)
-        aligned.append(Pair(x.id, y.id, lab.label, mt.margin, lab.reasons))
-    used_a = {mt.a for mt in al.matches}
-    used_b = {mt.b for mt in al.matches}
+    matches = list(al.matches)
+    bgs = None
+    if bg is None and (len(ua) < 2 * k or len(ub) < 2 * k):
+        bg = _background(model)
+    if bg is not None:
+        bgs = (va @ bg.T, vb @ bg.T)
+    matches += _leftover_matches(ua, ub, va @ vb.T, {(m.a, m.b) for m in matches}, bgs, k)
+    holders_a, holders_b = _holders(side_a), _holders(side_b)
+
+    # unit matches -> claim rows
+    groups: dict[tuple[int, int], list[Match]] = {}
+    for mt in matches:
+        groups.setdefault((ua[mt.a][0], ub[mt.b][0]), []).append(mt)
     rows: list[tuple[float, float, Pair]] = []
-    for mt, p in zip(al.matches, aligned, strict=True):
-        rows.append((mt.a, mt.b, p))
+    for (i, j), mts in groups.items():
+        x, y = ca[i], cb[j]
+        ta = _joined([ua[mt.a][1] for mt in mts], ua, i, x.text)
+        tb = _joined([ub[mt.b][1] for mt in mts], ub, j, y.text)
+        whole = ta == x.text and tb == y.text
+        lab = label_pair(
+            ta,
+            tb,
+            x.lang,
+            y.lang,
+            mutual=all(mt.mutual for mt in mts) and whole,
+            holders_a=holders_a,
+            holders_b=holders_b,
+        )
+        rows.append((i, j, Pair(x.id, y.id, lab.label, max(mt.margin for mt in mts), lab.reasons)))
+    pairs_ij = sorted(groups)
+    used_a = {i for i, _ in pairs_ij}
+    used_b = {j for _, j in pairs_ij}
+    best_a = [max(al.best_a[u] for u, (i, _) in enumerate(ua) if i == n) for n in range(len(ca))]
+    best_b = [max(al.best_b[u] for u, (j, _) in enumerate(ub) if j == n) for n in range(len(cb))]
     for i, c in enumerate(ca):
         if i not in used_a:
-            rows.append((i, _b_position(i, al.matches), Pair(c.id, None, "only_a", al.best_a[i])))
+            rows.append((i, -1, Pair(c.id, None, "only_a", best_a[i])))
     for j, c in enumerate(cb):
         if j not in used_b:
-            rows.append((_a_position(j, al.matches), j, Pair(None, c.id, "only_b", al.best_b[j])))
+            rows.append((_a_position(j, pairs_ij), j, Pair(None, c.id, "only_b", best_b[j])))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
 
 
-def _a_position(j: int, matches: Any) -> float:
-    """Where an only_b row goes: just after the last A row aligned to an earlier B claim."""
-    before = [mt.a for mt in matches if mt.b < j]
-    return (max(before) + 0.5) if before else -0.5
+def _joined(parts: list[str], units: list[tuple[int, str]], idx: int, full: str) -> str:
+    """The claim's text when all its units matched, else the matched units joined."""
+    mine = [t for n, t in units if n == idx]
+    if len(set(parts)) == len(mine):
+        return full
+    return " ".join(t for t in mine if t in parts)
 
 
-def _b_position(i: int, matches: Any) -> float:
-    before = [mt.b for mt in matches if mt.a < i]
-    return (max(before) + 0.25) if before else -0.25
+def _a_position(j: int, pairs: list[tuple[int, int]]) -> float:
+    """Where an only_b row goes in A's order: just after the row of the nearest earlier B claim that is
+    aligned; when there is none, just before the row of the nearest later aligned B claim."""
+    before = [i for i, jj in pairs if jj < j]
+    if before:
+        jmax = max(jj for _, jj in pairs if jj < j)
+        return max(i for i, jj in pairs if jj == jmax) + 0.5
+    after = [(jj, i) for i, jj in pairs if jj > j]
+    if after:
+        jmin = min(after)[0]
+        return min(i for i, jj in pairs if jj == jmin) - 0.5
+    return len(pairs) + 0.5
 
 
 def _event_reasons(a: EventMeta | None, b: EventMeta | None) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "hedges",
     "is_negated",
     "label_pair",
+    "title_holders",
 ]
 
 LABELS = ("agree", "partial", "conflict", "only_a", "only_b")
@@ -248,7 +250,55 @@ def _cn_number(s: str) -> float | None:
 
 
 _CN_NUM = r"[0-9〇零一二两三四五六七八九十百千]+"
-_ZH_DATE = re.compile(r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号])?")
+_ZH_DATE = re.compile(
+    r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号]|(底|末|初|上旬|中旬|下旬|中))?"
+)
+_ZH_PERIOD = {"底": "late", "末": "late", "下旬": "late", "初": "early", "上旬": "early", "中旬": "mid", "中": "mid"}
+
+# Part of a month: the word before the month name ("end of May", "Ende Mai", "в конце мая", "fin mai",
+# "mi-mars") -> early (days 1-10), mid (11-20), late (21-31).
+_PERIOD_WORDS: dict[str, str] = {}
+for _period, _forms in {
+    "early": "early beginning start anfang beginn début debut начале начало",
+    "mid": "mid middle mitte mi середине середина",
+    "late": "end late ende fin конце концу конец",
+}.items():
+    for _f in _forms.split():
+        _PERIOD_WORDS[_f] = _period
+_PERIOD_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# Words after which a bare month name is a month ("in June", "im Juni", "bis Mai", "en mai", "в мае").
+_MONTH_CUES = frozenset(
+    [
+        "in",
+        "by",
+        "until",
+        "till",
+        "since",
+        "before",
+        "after",
+        "during",
+        "of",
+        "im",
+        "bis",
+        "seit",
+        "vor",
+        "nach",
+        "ab",
+        "zum",
+        "en",
+        "depuis",
+        "jusqu",
+        "avant",
+        "après",
+        "dès",
+        "courant",
+        "в",
+        "до",
+        "с",
+        "к",
+        "после",
+    ]
+) | frozenset(_PERIOD_WORDS)
 _ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
@@ -314,7 +364,8 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
             if year:
                 dates.add(f"y{int(year)}")
         day = _cn_number(m.group(3)) if m.group(3) else None
-        dates.add(f"m{int(month)}-d{int(day)}" if day else f"m{int(month)}")
+        period = _ZH_PERIOD.get(m.group(4) or "")
+        dates.add(f"m{int(month)}-d{int(day)}" if day else f"m{int(month)}-{period}" if period else f"m{int(month)}")
     rest = _ZH_DATE.sub(" ", rest)
     for m in _ZH_COUNT.finditer(rest):
         val = _cn_number(m.group(1))
@@ -331,9 +382,13 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     used: set[int] = set()
     for i, t in enumerate(low):
         if t in _MONTHS and not (t == "may" and lang != "en" and i == 0) and not (t == "mar" and lang != "en"):
+            prev = low[i - 1] if i > 0 else ""
             if t in ("may", "mai") and not _near_digit(toks, i):
-                # "may" the modal verb, "mai" only with a day or year beside it
-                continue
+                # "may" the modal verb: "May" / "mai" as a month only with a day or year beside it, or
+                # after a date word ("in May", "end of May", "Ende Mai", "fin mai")
+                cue = prev in _MONTH_CUES or (prev in ("of", "de", "du") and i > 1 and low[i - 2] in _PERIOD_WORDS)
+                if not cue or (t == "may" and toks[i] != "May"):
+                    continue
             month = _MONTHS[t]
             day = None
             for j in (i - 1, i + 1):
@@ -346,7 +401,10 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                     dates.add(f"y{int(toks[j])}")
                     used.add(j)
                     break
-            dates.add(f"m{month}-d{day}" if day else f"m{month}")
+            period = _PERIOD_WORDS.get(prev)
+            if period is None and prev in ("of", "de", "du") and i > 1:
+                period = _PERIOD_WORDS.get(low[i - 2])  # "end of May", "début de juin"
+            dates.add(f"m{month}-d{day}" if day else f"m{month}-{period}" if period else f"m{month}")
             used.add(i)
     for i, t in enumerate(toks):
         if i in used:
@@ -528,17 +586,171 @@ _TRANSLIT = str.maketrans(
 )
 
 
+def _fold(text: str) -> str:
+    """Lowercased, transliterated (Cyrillic), accent-free."""
+    s = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLIT))
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+# Titles and offices: a mention made only of these ("the President", "die Präsidentin", "президент", "le
+# président", "总统") names no one by itself; it refers to whoever holds the title in the statement.
+_TITLES = frozenset(
+    [
+        "president",
+        "presidents",
+        "chancellor",
+        "premier",
+        "minister",
+        "ministers",
+        "secretary",
+        "king",
+        "queen",
+        "emir",
+        "prince",
+        "governor",
+        "mayor",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "ambassador",
+        "envoy",
+        "counterpart",
+        "colleague",
+        "prasident",
+        "prasidentin",
+        "prasidenten",
+        "bundesprasident",
+        "bundesprasidentin",
+        "kanzler",
+        "kanzlerin",
+        "bundeskanzler",
+        "bundeskanzlerin",
+        "premierminister",
+        "premierministerin",
+        "ministerprasident",
+        "ministerprasidentin",
+        "aussenminister",
+        "aussenministerin",
+        "ministerin",
+        "regierungschef",
+        "regierungschefin",
+        "amtskollege",
+        "amtskollegin",
+        "sprecher",
+        "sprecherin",
+        "presidente",
+        "ministre",
+        "chanceliere",
+        "premier-ministre",
+        "porte-parole",
+        "homologue",
+        "prezident",
+        "prezidenta",
+        "prezidentom",
+        "prezidentu",
+        "kantsler",
+        "kantslera",
+        "kantslerom",
+        "premer",
+        "premera",
+        "ministra",
+        "ministrom",
+        "kollega",
+        "kollegi",
+    ]
+)
+_GENERIC_KEYS = frozenset(_fold(w) for w in _GENERIC) | _TITLES
+_ZH_TITLES = ("国家主席", "主席", "总统", "总理", "首相", "总书记", "外长", "部长", "国王")
+
+
 def _entity_keys(span: str) -> frozenset[str]:
-    """Language-neutral keys of the names in a span: transliterated, accent-free, first four letters."""
+    """Language-neutral keys of the names in a span: transliterated, accent-free, first four letters.
+    Titles and generic words ("the President", "die Präsidentin") give no key."""
     if any("\u4e00" <= c <= "\u9fff" for c in span):
-        return frozenset(c for c in span if "\u4e00" <= c <= "\u9fff" and c not in "方总统理长国的与同和")
-    s = unicodedata.normalize("NFKD", span.lower().translate(_TRANSLIT))
-    s = "".join(c for c in s if not unicodedata.combining(c))
+        for t in _ZH_TITLES:
+            span = span.replace(t, "")
+        return frozenset(c for c in span if "\u4e00" <= c <= "\u9fff" and c not in "方总统理长国的与同和双两")
     keys = set()
-    for w in re.findall(r"[a-z]+", s):
-        if len(w) >= 4 and w not in _GENERIC:
+    for w in re.findall(r"[a-z]+(?:-[a-z]+)?", _fold(span)):
+        if len(w) >= 4 and w not in _GENERIC_KEYS and w.replace("-", "") not in _GENERIC_KEYS:
             keys.add(w[:4])
     return frozenset(keys)
+
+
+def _title(word: str) -> str | None:
+    """The title a word names, case endings of Russian titles removed ("президентом" -> "prezident")."""
+    w = _fold(word)
+    if w not in _TITLES:
+        return None
+    if any("\u0400" <= c <= "\u04ff" for c in word):
+        return re.sub(r"(?:om|oi|a|u|e|y)$", "", w)
+    for end in ("en", "s"):  # "dem Präsidenten", "the presidents": the title, not another one
+        if w.endswith(end) and w[: -len(end)] in _TITLES:
+            return w[: -len(end)]
+    return w
+
+
+def _title_words(span: str) -> list[str]:
+    if any("\u4e00" <= c <= "\u9fff" for c in span):
+        return [t for t in _ZH_TITLES if t in span][:1]
+    return [t for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", span) if (t := _title(w))]
+
+
+def title_holders(spans: Iterable[str | None]) -> dict[str, frozenset[str]]:
+    """Who holds which title, from a statement's own event metadata (who / with whom / initiative of its
+    opening): "President Maren Holt", "Chancellor Jonas Falk of Vestmark" -> {"president": {mare, holt},
+    "chancellor": {jona, falk}}. A title two different people hold in the opening is left out."""
+    found: list[tuple[str, frozenset[str]]] = []
+    for span in spans:
+        if not span:
+            continue
+        if any("\u4e00" <= c <= "\u9fff" for c in span):
+            for part in re.split(r"[同与和，、]", span):
+                for t in _ZH_TITLES:
+                    if t in part:
+                        keys = _entity_keys(part.split(t, 1)[1])
+                        if keys:
+                            found.append((t, keys))
+                        break
+            continue
+        toks = re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", span)
+        i = 0
+        while i < len(toks):
+            title = _title(toks[i])
+            if title is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(toks) and (more := _title(toks[j])):  # "Prime Minister", "Premier ministre"
+                title = more
+                j += 1
+            names = []
+            while j < len(toks) and toks[j][0].isupper() and _fold(toks[j]) not in _TITLES:
+                names.append(toks[j])
+                j += 1
+            keys = _entity_keys(" ".join(names))
+            if keys:
+                found.append((title, keys))
+            i = max(j, i + 1)
+    out: dict[str, frozenset[str]] = {}
+    clash: set[str] = set()
+    for title, keys in found:
+        if title in out and not (out[title] & keys):
+            clash.add(title)
+        out[title] = out.get(title, frozenset()) | keys
+    return {t: k for t, k in out.items() if t not in clash}
+
+
+def _actor_keys(span: str, holders: dict[str, frozenset[str]] | None) -> frozenset[str] | None:
+    """Name keys of an actor span; a title-only span resolves through `holders`, else None (unknown)."""
+    keys = _entity_keys(span)
+    if keys:
+        return keys
+    if holders:
+        found = {holders[t] for t in _title_words(span) if t in holders}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def find_agent(text: str) -> str | None:
@@ -564,8 +776,17 @@ def _different_entities(x: str, y: str) -> bool | None:
 # --- the label ------------------------------------------------------------------------------------
 
 
-def label_pair(a: str, b: str, lang_a: str = "und", lang_b: str = "und", mutual: bool = True) -> Label:
-    """Label an aligned pair of claims (texts and languages)."""
+def label_pair(
+    a: str,
+    b: str,
+    lang_a: str = "und",
+    lang_b: str = "und",
+    mutual: bool = True,
+    holders_a: dict[str, frozenset[str]] | None = None,
+    holders_b: dict[str, frozenset[str]] | None = None,
+) -> Label:
+    """Label an aligned pair of claims (texts and languages). `holders_a` / `holders_b`: who holds which
+    title on each side (`title_holders` of the statement's opening), to resolve "the President"."""
     conflict: list[str] = []
     partial: list[str] = []
     neg_a, neg_b = is_negated(a), is_negated(b)
@@ -594,7 +815,7 @@ def label_pair(a: str, b: str, lang_a: str = "und", lang_b: str = "und", mutual:
     elif init_a or init_b:
         partial.append(f"detail_only_{'a' if init_a else 'b'}: initiative {init_a or init_b!r}")
     ag_a, ag_b = find_agent(a), find_agent(b)
-    if ag_a and ag_b and _different_entities(ag_a, ag_b):
+    if ag_a and ag_b and _different_actors(ag_a, ag_b, holders_a, holders_b):
         conflict.append(f"agent: a {ag_a!r} / b {ag_b!r}")
     if not mutual:
         partial.append("part: one claim covers part of the other")
@@ -605,21 +826,50 @@ def label_pair(a: str, b: str, lang_a: str = "und", lang_b: str = "und", mutual:
     return Label("agree")
 
 
+def _day_range(d: str) -> tuple[int, int]:
+    """Days of the month a month date covers: "m4-d30" -> (30, 30), "m5-late" -> (21, 31), "m5" -> all."""
+    part = d.split("-", 1)[1] if "-" in d else ""
+    if part.startswith("d"):
+        return int(part[1:]), int(part[1:])
+    return _PERIOD_DAYS.get(part, (1, 31))
+
+
+def _different_actors(
+    x: str, y: str, holders_x: dict[str, frozenset[str]] | None, holders_y: dict[str, frozenset[str]] | None
+) -> bool:
+    """An agent conflict needs two different named actors; a title-only mention ("die Präsidentin") is
+    compatible with anyone unless the statement's own opening says who holds the title."""
+    kx, ky = _actor_keys(x, holders_x), _actor_keys(y, holders_y)
+    if kx is None or ky is None:
+        return False
+    zh_x = any("\u4e00" <= c <= "\u9fff" for c in x) or any("\u4e00" <= c <= "\u9fff" for k in kx for c in k)
+    zh_y = any("\u4e00" <= c <= "\u9fff" for c in y) or any("\u4e00" <= c <= "\u9fff" for k in ky for c in k)
+    if zh_x != zh_y:
+        return False  # no transliteration between Han and other scripts
+    return not (kx & ky)
+
+
 def _dates_compatible(x: set[str], y: set[str]) -> bool:
-    """Dates agree when every kind both sides give (year, month-day, weekday) matches."""
+    """Dates agree when every kind both sides give (year, month, weekday) matches, and within a month
+    both sides give, at the granularity both give: "30 April" / "end of May" differ (months), "15 April"
+    / "mid-April" agree (the day lies in the period), "early May" / "late May" differ, "in June" / "im
+    Juni" agree."""
 
     def split(ds: set[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {"y": set(), "m": set(), "wd": set()}
         for d in ds:
             kind = "wd" if d.startswith("wd") else d[0]
             out[kind].add(d.split("-")[0] if kind == "m" else d)
-            if kind == "m" and "-" in d:
-                out.setdefault("md", set()).add(d)
         return out
 
     sx, sy = split(x), split(y)
-    for kind in ("y", "m", "wd", "md"):
+    for kind in ("y", "m", "wd"):
         if sx.get(kind) and sy.get(kind) and sx[kind] != sy[kind]:
+            return False
+    for month in sx["m"] & sy["m"]:
+        rx = [_day_range(d) for d in x if d.split("-")[0] == month]
+        ry = [_day_range(d) for d in y if d.split("-")[0] == month]
+        if not any(a0 <= b1 and b0 <= a1 for a0, a1 in rx for b0, b1 in ry):
             return False
     return True
 
