@@ -36,6 +36,8 @@ ENC = HashEncoder()
         ("en mai", "fr", {"m5"}),
         ("They may meet in the spring.", "en", set()),
         ("The summit may take place.", "en", set()),
+        ("la libération de sept prisonniers", "fr", set()),  # seven, not September (found on held-out)
+        ("by 3 Sept 2025", "en", {"m9-d3", "y2025"}),
     ],
 )
 def test_month_periods(text, lang, dates):

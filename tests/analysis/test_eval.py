@@ -8,7 +8,7 @@ from collections import Counter
 
 from onrecord.analysis.embed import default_encoder
 
-from .evalset import DATA, evaluate_claim_pairs, evaluate_readouts
+from .evalset import DATA, evaluate_claim_pairs, evaluate_heldout, evaluate_readouts
 
 BASELINE = json.loads((DATA / "baseline.json").read_text(encoding="utf-8"))
 
@@ -33,6 +33,16 @@ def test_readouts_with_real_model_meet_floors():
     for label, floor in floors["f1"].items():
         assert scores["labels"][label]["f1"] >= floor, (label, scores["labels"][label])
     assert scores["conflict_reason_accuracy"] >= floors["conflict_reason_accuracy"]
+
+
+def test_heldout_with_real_model_meets_floors():
+    """The held-out set (written before tuning, never tuned on): its floors catch regressions only."""
+    scores = evaluate_heldout(default_encoder())
+    floors = BASELINE["heldout"]
+    assert scores["pairs"] >= 6
+    for label, floor in floors["f1"].items():
+        assert scores["labels"][label]["f1"] >= floor, (label, scores["labels"][label])
+    assert scores["reason_accuracy"] >= floors["reason_accuracy"]
 
 
 def test_claim_pair_labels_meet_floors():

@@ -381,7 +381,12 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     low = [t.lower() for t in toks]
     used: set[int] = set()
     for i, t in enumerate(low):
-        if t in _MONTHS and not (t == "may" and lang != "en" and i == 0) and not (t == "mar" and lang != "en"):
+        if (
+            t in _MONTHS
+            and not (t == "may" and lang != "en" and i == 0)
+            and not (t in ("mar", "sept") and lang != "en")
+        ):
+            # "mar" / "sept" are month abbreviations in English only ("sept prisonniers": seven)
             prev = low[i - 1] if i > 0 else ""
             if t in ("may", "mai") and not _near_digit(toks, i):
                 # "may" the modal verb: "May" / "mai" as a month only with a day or year beside it, or
