@@ -234,25 +234,35 @@ class Onrecord:
         *,
         on_done: Callable[[CheckResult], None] | None = None,
         fetcher: Fetches | None = None,
+        on_progress: Callable[[Source], None] | None = None,
     ) -> list[CheckResult]:
-        """Check the named sources (all unpaused ones when none are named) now, whatever their schedule."""
+        """Check the named sources (all unpaused ones when none are named) now, whatever their schedule.
+
+        `on_done` gets each result once its findings are written (writes are batched); `on_progress`
+        gets each source as soon as its check has run, for progress bars.
+        """
         if refs:
             targets = [self.store.find_source(r) for r in refs]
         else:
             targets = [s for s in self.store.sources() if not s.paused]
         if fetcher is not None:
-            return await self._check_all(self._check(fetcher, on_done), targets)
+            return await self._check_all(self._check(fetcher, on_done), targets, on_progress)
         async with self._fetcher() as f:
-            return await self._check_all(self._check(f, on_done), targets)
+            return await self._check_all(self._check(f, on_done), targets, on_progress)
 
-    async def _check_all(self, check: Check, targets: Sequence[Source]) -> list[CheckResult]:
+    async def _check_all(
+        self, check: Check, targets: Sequence[Source], on_progress: Callable[[Source], None] | None = None
+    ) -> list[CheckResult]:
         """Run checks concurrently; state is read in bulk and writes are applied in batches."""
         sem = asyncio.Semaphore(self.settings.concurrency)
         states = self.store.check_states(targets)
 
         async def one(s: Source) -> CheckResult:
             async with sem:
-                return await check.run(s, states.get(s.id))
+                result = await check.run(s, states.get(s.id))
+            if on_progress is not None:
+                on_progress(s)
+            return result
 
         try:
             return list(await asyncio.gather(*(one(s) for s in targets)))

@@ -264,12 +264,11 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
         task = bar.add_task("check", total=total)
 
         def done(r: Any) -> None:
-            bar.advance(task)
             findings.extend(r.findings)
             if r.error:
                 errors.append(f"{r.source.name}: {r.error}")
 
-        asyncio.run(app.check(sources, on_done=done))
+        asyncio.run(app.check(sources, on_done=done, on_progress=lambda _: bar.advance(task)))
     findings.sort(key=lambda f: f.id or 0)
     if as_json:
         for f in findings:
