@@ -896,6 +896,7 @@ def main() -> None:
     ap.add_argument("--profile-out", default=str(WORK / "profile.txt"))
     ap.add_argument("--keep", action="store_true", help="keep data folders")
     ap.add_argument("--tmp", default="")
+    ap.add_argument("--note", action="append", default=[], help="a line to add under the tables (repeatable)")
     ap.add_argument(
         "--from-json",
         type=Path,
@@ -935,6 +936,7 @@ def main() -> None:
                 merged["notes"] += got.get("notes", [])
                 merged["commands"].append(got["command"])
                 merged["dates"].append(got["date"])
+        merged["notes"] += ns.note
         merged["command"] = "` and `".join(merged["commands"])
         merged["date"] = " / ".join(merged["dates"])
         text = report(merged)
