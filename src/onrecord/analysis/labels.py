@@ -161,7 +161,21 @@ for _value, _forms in {
     10: "ten zehn десять десяти dix 十",
     11: "eleven elf одиннадцать onze",
     12: "twelve zwölf двенадцать douze dozen дюжина",
-    20: "twenty zwanzig двадцать vingt",
+    13: "thirteen dreizehn тринадцать treize",
+    14: "fourteen vierzehn четырнадцать quatorze",
+    15: "fifteen fünfzehn пятнадцать quinze",
+    16: "sixteen sechzehn шестнадцать seize",
+    17: "seventeen siebzehn семнадцать",
+    18: "eighteen achtzehn восемнадцать",
+    19: "nineteen neunzehn девятнадцать",
+    20: "twenty zwanzig двадцать двадцати vingt",
+    30: "thirty dreißig dreissig тридцать тридцати trente 三十",
+    40: "forty vierzig сорок сорока quarante 四十",
+    50: "fifty fünfzig пятьдесят пятидесяти cinquante 五十",
+    60: "sixty sechzig шестьдесят шестидесяти soixante 六十",
+    70: "seventy siebzig семьдесят семидесяти septante 七十",
+    80: "eighty achtzig восемьдесят восьмидесяти huitante octante 八十",
+    90: "ninety neunzig девяносто девяноста nonante 九十",
     100: "hundred hundert сто cent",
 }.items():
     for _f in _forms.split():
@@ -299,7 +313,55 @@ _MONTH_CUES = frozenset(
         "после",
     ]
 ) | frozenset(_PERIOD_WORDS)
-_ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮)")
+# Seasons and half-years, as month ranges "r<first>-<last>" (northern seasons; winter wraps the year).
+_SEASONS: dict[str, str] = {}
+for _range, _forms in {
+    "r3-5": "spring springtime frühling frühjahr printemps весна весной весну весенний весеннем",
+    "r6-8": "summer sommer été ete лето летом летний летнем",
+    "r9-11": "autumn fall herbst automne осень осенью осенний осеннем",
+    "r12-2": "winter hiver зима зимой зимний зимнем зимний",
+}.items():
+    for _f in _forms.split():
+        _SEASONS[_f] = _range
+_ZH_SEASONS = {"春季": "r3-5", "春天": "r3-5", "夏季": "r6-8", "夏天": "r6-8", "秋季": "r9-11", "秋天": "r9-11"}
+_ZH_SEASONS |= {"冬季": "r12-2", "冬天": "r12-2", "上半年": "r1-6", "下半年": "r7-12"}
+_HALF = re.compile(
+    r"\b(?:(?P<en>first|second) half of|in the (?P<en2>first|second) half|(?P<de>erste|ersten|zweite|zweiten) "
+    r"(?:jahres)?(?:hälfte|halbjahr)|(?P<fr>premier|second|deuxième) semestre|(?P<ru>перв|втор)\w* полугоди\w*)",
+    re.I,
+)
+# A season word is a date after a date word ("in spring", "im Herbst", "au printemps", "next winter"), or
+# in a Russian adverbial form ("весной", "осенью"), not in names ("le Printemps arabe").
+_SEASON_CUES = frozenset(
+    [
+        "this",
+        "next",
+        "last",
+        "coming",
+        "early",
+        "late",
+        "mid",
+        "diesem",
+        "diesen",
+        "nächsten",
+        "kommenden",
+        "letzten",
+        "cet",
+        "ce",
+        "cette",
+        "prochain",
+        "prochaine",
+        "dernier",
+        "fin",
+        "début",
+        "этой",
+        "этим",
+        "следующей",
+        "прошлой",
+    ]
+)
+_FIRST = ("first", "erste", "ersten", "premier", "перв")
+_ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
@@ -345,9 +407,45 @@ def extract_numbers(text: str, lang: str = "und") -> set[float]:
     return _scan(text, lang)[0]
 
 
+_UNITS_DE = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+_TENS_DE = {"zwanzig": 20, "dreißig": 30, "dreissig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70}
+_TENS_DE |= {"achtzig": 80, "neunzig": 90}
+_DE_COMPOUND = re.compile(
+    r"(?<!\w)(" + "|".join(_UNITS_DE) + r")und(" + "|".join(_TENS_DE) + r")(?!\w)", re.I
+)  # "fünfundvierzig" = 45
+_FR_COMPOUND = re.compile(
+    r"(?<!\w)(?:(quatre-vingts?)(?:-(dix|onze|douze|treize|quatorze|quinze|seize|un|deux|trois|quatre|cinq|six|sept|"
+    r"huit|neuf|dix-sept|dix-huit|dix-neuf))?|dix-(sept|huit|neuf)|(soixante)-(dix|onze|douze|treize|quatorze|quinze|"
+    r"seize|et-onze|dix-sept|dix-huit|dix-neuf))(?!\w)",
+    re.I,
+)  # "quatre-vingt-dix" = 90, "dix-sept" = 17, "soixante-dix" = 70
+_FR_SMALL = {"un": 1, "et-onze": 11, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "sept": 7, "huit": 8, "neuf": 9}
+_FR_SMALL |= {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "onze": 11, "douze": 12}
+_FR_SMALL |= {"treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+_ZH_SCALED = re.compile(r"(\d+(?:\.\d+)?|" + r"[〇零一二两三四五六七八九十百千]+" + r")\s*(万|亿)")
+_ZH_BOTH = re.compile(r"两(?=国|方|党|军|岸|院|位领导人|国元首)")  # 两国 "the two countries": both sides
+
+
+def _compound_words(text: str) -> str:
+    """Number words written as one compound ("fünfundvierzig", "quatre-vingt-dix") -> digits."""
+
+    def de(m: re.Match[str]) -> str:
+        return str(_TENS_DE[m.group(2).lower()] + _UNITS_DE[m.group(1).lower()])
+
+    def fr(m: re.Match[str]) -> str:
+        if m.group(1):
+            return str(80 + _FR_SMALL.get((m.group(2) or "").lower(), 0))
+        if m.group(3):
+            return str(10 + _FR_SMALL[m.group(3).lower()])
+        return str(60 + _FR_SMALL[m.group(5).lower()])
+
+    return _FR_COMPOUND.sub(fr, _DE_COMPOUND.sub(de, text))
+
+
 def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     numbers: set[float] = set()
     dates: set[str] = set()
+    text = _ZH_BOTH.sub("双", _compound_words(text))
     rest = text
     for m in _ISO_DATE.finditer(text):
         dates.update({f"y{int(m.group(1))}", f"m{int(m.group(2))}-d{int(m.group(3))}"})
@@ -367,11 +465,24 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         period = _ZH_PERIOD.get(m.group(4) or "")
         dates.add(f"m{int(month)}-d{int(day)}" if day else f"m{int(month)}-{period}" if period else f"m{int(month)}")
     rest = _ZH_DATE.sub(" ", rest)
+    for m in _ZH_SCALED.finditer(rest):
+        val = _cn_number(m.group(1)) if not m.group(1)[0].isdigit() else float(m.group(1))
+        if val is not None:
+            numbers.add(val * (1e4 if m.group(2) == "万" else 1e8))
+    rest = _ZH_SCALED.sub(" ", rest)
     for m in _ZH_COUNT.finditer(rest):
         val = _cn_number(m.group(1))
         if val is not None:
             numbers.add(val * (1e4 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1))
     rest = _ZH_COUNT.sub(" ", rest)
+    for zh, rng in _ZH_SEASONS.items():
+        if zh in rest:
+            dates.add(rng)
+            rest = rest.replace(zh, " ")
+    for m in _HALF.finditer(rest):
+        word = next(g for g in m.groups() if g)
+        dates.add("r1-6" if word.lower().startswith(_FIRST) else "r7-12")
+    rest = _HALF.sub(" ", rest)
     for wd, num in _WEEKDAYS.items():
         if not wd.isascii() and not wd.isalpha():
             continue
@@ -411,6 +522,19 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                 period = _PERIOD_WORDS.get(low[i - 2])  # "end of May", "début de juin"
             dates.add(f"m{month}-d{day}" if day else f"m{month}-{period}" if period else f"m{month}")
             used.add(i)
+    for i, t in enumerate(low):
+        prev = low[i - 1] if i else ""
+        if prev in ("the", "der", "dem", "le", "l") and i > 1:  # "in the spring", "in der Winterpause" no
+            prev = low[i - 2]
+        cue = prev in _SEASON_CUES | _MONTH_CUES | {"au"} or t.endswith(("ой", "ом", "ью"))
+        if t in _SEASONS and i not in used and cue:
+            dates.add(_SEASONS[t])
+            used.add(i)
+            for j in (i + 1, i + 2):  # "im Herbst 2026", "au printemps 2026"
+                if j < len(toks) and toks[j].isdigit() and len(toks[j]) == 4:
+                    dates.add(f"y{int(toks[j])}")
+                    used.add(j)
+                    break
     for i, t in enumerate(toks):
         if i in used:
             continue
@@ -426,7 +550,14 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         elif low[i] in _NUMBER_WORDS:
             if _NUMBER_WORDS[low[i]] == 2 and _means_both(low, i):
                 continue
-            numbers.add(_NUMBER_WORDS[low[i]] * _scale_after(low, i))
+            val = _NUMBER_WORDS[low[i]]
+            nxt = _NUMBER_WORDS.get(low[i + 1], 0) if i + 1 < len(low) else 0
+            if 20 <= val <= 90 and val % 10 == 0 and 1 <= nxt <= 9:  # "forty-five", "сорок пять"
+                val += nxt
+                used.add(i + 1)
+                numbers.add(val * _scale_after(low, i + 1))
+                continue
+            numbers.add(val * _scale_after(low, i))
     return numbers, dates
 
 
@@ -438,9 +569,40 @@ _YEAR_CUES = frozenset(
 def _means_both(low: list[str], i: int) -> bool:
     """ "the two sides", "les deux parties", "две стороны": both parties, not a quantity."""
     nxt = low[i + 1] if i + 1 < len(low) else ""
-    return nxt.startswith(
+    if nxt.startswith(
         ("side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер")
-    )
+    ):
+        return True
+    # "the two" + a noun names a known pair ("the two capitals", "les deux chefs de gouvernement", "die zwei
+    # Minister"), not a quantity; without an article, office holders still do ("два президента")
+    prev = low[i - 1] if i > 0 else ""
+    if prev in ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden"):
+        return not any(pat.match(nxt) for pat, _ in _SCALE)
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in nxt)  # Russian writes no article
+    return cyrillic and (nxt.startswith(_OFFICES) or _fold(nxt) in _TITLES)
+
+
+_OFFICES = (
+    "chef",
+    "head",
+    "presid",
+    "président",
+    "präsident",
+    "президент",
+    "minist",
+    "министр",
+    "govern",
+    "gouvern",
+    "regierung",
+    "правительств",
+    "глав",
+    "deleg",
+    "делегац",
+    "premier",
+    "chancel",
+    "kanzler",
+    "канцлер",
+)
 
 
 def _near_digit(toks: list[str], i: int) -> bool:
@@ -752,10 +914,26 @@ def _actor_keys(span: str, holders: dict[str, frozenset[str]] | None) -> frozens
     if keys:
         return keys
     if holders:
-        found = {holders[t] for t in _title_words(span) if t in holders}
+        found = set()
+        for t in _title_words(span):
+            if t in holders:
+                found.add(holders[t])
+            else:  # a shortened title: "der Kanzler" for "Bundeskanzler", "the Minister" for "Foreign Minister"
+                found |= {k for title, k in holders.items() if _shortens(t, title)}
         if len(found) == 1:
             return found.pop()
     return None
+
+
+def _shortens(short: str, title: str) -> bool:
+    """Is `short` a shortened form of the title `title`: its head (last part of a compound or of a
+    multi-word title), ignoring a feminine ending: "kanzler" / "bundeskanzlerin", "minister" /
+    "aussenministerin"."""
+    base = short[:-2] if short.endswith("in") and short[:-2] in _TITLES else short
+    for t in (title, title[:-2] if title.endswith("in") else title):
+        if len(base) >= 4 and t != base and t.replace("-", "").endswith(base):
+            return True
+    return False
 
 
 def find_agent(text: str) -> str | None:
@@ -808,6 +986,8 @@ def label_pair(
         partial.append(f"detail_only_{'a' if nums_a else 'b'}: numbers {_fmt(nums_a or nums_b)}")
     if dates_a and dates_b and not _dates_compatible(dates_a, dates_b):
         conflict.append(f"dates: a {', '.join(sorted(dates_a))} / b {', '.join(sorted(dates_b))}")
+    elif dates_a and dates_b and (finer := _finer(dates_a, dates_b)):
+        partial.append(f"detail_only_{finer}: date {', '.join(sorted(dates_a if finer == 'a' else dates_b))}")
     elif bool(dates_a) != bool(dates_b):
         partial.append(f"detail_only_{'a' if dates_a else 'b'}: date {', '.join(sorted(dates_a or dates_b))}")
     hedge_a, hedge_b = hedges(a), hedges(b)
@@ -854,6 +1034,36 @@ def _different_actors(
     return not (kx & ky)
 
 
+def _months_of(d: str) -> set[int]:
+    """Months a month or range date covers: "m4-d30" -> {4}, "r12-2" -> {12, 1, 2}."""
+    if d.startswith("r"):
+        lo, hi = (int(x) for x in d[1:].split("-"))
+        return set(range(lo, hi + 1)) if lo <= hi else set(range(lo, 13)) | set(range(1, hi + 1))
+    return {int(d[1:].split("-")[0])}
+
+
+def _width(ds: set[str]) -> int:
+    """How precise a side's dates are, in days: a day 1, a part of a month 10, a month 31, a season 92, a
+    half-year 183; a year alone 365."""
+    best = 365
+    for d in ds:
+        if d.startswith("r"):
+            best = min(best, 31 * len(_months_of(d)))
+        elif d.startswith("m"):
+            lo, hi = _day_range(d)
+            best = min(best, hi - lo + 1)
+    return best
+
+
+def _finer(x: set[str], y: set[str]) -> str | None:
+    """Compatible dates given at different precision ("1 July" / "im Juli", "15 avril" / "mi-avril",
+    "in March" / "in the first half of the year"): the more precise side gives a detail the other omits."""
+    wx, wy = _width(x), _width(y)
+    if wx == wy:
+        return None
+    return "a" if wx < wy else "b"
+
+
 def _dates_compatible(x: set[str], y: set[str]) -> bool:
     """Dates agree when every kind both sides give (year, month, weekday) matches, and within a month
     both sides give, at the granularity both give: "30 April" / "end of May" differ (months), "15 April"
@@ -867,9 +1077,20 @@ def _dates_compatible(x: set[str], y: set[str]) -> bool:
             out[kind].add(d.split("-")[0] if kind == "m" else d)
         return out
 
+    rng_x = {d for d in x if d.startswith("r")}
+    rng_y = {d for d in y if d.startswith("r")}
+    x, y = x - rng_x, y - rng_y
     sx, sy = split(x), split(y)
     for kind in ("y", "m", "wd"):
         if sx.get(kind) and sy.get(kind) and sx[kind] != sy[kind]:
+            return False
+    # seasons and half-years: ranges must overlap each other and contain the other side's months
+    mx = set().union(*(_months_of(d) for d in rng_x)) if rng_x else None
+    my = set().union(*(_months_of(d) for d in rng_y)) if rng_y else None
+    if mx is not None and my is not None and not (mx & my):
+        return False
+    for rng, other in ((mx, sy["m"]), (my, sx["m"])):
+        if rng is not None and other and not all(int(m[1:]) in rng for m in other):
             return False
     for month in sx["m"] & sy["m"]:
         rx = [_day_range(d) for d in x if d.split("-")[0] == month]
