@@ -4,9 +4,13 @@ numbers, "the two X" as both parties, seasons and half-years as dates, dates at 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from onrecord.analysis.labels import extract_dates, extract_numbers, label_pair, title_holders
+from onrecord.analysis.align import Match
+from onrecord.analysis.compare import Statement, _keep_order, _sibling_matches, compare
+from onrecord.analysis.embed import default_encoder
+from onrecord.analysis.labels import extract_dates, extract_numbers, label_pair, title_holders, unnegated
 
 
 @pytest.mark.parametrize(
@@ -121,3 +125,88 @@ def test_shortened_title_resolves_through_the_opening():
         holders_b=both,
     )
     assert unclear.label == "agree", unclear
+
+
+# --- alignment ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("The mayors did not discuss the ferry timetable.", "The mayors did discuss the ferry timetable."),
+        ("They haven't signed the treaty.", "They have signed the treaty."),
+        ("Über die Zölle wurde nicht gesprochen.", "Über die Zölle wurde gesprochen."),
+        ("Es gab keine Einigung über die Quoten.", "Es gab eine Einigung über die Quoten."),
+        ("Вопрос о квотах не обсуждался.", "Вопрос о квотах обсуждался."),
+        ("Les maires n'ont pas évoqué les horaires.", "Les maires ont évoqué les horaires."),
+        ("双方没有讨论关税问题。", "双方讨论关税问题。"),
+        ("双方将不断加强合作。", "双方将不断加强合作。"),  # 不断 "continuously" is no negation
+    ],
+)
+def test_unnegated(text, positive):
+    assert unnegated(text) == positive
+
+
+def test_negated_claim_compared_in_its_positive_form_too():
+    from onrecord.analysis.compare import _negation_invariant_cos
+
+    ua = [(0, "The mayors did not discuss the new ferry timetable."), (1, "Tolva will send 30 firefighters.")]
+    ub = [(0, "Die Bürgermeister erörterten den neuen Fahrplan der Fähre."), (1, "Tolva schickt 30 Feuerwehrleute.")]
+    enc = default_encoder()
+    va, vb = enc.encode([t for _, t in ua]), enc.encode([t for _, t in ub])
+    plain = va @ vb.T
+    cos = _negation_invariant_cos(ua, ub, va, vb, enc)
+    assert cos[0, 0] > plain[0, 0]  # the negated unit meets its positive counterpart
+    assert cos[1, 1] == pytest.approx(plain[1, 1])  # two positive units: unchanged
+
+
+def _m(a: int, b: int, margin: float) -> Match:
+    return Match(a, b, 0.9, margin)
+
+
+def test_weak_matches_must_keep_the_order_of_strong_ones():
+    units = [(i, f"u{i}") for i in range(5)]
+    strong = [_m(0, 0, 1.12), _m(2, 2, 1.09), _m(4, 4, 1.10)]
+    weak_in_order = _m(1, 1, 1.02)  # between two strong neighbours
+    weak_crossing = _m(3, 0, 1.03)  # jumps back across (2, 2)
+    strong_crossing = _m(3, 1, 1.08)  # a confident reordering stays
+    kept = _keep_order([*strong, weak_in_order, weak_crossing, strong_crossing], units, units)
+    assert weak_in_order in kept and strong_crossing in kept and weak_crossing not in kept
+    # clauses of one claim (same claim index) never cross each other
+    clauses = [(0, "x"), (1, "first clause"), (1, "second clause"), (2, "y")]
+    assert _m(2, 1, 1.02) in _keep_order([_m(0, 0, 1.1), _m(1, 2, 1.1), _m(2, 1, 1.02)], clauses, units)
+
+
+def test_sibling_joins_the_partner_of_its_neighbour():
+    margin = np.array(
+        [
+            [1.10, 0.95, 0.96],
+            [0.97, 1.09, 0.95],  # matched to column 1
+            [0.96, 1.03, 0.97],  # alone; best is column 1, which its neighbour (row 1) holds
+            [0.95, 1.02, 0.99],  # alone; best is column 1, but row 3 is not next to row 1
+        ]
+    )
+    out = _sibling_matches([_m(0, 0, 1.10), _m(1, 1, 1.09)], (margin * 0.8, margin))
+    assert [(m.a, m.b, m.mutual) for m in out] == [(2, 1, False)]
+
+
+def test_one_sentence_for_two_list_points_gives_two_partial_rows():
+    """A French sentence that sums up two English list points (no clause split: "qu'... et qu'...")."""
+    a = (
+        "The health ministers of Perlan and Oskia held a call on Friday.\n"
+        "They agreed on the following steps:\n"
+        "- Perlan will open a training centre for paramedics in Vask.\n"
+        "- Oskia will donate 40 ambulances.\n"
+        "The ministers also discussed the winter flu season."
+    )
+    b = (
+        "Les ministres de la Santé de Perlan et d'Oskia se sont entretenus vendredi.\n"
+        "Ils sont convenus qu'un centre de formation pour ambulanciers ouvrira à Vask et qu'Oskia donnera 40 "
+        "ambulances.\n"
+        "La saison de la grippe hivernale a également été évoquée."
+    )
+    c = compare(Statement(a, lang="en"), Statement(b, lang="fr"), default_encoder())
+    rows = {(p.a, p.b): p for p in c.pairs}
+    assert rows[("a3", "b2")].label == "partial" and rows[("a4", "b2")].label == "partial"
+    assert any(r.startswith("part") for r in rows[("a4", "b2")].reasons)
+    assert rows[("a5", "b3")].label == "agree"

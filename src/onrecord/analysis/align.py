@@ -72,10 +72,11 @@ def _knn_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
 
 
 def margin_matrix(
-    a: np.ndarray, b: np.ndarray, k: int = 4, background: np.ndarray | None = None
+    a: np.ndarray, b: np.ndarray, k: int = 4, background: np.ndarray | None = None, cos: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(cosine, ratio margin) matrices of shape (len(a), len(b)); rows of a and b L2-normalized."""
-    cos = (a @ b.T).astype(np.float32)
+    """(cosine, ratio margin) matrices of shape (len(a), len(b)); rows of a and b L2-normalized. `cos`:
+    the cosine matrix when the caller computed it (e.g. negation-invariant), else a @ b.T."""
+    cos = (a @ b.T if cos is None else cos).astype(np.float32)
     bg_a = a @ background.T if background is not None and len(background) else None
     bg_b = b @ background.T if background is not None and len(background) else None
     ra = _knn_mean(cos, k, bg_a)
@@ -94,6 +95,7 @@ def align(
     threshold: float = 1.035,
     extra_threshold: float = 1.08,
     background: np.ndarray | None = None,
+    cos: np.ndarray | None = None,
 ) -> Alignment:
     """Mutual-best pairs with margin ≥ `threshold`; then many-to-one: a row (or column) left alone joins
     its best partner when that margin is ≥ `extra_threshold` and the partner's own match is not clearly
@@ -101,7 +103,7 @@ def align(
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return Alignment((), tuple(0.0 for _ in range(n)), tuple(0.0 for _ in range(m)), threshold)
-    cos, margin = margin_matrix(a, b, k, background)
+    cos, margin = margin_matrix(a, b, k, background, cos)
     best_for_a = margin.argmax(axis=1)
     best_for_b = margin.argmax(axis=0)
     matches: dict[tuple[int, int], Match] = {}

@@ -12,10 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align
+from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align, margin_matrix
 from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import _different_entities, _entity_keys, label_pair, title_holders
+from onrecord.analysis.labels import (
+    _different_entities,
+    _entity_keys,
+    is_negated,
+    label_pair,
+    title_holders,
+    unnegated,
+)
 from onrecord.analysis.lang import handled_poorly
 from onrecord.errors import CompareError
 
@@ -197,6 +204,44 @@ def _leftover_matches(
     return out
 
 
+WEAK_MARGIN = 1.015  # mutual best pairs from here up to STRONG_MARGIN align only when they keep the order
+STRONG_MARGIN = 1.05  # of the strong pairs (margin >= STRONG_MARGIN), which align regardless of order
+
+
+def _keep_order(matches: list[Match], ua: list[tuple[int, str]], ub: list[tuple[int, str]]) -> list[Match]:
+    """Drop weak matches that cross a strong one. Readouts of one call mostly tell it in the same order;
+    a weak match that keeps that order is likely (a negated or reworded counterpart between two aligned
+    neighbours), one that jumps across a confident match is likely two sentences that merely sound
+    alike ("X thanked Y for ..." about different things). Order is compared per claim, so clauses of one
+    claim do not cross each other."""
+    strong = [(ua[m.a][0], ub[m.b][0]) for m in matches if m.margin >= STRONG_MARGIN]
+
+    def crosses(i: int, j: int) -> bool:
+        return any((i - si) * (j - sj) < 0 for si, sj in strong)
+
+    return [m for m in matches if m.margin >= STRONG_MARGIN or not crosses(ua[m.a][0], ub[m.b][0])]
+
+
+def _sibling_matches(matches: list[Match], cm: tuple[np.ndarray, np.ndarray]) -> list[Match]:
+    """One-to-two: a unit left alone whose best partner is already matched to the unit right before or
+    after it (two list points or sentences that one sentence of the other side sums up) joins that
+    partner, at the weak margin (both rows are then labelled `partial`)."""
+    cos, margin = cm
+    out: list[Match] = []
+    for side in (0, 1):
+        mat = margin if side == 0 else margin.T
+        taken = {(m.a, m.b) if side == 0 else (m.b, m.a) for m in matches}
+        mine = {x for x, _ in taken}
+        for x in range(mat.shape[0]):
+            if x in mine:
+                continue
+            y = int(mat[x].argmax())
+            if mat[x, y] >= WEAK_MARGIN and ((x - 1, y) in taken or (x + 1, y) in taken):
+                a, b = (x, y) if side == 0 else (y, x)
+                out.append(Match(a, b, float(cos[a, b]), float(margin[a, b]), mutual=False))
+    return out
+
+
 LEFTOVER_MARGIN = 1.0  # second pass: mutual best among leftovers, at least as close as their neighbourhood
 LEFTOVER_COS = 0.85  # ... and sharing a name or number, or this close in absolute terms
 
@@ -207,6 +252,31 @@ def _top_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
     kk = max(1, min(k, sim.shape[1]))
     top: np.ndarray = -np.partition(-sim, kk - 1, axis=1)[:, :kk]
     out: np.ndarray = top.mean(axis=1)
+    return out
+
+
+def _negation_invariant_cos(
+    ua: list[tuple[int, str]], ub: list[tuple[int, str]], va: np.ndarray, vb: np.ndarray, model: Encoder
+) -> np.ndarray:
+    """Cosines in which a negated unit is also compared in its positive form (`labels.unnegated`): the
+    embedding puts "did not discuss X" far from "discussed X", yet that is the pair to align (and label a
+    conflict). Only negated units are encoded a second time."""
+    cos: np.ndarray = va @ vb.T
+    neg_a = [x for x, (_, t) in enumerate(ua) if is_negated(t)]
+    neg_b = [y for y, (_, t) in enumerate(ub) if is_negated(t)]
+    if not neg_a and not neg_b:
+        return cos
+    alt = model.encode([unnegated(ua[x][1]) for x in neg_a] + [unnegated(ub[y][1]) for y in neg_b])
+    pa, pb = va.copy(), vb.copy()
+    pa[neg_a] = alt[: len(neg_a)]
+    pb[neg_b] = alt[len(neg_a) :]
+    # a negated unit against a positive one: also compare the positive form; two negated units as written
+    na = np.zeros(len(ua), dtype=bool)
+    na[neg_a] = True
+    nb = np.zeros(len(ub), dtype=bool)
+    nb[neg_b] = True
+    mixed = na[:, None] != nb[None, :]
+    out: np.ndarray = np.where(mixed, np.maximum(cos, pa @ pb.T), cos).astype(np.float32)
     return out
 
 
@@ -224,15 +294,19 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
     ua, ub = _units(ca), _units(cb)
     vecs = model.encode([t for _, t in ua] + [t for _, t in ub])
     va, vb = vecs[: len(ua)], vecs[len(ua) :]
+    cos = _negation_invariant_cos(ua, ub, va, vb, model)
     bg = _background(model) if min(len(ua), len(ub)) < k else None
-    al = align(va, vb, k=k, background=bg)
-    matches = list(al.matches)
+    al = align(va, vb, k=k, background=bg, cos=cos, threshold=WEAK_MARGIN)
+    matches = _keep_order(list(al.matches), ua, ub)
+    matches += _sibling_matches(matches, margin_matrix(va, vb, k, bg, cos))
     bgs = None
     if bg is None and (len(ua) < 2 * k or len(ub) < 2 * k):
         bg = _background(model)
     if bg is not None:
         bgs = (va @ bg.T, vb @ bg.T)
-    matches += _leftover_matches(ua, ub, va @ vb.T, {(m.a, m.b) for m in matches}, bgs, k)
+    matches += _keep_order(matches + _leftover_matches(ua, ub, cos, {(m.a, m.b) for m in matches}, bgs, k), ua, ub)[
+        len(matches) :
+    ]
     holders_a, holders_b = _holders(side_a), _holders(side_b)
 
     # unit matches -> claim rows
@@ -240,7 +314,13 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
     for mt in matches:
         groups.setdefault((ua[mt.a][0], ub[mt.b][0]), []).append(mt)
     rows: list[tuple[float, float, Pair]] = []
+    partners_a: dict[int, set[int]] = {}
+    partners_b: dict[int, set[int]] = {}
+    for i, j in groups:
+        partners_a.setdefault(i, set()).add(j)
+        partners_b.setdefault(j, set()).add(i)
     for (i, j), mts in groups.items():
+        one_to_many = len(partners_a[i]) > 1 or len(partners_b[j]) > 1
         x, y = ca[i], cb[j]
         ta = _joined([ua[mt.a][1] for mt in mts], ua, i, x.text)
         tb = _joined([ub[mt.b][1] for mt in mts], ub, j, y.text)
@@ -250,7 +330,7 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
             tb,
             x.lang,
             y.lang,
-            mutual=all(mt.mutual for mt in mts) and whole,
+            mutual=all(mt.mutual for mt in mts) and whole and not one_to_many,
             holders_a=holders_a,
             holders_b=holders_b,
         )

@@ -28,6 +28,7 @@ __all__ = [
     "is_negated",
     "label_pair",
     "title_holders",
+    "unnegated",
 ]
 
 LABELS = ("agree", "partial", "conflict", "only_a", "only_b")
@@ -127,6 +128,27 @@ def is_negated(text: str) -> bool:
         return True
     zh = _ZH_NEG_EXCEPT.sub("", text)
     return bool(_ZH_NEG.search(zh))
+
+
+_UNNEGATE = [
+    (re.compile(r"\b(?:not|never|no longer)\s+|n['’]t\b|\b(?:nicht|nie|niemals)\s+", re.I), ""),
+    (re.compile(r"\bk(ein\w*)", re.I), r"\1"),  # "keine Einigung" -> "eine Einigung"
+    (re.compile(r"(?<!\w)(?:не|ни|никогда)\s+", re.I), ""),
+    (re.compile(r"\bn(?:e\s+|['’])|\s+(?:pas|jamais)\b", re.I), " "),
+    (re.compile(r"(?<!\w)aucun(e?)\b", re.I), r"un\1"),
+]
+_ZH_UNNEGATE = re.compile(r"没有|(?<!不)[不没未](?!断|仅|但|来|少)")
+
+
+def unnegated(text: str) -> str:
+    """The sentence with its plain negation removed ("did not discuss" -> "did discuss", "keine Einigung"
+    -> "eine Einigung", "не обсуждали" -> "обсуждали", "n'ont pas discuté" -> "ont discuté", "没有讨论" ->
+    "讨论"), so that alignment can find the positive counterpart of a negated claim. Refusal verbs stay."""
+    out = text
+    for pat, rep in _UNNEGATE:
+        out = pat.sub(rep, out)
+    out = _ZH_UNNEGATE.sub("", out)
+    return " ".join(out.split())
 
 
 # --- hedging / distancing -----------------------------------------------------------------------
