@@ -101,7 +101,8 @@ def _human_ids(claims: Any, human: list[str], prefix: str) -> dict[str, str]:
 
 
 def evaluate_heldout(encoder: Encoder) -> dict[str, Any]:
-    """Per-label P/R/F1 on the held-out readout pairs (tests/data/compare/heldout/readouts.json).
+    """Per-label P/R/F1 on the development readout pairs (tests/data/compare/heldout/readouts.json; held
+    out until 2026-11-25, used for tuning since).
 
     Gold rows name the human split's claims; predicted claims are mapped onto them by text, so a split
     that differs from the human one costs rows instead of shifting every id. Many-to-one gold rows are

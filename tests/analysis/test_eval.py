@@ -36,7 +36,8 @@ def test_readouts_with_real_model_meet_floors():
 
 
 def test_heldout_with_real_model_meets_floors():
-    """The held-out set (written before tuning, never tuned on): its floors catch regressions only."""
+    """The development set (tests/data/compare/heldout/; held out until 2026-11-25, tuned on since): its
+    floors catch regressions."""
     scores = evaluate_heldout(default_encoder())
     floors = BASELINE["heldout"]
     assert scores["pairs"] >= 6
