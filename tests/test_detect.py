@@ -144,3 +144,20 @@ def test_word_diff_round_trips() -> None:
     d = word_diff(old, new)
     assert " ".join(t for op, t in d if op != "+") == old
     assert " ".join(t for op, t in d if op != "-") == new
+
+
+def test_next_slot_spreads_sources_and_keeps_the_interval() -> None:
+    from onrecord.pipeline import next_slot
+
+    now = T0
+    slots = []
+    for sid in range(1, 201):
+        src = Source(id=sid, name=f"s{sid}", url="u", kind="page", every=300)
+        nxt = next_slot(src, now)
+        assert timedelta(seconds=1) <= nxt - now <= timedelta(seconds=301)
+        # once on its phase, a source is checked exactly every interval
+        assert next_slot(src, nxt) - nxt == timedelta(seconds=300)
+        slots.append((nxt - now).total_seconds())
+    # 200 sources added together do not all come due at the same moment again
+    assert len({round(s) for s in slots}) > 150
+    assert max(slots) - min(slots) > 250

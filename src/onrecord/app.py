@@ -21,6 +21,7 @@ from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
 from onrecord.errors import OnrecordError, SourceError
+from onrecord.loop import run as run_async
 from onrecord.pipeline import Check, CheckResult, Fetches, Schedule
 from onrecord.records import SOURCE_KINDS, Finding, Item, Source, Version
 from onrecord.store import Store
@@ -168,10 +169,11 @@ class Onrecord:
             except RuntimeError:
                 in_loop = False
             # Inside a running event loop (an async caller) there is no blocking sniff: guess from the URL.
-            kind = asyncio.run(self._sniff(url)) if sniff and not in_loop else guess_kind(url)
-        taken = {s.name for s in self.store.sources()}
+            kind = run_async(self._sniff(url)) if sniff and not in_loop else guess_kind(url)
+        if not name:
+            name = default_name(url, self.store.names_like(default_name(url, set())))
         return self.store.add_source(
-            name=name or default_name(url, taken),
+            name=name,
             url=url,
             kind=kind,
             actor=actor,

@@ -20,6 +20,7 @@ from rich.text import Text
 from onrecord.app import Onrecord
 from onrecord.config import format_duration, load_settings, parse_duration
 from onrecord.errors import ConfigError, OnrecordError
+from onrecord.loop import run as run_async
 from onrecord.records import FINDING_KINDS, SOURCE_KINDS, Finding
 
 out = Console(highlight=False, soft_wrap=True)
@@ -268,7 +269,7 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
             if r.error:
                 errors.append(f"{r.source.name}: {r.error}")
 
-        asyncio.run(app.check(sources, on_done=done, on_progress=lambda _: bar.advance(task)))
+        run_async(app.check(sources, on_done=done, on_progress=lambda _: bar.advance(task)))
     findings.sort(key=lambda f: f.id or 0)
     if as_json:
         for f in findings:
@@ -305,7 +306,7 @@ def watch(ctx: click.Context, as_json: bool) -> None:
             err.print(f"watching {len(app.sources())} source(s); Ctrl-C to stop")
         await app.watch(stop, on_done=done)
 
-    asyncio.run(run())
+    run_async(run())
     if not as_json:
         err.print("stopped")
 
@@ -472,7 +473,7 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
     from onrecord.sim.run import run_scenario
     from onrecord.sim.score import render
 
-    result = asyncio.run(run_scenario(scenario, data=keep, db=ctx.obj["overrides"].get("db")))
+    result = run_async(run_scenario(scenario, data=keep, db=ctx.obj["overrides"].get("db")))
     if as_json:
         _jsonl(result.report.to_json())
     else:

@@ -8,7 +8,6 @@ by claim, and a news report about the call is checked against them.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.console import Console
 
 from onrecord.app import Onrecord
 from onrecord.errors import ConfigError, OnrecordError
+from onrecord.loop import run as run_async
 from onrecord.records import Finding
 from onrecord.sim.run import SimResult, run_scenario, sim_settings
 from onrecord.sim.scenario import builtin_scenario, load_scenario
@@ -70,7 +70,7 @@ def run_demo(folder: Path, console: Console) -> SimResult:
             highlight=False,
         )
 
-    result = asyncio.run(run_scenario("demo", data=folder, on_finding=show))
+    result = run_async(run_scenario("demo", data=folder, on_finding=show))
     console.print()
     render(result.report, console)
     _compare(folder, console)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -47,6 +48,22 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     fetches: int = 0
     error: str | None = None
+
+
+def next_slot(source: Source, now: datetime) -> datetime:
+    """When to check `source` next: the first of its slots after `now`.
+
+    Slots are `every` apart at a phase fixed per source (from its id), so sources added together do
+    not check in one burst forever: they spread evenly over the interval. The wait is never longer
+    than `every`, so detection latency stays within one poll interval.
+    """
+    every = max(source.every, 1.0)
+    phase = ((source.id * 2654435761) % 2**32) / 2**32 * every
+    t = now.timestamp()
+    slot = (math.floor((t - phase) / every) + 1) * every + phase
+    if slot - t < 1.0:  # float rounding put us on the slot we are in: take the next one
+        slot += every
+    return now + timedelta(seconds=slot - t)
 
 
 @dataclass(frozen=True)
@@ -127,7 +144,7 @@ class Check:
     def _error_write(self, source: Source, now: datetime, msg: str, state: CheckState | None) -> CheckWrite:
         status, fails = (state.status, state.fail_count) if state is not None else ("ok", 0)
         return CheckWrite(
-            source, [], {}, Changes(), now, now + timedelta(seconds=source.every), SourceChange(status, fails, msg)
+            source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg)
         )
 
     def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:
@@ -257,7 +274,7 @@ class Check:
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
         write = CheckWrite(
-            source, captures, url_states, changes, now, now + timedelta(seconds=source.every), health, moved_to
+            source, captures, url_states, changes, now, next_slot(source, now), health, moved_to
         )
         return write, CheckResult(source, [], len(results), error)
 

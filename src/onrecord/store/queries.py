@@ -153,6 +153,11 @@ class Store:
                 raise SourceError(f"a source named {name!r} already exists (pick another --name)") from None
             raise
 
+    def names_like(self, base: str) -> set[str]:
+        """Source names equal to `base` or starting with it (to pick a free default name)."""
+        with self.session() as s:
+            return set(s.scalars(select(SourceRow.name).where(SourceRow.name.startswith(base, autoescape=True))))
+
     def sources(self) -> list[Source]:
         with self.session() as s:
             return [_source(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.id))]
