@@ -210,3 +210,36 @@ def test_one_sentence_for_two_list_points_gives_two_partial_rows():
     assert rows[("a3", "b2")].label == "partial" and rows[("a4", "b2")].label == "partial"
     assert any(r.startswith("part") for r in rows[("a4", "b2")].reasons)
     assert rows[("a5", "b3")].label == "agree"
+
+
+# --- openings in other wordings -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("President Ilse Marr and Premier Odo Venn spoke by telephone on Monday.", "en"),
+        ("Telefonat zwischen Kanzlerin Ilse Marr und Premier Odo Venn am Montag.", "de"),
+        ("Президент Ильзе Марр провела в понедельник беседу по телефону с премьером Одо Венном.", "ru"),
+        ("La présidente Ilse Marr et le Premier ministre Odo Venn ont eu lundi un échange téléphonique.", "fr"),
+        ("La presidenta Ilse Marr mantuvo una conversación telefónica con el primer ministro Odo Venn.", "es"),
+        ("La presidente Ilse Marr ha avuto un colloquio telefonico con il premier Odo Venn.", "it"),
+    ],
+)
+def test_any_call_opening_is_event_metadata_for_readouts(text, lang):
+    from onrecord.analysis.claims import extract_claims
+
+    body = f"{text}\nThe two sides discussed the new canal tolls.\nThey will meet again in Ostra."
+    got = extract_claims(body, lang, prefix="a", any_call_opening=True)
+    assert got.event is not None and got.event.text == text
+    assert len(got.claims) == 2
+    # news reports keep the sentence as a point to check
+    assert extract_claims(body, lang, prefix="p").claims[0].text == text
+
+
+def test_call_sentence_with_content_is_a_claim():
+    from onrecord.analysis.claims import extract_claims
+
+    body = "During the phone call the leaders discussed the canal tolls.\nThey will meet again in Ostra."
+    got = extract_claims(body, "en", prefix="a", any_call_opening=True)
+    assert got.event is None and len(got.claims) == 2

@@ -481,6 +481,45 @@ _BOILERPLATE = [
 ]
 
 
+# A first sentence that only reports that a call took place, in wordings the patterns above do not know
+# ("X and Y spoke by telephone on Monday", "Telefonat zwischen X und Y", "X mantuvo una conversación
+# telefónica con Y", "X ha avuto un colloquio telefonico con Y"): a call word, no word that reports
+# content, and short.
+_CALL_WORDS = re.compile(
+    r"\b(?:tele)?phone\b|\bphone call|\bvideo ?(?:call|conference|link)|\bby telephone|"
+    r"telefon\w*|videokonferenz\w*|videoschalte|"
+    r"телефонн\w+ разговор\w*|по телефону|видеоконференц\w*|"
+    r"téléphon\w*|visioconférence|"
+    r"conversaci[oó]n telef[oó]nica|llamada telef[oó]nica|videoconferencia|"
+    r"colloquio telefonico|conversazione telefonica|telefonata|videochiamata|"
+    r"通电话|通话|视频会晤|视频通话",
+    re.I,
+)
+_CONTENT_WORDS = re.compile(
+    r"\b(?:discuss\w*|agreed?|welcomed?|stressed|reviewed|addressed|expressed|raised|condemned|exchanged|"
+    r"besprach\w*|erörtert\w*|vereinbart\w*|begrüßt\w*|betont\w*|"
+    r"обсуди\w*|обсужда\w*|договорил\w*|приветствова\w*|подчеркну\w*|"
+    r"discuté\w*|évoqué\w*|convenu\w*|salué\w*|souligné\w*|"
+    r"discutie\w*|acordaron|abordaron|analizaron|discusso|concordato|esaminato)\b"
+    r"|讨论|同意|欢迎|强调|表示|交换",
+    re.I,
+)
+_CALL_WITH = re.compile(r"\s(?:with|mit|с|со|avec|con|между|between|zwischen|entre|tra|fra)\s+|[同与和]")
+
+
+def _generic_opening(sentence: str) -> EventMeta | None:
+    """The event of a first sentence that only says a call took place (see `_CALL_WORDS`); who and with
+    whom split at "with" / "mit" / "с" / "avec" / "con" / "同" when there is one."""
+    s = sentence.strip()
+    if not _CALL_WORDS.search(s) or _CONTENT_WORDS.search(s):
+        return None
+    if len(s.split()) > 30 or (any(_is_cjk(c) for c in s) and len(s) > 60):
+        return None
+    m = _CALL_WITH.search(s)
+    who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
+    return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
 def _parse_boilerplate(sentence: str) -> EventMeta | None:
     s = sentence.strip()
     for pat in _BOILERPLATE:
@@ -593,8 +632,14 @@ def _is_content(sentence: str) -> bool:
     return sum(1 for c in sentence if c.isalnum()) >= 2
 
 
-def extract_claims(text: str, lang: str | None = None, prefix: str = "c", title: str | None = None) -> Claims:
+def extract_claims(
+    text: str, lang: str | None = None, prefix: str = "c", title: str | None = None, *, any_call_opening: bool = False
+) -> Claims:
     """Split `text` into claims with ids `prefix1`, `prefix2`, ... and pull out a boilerplate opening.
+
+    `any_call_opening`: also take a first sentence that only says a call took place, in any wording
+    (`_generic_opening`), as the opening; for readouts, not for news reports (whose first sentence
+    "X and Y spoke by phone" is a point to check).
 
     `lang` is the statement's language if known; each claim also gets its own detected language, so a
     mixed-language statement keeps a language per claim. A first line that repeats `title` is dropped.
@@ -606,6 +651,8 @@ def extract_claims(text: str, lang: str | None = None, prefix: str = "c", title:
     for idx, (kind, sentence) in enumerate(units):
         if idx < 3 and event is None and kind == "sentence" and idx - _headlines(units[:idx]) < 2:
             meta = _parse_boilerplate(sentence)
+            if meta is None and any_call_opening and idx - _headlines(units[:idx]) == 0:
+                meta = _generic_opening(sentence)
             if meta is not None:
                 event = meta
                 continue

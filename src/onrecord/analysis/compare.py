@@ -120,7 +120,7 @@ class Comparison:
 
 def side_of(st: Statement, prefix: str) -> Side:
     """Split one statement into a Side with claim ids `prefix1`, `prefix2`, ..."""
-    split = extract_claims(st.text, st.lang, prefix=prefix, title=st.title or None)
+    split = extract_claims(st.text, st.lang, prefix=prefix, title=st.title or None, any_call_opening=True)
     if len(split.claims) > MAX_CLAIMS:
         raise CompareError(
             f"statement {st.ref or prefix} has {len(split.claims)} claims; at most {MAX_CLAIMS} can be compared"
