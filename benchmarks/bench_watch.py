@@ -329,7 +329,15 @@ def onrecord_worker(ns: argparse.Namespace) -> dict[str, Any]:
                     clock.advance(every)
                     http("POST", f"{control}/advance?s={every}")
 
-        asyncio.run(main())
+        from onrecord.loop import run as run_async  # the same loop the CLI uses (uvloop when installed)
+
+        run_async(main())
+        try:
+            import uvloop  # noqa: F401
+
+            out["event_loop"] = "uvloop"
+        except ImportError:
+            out["event_loop"] = "asyncio"
         out["warc_total"] = dir_size(data / "warc")
         out["data_total"] = dir_size(data)
         if profile is not None:

@@ -143,9 +143,7 @@ class Check:
 
     def _error_write(self, source: Source, now: datetime, msg: str, state: CheckState | None) -> CheckWrite:
         status, fails = (state.status, state.fail_count) if state is not None else ("ok", 0)
-        return CheckWrite(
-            source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg)
-        )
+        return CheckWrite(source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg))
 
     def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:
         """Earlier items of the same actor (one query per actor per round), or of this source alone."""
@@ -273,9 +271,7 @@ class Check:
             changes.findings.extend(detect_republished(source, fresh, candidates, now))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
-        write = CheckWrite(
-            source, captures, url_states, changes, now, next_slot(source, now), health, moved_to
-        )
+        write = CheckWrite(source, captures, url_states, changes, now, next_slot(source, now), health, moved_to)
         return write, CheckResult(source, [], len(results), error)
 
     async def _reconfirm(
@@ -375,7 +371,8 @@ class Check:
                 uri,
                 date,
             )
-        return out
+        # Unchanged state is not written again (most re-checks).
+        return {u: st for u, st in out.items() if known.get(u) != st}
 
 
 def capture_ids(captures: list[Capture]) -> list[int | None]:

@@ -20,7 +20,7 @@ from onrecord.store.db import make_engine, mask, migrate
 from onrecord.store.tables import CaptureRow, FindingRow, ItemRow, SourceRow, UrlStateRow, VersionRow
 
 
-def _source(r: SourceRow) -> Source:
+def _source(r: Any) -> Source:
     return Source(
         id=r.id,
         name=r.name,
@@ -159,8 +159,9 @@ class Store:
             return set(s.scalars(select(SourceRow.name).where(SourceRow.name.startswith(base, autoescape=True))))
 
     def sources(self) -> list[Source]:
-        with self.session() as s:
-            return [_source(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.id))]
+        t = _table(SourceRow)
+        with self.session() as s:  # plain rows: this lists every source before each round
+            return [_source(r) for r in s.execute(select(t).order_by(t.c.id))]
 
     def source_rows_status(self) -> dict[int, dict[str, Any]]:
         """Health columns for display: status, fail_count, last_error, last_check."""
@@ -402,7 +403,15 @@ class Store:
             for w in writes
             for c in w.captures
         ]
-        cap_ids = self._insert_ids(conn, cap_t, cap_rows)
+        needs_ids = any(
+            ch.version is not None and ch.version.capture is not None for w in writes for ch in w.changes.items
+        )
+        if needs_ids:
+            cap_ids = self._insert_ids(conn, cap_t, cap_rows)
+        else:  # nothing points at these captures yet: a plain bulk insert is cheaper
+            if cap_rows:
+                conn.execute(insert(cap_t), cap_rows)
+            cap_ids = []
         cap_base: list[int] = []
         n = 0
         for w in writes:
@@ -545,36 +554,39 @@ class Store:
                     item_id=row["item_id"],
                 )
             )
-        # 6. schedules and health
-        conn.execute(
-            update(src_t)
-            .where(src_t.c.id == bindparam("b_id"))
-            .values(
-                last_check=bindparam("last_check"),
-                next_check=bindparam("next_check"),
-            ),
-            [{"b_id": w.source.id, "last_check": w.now, "next_check": w.next_check} for w in writes],
-        )
-        health = [
-            {
-                "b_id": w.source.id,
-                "status": w.source_change.status,
-                "fail_count": w.source_change.fail_count,
-                "last_error": w.source_change.last_error,
-            }
-            for w in writes
-            if w.source_change is not None
-        ]
-        if health:
+        # 6. schedules and health, one bulk statement for the common case
+        with_health = [w for w in writes if w.source_change is not None]
+        without = [w for w in writes if w.source_change is None]
+        if with_health:
             conn.execute(
                 update(src_t)
                 .where(src_t.c.id == bindparam("b_id"))
                 .values(
+                    last_check=bindparam("last_check"),
+                    next_check=bindparam("next_check"),
                     status=bindparam("status"),
                     fail_count=bindparam("fail_count"),
                     last_error=bindparam("last_error"),
                 ),
-                health,
+                [
+                    {
+                        "b_id": w.source.id,
+                        "last_check": w.now,
+                        "next_check": w.next_check,
+                        "status": w.source_change.status,
+                        "fail_count": w.source_change.fail_count,
+                        "last_error": w.source_change.last_error,
+                    }
+                    for w in with_health
+                    if w.source_change is not None
+                ],
+            )
+        if without:
+            conn.execute(
+                update(src_t)
+                .where(src_t.c.id == bindparam("b_id"))
+                .values(last_check=bindparam("last_check"), next_check=bindparam("next_check")),
+                [{"b_id": w.source.id, "last_check": w.now, "next_check": w.next_check} for w in without],
             )
         moved = [{"b_id": w.source.id, "url": w.moved_to} for w in writes if w.moved_to]
         if moved:
