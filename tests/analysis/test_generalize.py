@@ -243,3 +243,60 @@ def test_call_sentence_with_content_is_a_claim():
     body = "During the phone call the leaders discussed the canal tolls.\nThey will meet again in Ostra."
     got = extract_claims(body, "en", prefix="a", any_call_opening=True)
     assert got.event is None and len(got.claims) == 2
+
+
+# --- Spanish and Italian cues ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "numbers"),
+    [
+        ("Se enviarán treinta y cinco médicos.", "es", {35.0}),
+        ("Saranno inviati trentacinque medici.", "it", {35.0}),
+        ("Saranno consegnate ventotto navi.", "it", {28.0}),
+        ("La ayuda asciende a tres mil millones de euros.", "es", {3e9}),
+        ("L'aiuto ammonta a due miliardi di euro.", "it", {2e9}),
+        ("The match was postponed due to the rain.", "en", set()),  # "due" is Italian only
+        ("Los dos presidentes hablaron.", "es", set()),
+    ],
+)
+def test_spanish_italian_numbers(text, lang, numbers):
+    assert extract_numbers(text, lang) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "dates"),
+    [
+        ("El puerto reabrirá el 15 de abril de 2027.", "es", {"m4-d15", "y2027"}),
+        ("La cumbre será a finales de mayo.", "es", {"m5-late"}),
+        ("Il vertice si terrà all'inizio di giugno.", "it", {"m6-early"}),
+        ("Il porto riaprirà nel secondo semestre.", "it", {"r7-12"}),
+        ("Las obras empezarán en primavera.", "es", {"r3-5"}),
+        ("La reunión será el jueves.", "es", {"wd4"}),
+    ],
+)
+def test_spanish_italian_dates(text, lang, dates):
+    assert extract_dates(text, lang) == dates
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "la", "lb", "reason"),
+    [
+        ("Se firmó un acuerdo sobre el agua.", "No se firmó ningún acuerdo sobre el agua.", "es", "es", "negation"),
+        ("È stato firmato un accordo.", "Non è stato firmato alcun accordo.", "it", "it", "negation"),
+        ("El ataque contra el convoy.", "El supuesto ataque contra el convoy.", "es", "es", "hedge"),
+        ("Il corridoio per il grano.", "Il cosiddetto corridoio per il grano.", "it", "it", "hedge"),
+        ("The talks end on 3 May.", "Los diálogos terminan el 3 de junio.", "en", "es", "dates"),
+    ],
+)
+def test_spanish_italian_conflicts(a, b, la, lb, reason):
+    got = label_pair(a, b, la, lb)
+    assert got.label == "conflict" and got.reasons[0].startswith(reason), got
+
+
+def test_non_prefix_is_no_negation():
+    from onrecord.analysis.labels import is_negated
+
+    assert not is_negated("Both signed the non-proliferation treaty.")
+    assert not is_negated("Les deux ont signé le pacte de non-agression.")
+    assert is_negated("Non è stato firmato.")

@@ -100,6 +100,22 @@ _NEG_WORDS = frozenset(
         "rejeté",
         "refusent",
         "rejette",
+        "nunca",
+        "ningún",
+        "ninguna",
+        "ninguno",
+        "tampoco",
+        "rechazó",
+        "rechazaron",
+        "negó",
+        "non",
+        "nessun",
+        "nessuna",
+        "nessuno",
+        "respinto",
+        "respinta",
+        "rifiutato",
+        "rifiutò",
     ]
 )
 _NEG_EXCEPT = (
@@ -112,6 +128,10 @@ _NEG_EXCEPT = (
     "не позднее",
     "nicht später",
     "ни один из",
+    "no solo",
+    "no sólo",
+    "non solo",
+    "non soltanto",
 )
 _ZH_NEG = re.compile(r"不|没|未|无|非|拒绝|否认")
 _ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少")
@@ -119,7 +139,7 @@ _ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不�
 
 def is_negated(text: str) -> bool:
     """Does the sentence carry a negation (or a refusal verb)?"""
-    low = text.lower()
+    low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
     for exc in _NEG_EXCEPT:
         low = low.replace(exc, " ")
     if any(w in _NEG_WORDS or w.endswith("n't") for w in _words(low)):
@@ -136,6 +156,7 @@ _UNNEGATE = [
     (re.compile(r"(?<!\w)(?:не|ни|никогда)\s+", re.I), ""),
     (re.compile(r"\bn(?:e\s+|['’])|\s+(?:pas|jamais)\b", re.I), " "),
     (re.compile(r"(?<!\w)aucun(e?)\b", re.I), r"un\1"),
+    (re.compile(r"\b(?:no|non|nunca)\s+(?=\w)", re.I), ""),  # es / it: "no se discutió", "non è stato"
 ]
 _ZH_UNNEGATE = re.compile(r"没有|(?<!不)[不没未](?!断|仅|但|来|少)")
 
@@ -157,7 +178,8 @@ _HEDGE = re.compile(
     r"\b(?:allegedly|alleged|so-called|so called|purported(?:ly)?|supposedly|reportedly|claimed to be|"
     r"angeblich\w*|sogenannt\w*|so genannt\w*|vermeintlich\w*|mutmaßlich\w*|"
     r"якобы|так называем\w*|т\.\s?н\.|мним\w*|предполагаем\w*|"
-    r"prétendu\w*|prétendument|soi-disant|présumé\w*|supposé\w*)(?!\w)"
+    r"prétendu\w*|prétendument|soi-disant|présumé\w*|supposé\w*|"
+    r"supuestamente|supuest[oa]s?|presunt\w*|así llamad[oa]s?|cosiddett\w*|sedicent\w*)(?!\w)"
     r"|所谓|据称|声称|涉嫌",
     re.I,
 )
@@ -203,10 +225,74 @@ for _value, _forms in {
     for _f in _forms.split():
         _NUMBER_WORDS[_f] = float(_value)
 
+# Number words of one language only, where the same word means something else in another ("due", "once",
+# "sei", "otto" are English, German or a name elsewhere).
+_NUMBER_WORDS_BY_LANG: dict[str, dict[str, float]] = {
+    "es": {
+        w: float(v)
+        for v, ws in {
+            2: "dos",
+            3: "tres",
+            4: "cuatro",
+            5: "cinco",
+            6: "seis",
+            7: "siete",
+            8: "ocho",
+            9: "nueve",
+            10: "diez",
+            11: "once",
+            12: "doce",
+            13: "trece",
+            14: "catorce",
+            15: "quince",
+            20: "veinte",
+            30: "treinta",
+            40: "cuarenta",
+            50: "cincuenta",
+            60: "sesenta",
+            70: "setenta",
+            80: "ochenta",
+            90: "noventa",
+            100: "cien ciento",
+        }.items()
+        for w in ws.split()
+    },
+    "it": {
+        w: float(v)
+        for v, ws in {
+            2: "due",
+            3: "tre",
+            4: "quattro",
+            5: "cinque",
+            6: "sei",
+            7: "sette",
+            8: "otto",
+            9: "nove",
+            10: "dieci",
+            11: "undici",
+            12: "dodici",
+            20: "venti",
+            30: "trenta",
+            40: "quaranta",
+            50: "cinquanta",
+            60: "sessanta",
+            70: "settanta",
+            80: "ottanta",
+            90: "novanta",
+            100: "cento",
+        }.items()
+        for w in ws.split()
+    },
+}
+_IT_COMPOUND = re.compile(
+    r"(?<!\w)(venti?|trenta?|quaranta?|cinquanta?|sessanta?|settanta?|ottanta?|novanta?)"
+    r"(uno|due|tré|tre|quattro|cinque|sei|sette|otto|nove)(?!\w)",
+    re.I,
+)  # "trentacinque" = 35, "ventotto" = 28
 _SCALE = [
-    (re.compile(r"^(?:thousand|tausend|тысяч\w*|тыс|mille|milliers?|千)$", re.I), 1e3),
-    (re.compile(r"^(?:million|millions|mio|millionen|миллион\w*|млн|百万)$", re.I), 1e6),
-    (re.compile(r"^(?:billion|billions|mrd|milliarde\w*|миллиард\w*|млрд|milliards?)$", re.I), 1e9),
+    (re.compile(r"^(?:thousand|tausend|тысяч\w*|тыс|mille|milliers?|mil|mila|千)$", re.I), 1e3),
+    (re.compile(r"^(?:million|millions|mio|millionen|миллион\w*|млн|mill[oó]n\w*|milion\w*|百万)$", re.I), 1e6),
+    (re.compile(r"^(?:billion|billions|mrd|milliarde\w*|миллиард\w*|млрд|milliards?|miliard\w*)$", re.I), 1e9),
     (re.compile(r"^万$"), 1e4),
     (re.compile(r"^亿$"), 1e8),
 ]
@@ -215,18 +301,18 @@ _DECIMAL_COMMA = frozenset(["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl"
 _MONTHS: dict[str, int] = {}
 for _m, _forms in enumerate(
     [
-        "january jan januar janvier января январь январе",
-        "february feb februar février fevrier февраля февраль феврале",
-        "march mar märz mars марта март марте",
-        "april apr avril апреля апрель апреле",
-        "may mai мая май мае",
-        "june jun juni juin июня июнь июне",
-        "july jul juli juillet июля июль июле",
-        "august aug août aout августа август августе",
-        "september sep sept septembre сентября сентябрь сентябре",
-        "october oct oktober octobre октября октябрь октябре",
-        "november nov novembre ноября ноябрь ноябре",
-        "december dec dezember décembre decembre декабря декабрь декабре",
+        "january jan januar janvier enero gennaio января январь январе",
+        "february feb februar février fevrier febrero febbraio февраля февраль феврале",
+        "march mar märz mars marzo марта март марте",
+        "april apr avril abril aprile апреля апрель апреле",
+        "may mai мая май мае mayo maggio",
+        "june jun juni juin junio giugno июня июнь июне",
+        "july jul juli juillet julio luglio июля июль июле",
+        "august aug août aout agosto августа август августе",
+        "september sep sept septembre septiembre setiembre settembre сентября сентябрь сентябре",
+        "october oct oktober octobre octubre ottobre октября октябрь октябре",
+        "november nov novembre noviembre ноября ноябрь ноябре",
+        "december dec dezember décembre decembre diciembre dicembre декабря декабрь декабре",
     ],
     start=1,
 ):
@@ -235,13 +321,13 @@ for _m, _forms in enumerate(
 _WEEKDAYS: dict[str, int] = {}
 for _d, _forms in enumerate(
     [
-        "monday montag lundi понедельник понедельника 周一 星期一",
-        "tuesday dienstag mardi вторник вторника 周二 星期二",
-        "wednesday mittwoch mercredi среду среда среды 周三 星期三",
-        "thursday donnerstag jeudi четверг четверга 周四 星期四",
-        "friday freitag vendredi пятницу пятница пятницы 周五 星期五",
-        "saturday samstag samedi субботу суббота субботы 周六 星期六",
-        "sunday sonntag dimanche воскресенье воскресенья 周日 星期日 星期天",
+        "monday montag lundi lunes lunedì lunedi понедельник понедельника 周一 星期一",
+        "tuesday dienstag mardi martes martedì martedi вторник вторника 周二 星期二",
+        "wednesday mittwoch mercredi miércoles miercoles mercoledì mercoledi среду среда среды 周三 星期三",
+        "thursday donnerstag jeudi jueves giovedì giovedi четверг четверга 周四 星期四",
+        "friday freitag vendredi viernes venerdì venerdi пятницу пятница пятницы 周五 星期五",
+        "saturday samstag samedi sábado sabato субботу суббота субботы 周六 星期六",
+        "sunday sonntag dimanche domingo domenica воскресенье воскресенья 周日 星期日 星期天",
     ],
     start=1,
 ):
@@ -295,9 +381,9 @@ _ZH_PERIOD = {"底": "late", "末": "late", "下旬": "late", "初": "early", "�
 # "mi-mars") -> early (days 1-10), mid (11-20), late (21-31).
 _PERIOD_WORDS: dict[str, str] = {}
 for _period, _forms in {
-    "early": "early beginning start anfang beginn début debut начале начало",
-    "mid": "mid middle mitte mi середине середина",
-    "late": "end late ende fin конце концу конец",
+    "early": "early beginning start anfang beginn début debut начале начало principios comienzos inicios inizio",
+    "mid": "mid middle mitte mi середине середина mediados metà",
+    "late": "end late ende fin конце концу конец finales fines fine",
 }.items():
     for _f in _forms.split():
         _PERIOD_WORDS[_f] = _period
@@ -327,6 +413,13 @@ _MONTH_CUES = frozenset(
         "avant",
         "après",
         "dès",
+        "hasta",
+        "desde",
+        "para",
+        "entro",
+        "fino",
+        "dal",
+        "a",
         "courant",
         "в",
         "до",
@@ -338,10 +431,10 @@ _MONTH_CUES = frozenset(
 # Seasons and half-years, as month ranges "r<first>-<last>" (northern seasons; winter wraps the year).
 _SEASONS: dict[str, str] = {}
 for _range, _forms in {
-    "r3-5": "spring springtime frühling frühjahr printemps весна весной весну весенний весеннем",
-    "r6-8": "summer sommer été ete лето летом летний летнем",
-    "r9-11": "autumn fall herbst automne осень осенью осенний осеннем",
-    "r12-2": "winter hiver зима зимой зимний зимнем зимний",
+    "r3-5": "spring springtime frühling frühjahr printemps весна весной весну весенний весеннем primavera",
+    "r6-8": "summer sommer été ete лето летом летний летнем verano",
+    "r9-11": "autumn fall herbst automne осень осенью осенний осеннем otoño autunno",
+    "r12-2": "winter hiver зима зимой зимний зимнем зимний invierno inverno",
 }.items():
     for _f in _forms.split():
         _SEASONS[_f] = _range
@@ -349,7 +442,8 @@ _ZH_SEASONS = {"春季": "r3-5", "春天": "r3-5", "夏季": "r6-8", "夏天": "
 _ZH_SEASONS |= {"冬季": "r12-2", "冬天": "r12-2", "上半年": "r1-6", "下半年": "r7-12"}
 _HALF = re.compile(
     r"\b(?:(?P<en>first|second) half of|in the (?P<en2>first|second) half|(?P<de>erste|ersten|zweite|zweiten) "
-    r"(?:jahres)?(?:hälfte|halbjahr)|(?P<fr>premier|second|deuxième) semestre|(?P<ru>перв|втор)\w* полугоди\w*)",
+    r"(?:jahres)?(?:hälfte|halbjahr)|(?P<fr>premier|second|deuxième|primer|segundo|primo|secondo) semestre|"
+    r"(?P<ru>перв|втор)\w* полугоди\w*)",
     re.I,
 )
 # A season word is a date after a date word ("in spring", "im Herbst", "au printemps", "next winter"), or
@@ -382,7 +476,7 @@ _SEASON_CUES = frozenset(
         "прошлой",
     ]
 )
-_FIRST = ("first", "erste", "ersten", "premier", "перв")
+_FIRST = ("first", "erste", "ersten", "premier", "primer", "primo", "перв")
 _ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
@@ -461,7 +555,12 @@ def _compound_words(text: str) -> str:
             return str(10 + _FR_SMALL[m.group(3).lower()])
         return str(60 + _FR_SMALL[m.group(5).lower()])
 
-    return _FR_COMPOUND.sub(fr, _DE_COMPOUND.sub(de, text))
+    def it(m: re.Match[str]) -> str:
+        tens = next(v for w, v in _NUMBER_WORDS_BY_LANG["it"].items() if v >= 20 and w.startswith(m.group(1)[:4]))
+        unit = {"uno": 1, "tré": 3}.get(m.group(2).lower()) or _NUMBER_WORDS_BY_LANG["it"][m.group(2).lower()]
+        return str(int(tens + unit))
+
+    return _IT_COMPOUND.sub(it, _FR_COMPOUND.sub(fr, _DE_COMPOUND.sub(de, text)))
 
 
 def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
@@ -524,12 +623,13 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
             if t in ("may", "mai") and not _near_digit(toks, i):
                 # "may" the modal verb: "May" / "mai" as a month only with a day or year beside it, or
                 # after a date word ("in May", "end of May", "Ende Mai", "fin mai")
-                cue = prev in _MONTH_CUES or (prev in ("of", "de", "du") and i > 1 and low[i - 2] in _PERIOD_WORDS)
+                cue = prev in _MONTH_CUES or (prev in _OF and i > 1 and low[i - 2] in _PERIOD_WORDS)
                 if not cue or (t == "may" and toks[i] != "May"):
                     continue
             month = _MONTHS[t]
             day = None
-            for j in (i - 1, i + 1):
+            near = (i - 1, i + 1, i - 2) if prev in ("de", "del") else (i - 1, i + 1)  # "15 de abril"
+            for j in near:
                 if 0 <= j < len(toks) and toks[j].rstrip(".").isdigit() and 1 <= int(toks[j].rstrip(".")) <= 31:
                     day = int(toks[j].rstrip("."))
                     used.add(j)
@@ -540,7 +640,7 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                     used.add(j)
                     break
             period = _PERIOD_WORDS.get(prev)
-            if period is None and prev in ("of", "de", "du") and i > 1:
+            if period is None and prev in _OF and i > 1:
                 period = _PERIOD_WORDS.get(low[i - 2])  # "end of May", "début de juin"
             dates.add(f"m{month}-d{day}" if day else f"m{month}-{period}" if period else f"m{month}")
             used.add(i)
@@ -557,6 +657,7 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                     dates.add(f"y{int(toks[j])}")
                     used.add(j)
                     break
+    words_here = _NUMBER_WORDS_BY_LANG.get(lang, {})
     for i, t in enumerate(toks):
         if i in used:
             continue
@@ -569,22 +670,45 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                 continue
             val *= _scale_after(low, i)
             numbers.add(val)
-        elif low[i] in _NUMBER_WORDS:
-            if _NUMBER_WORDS[low[i]] == 2 and _means_both(low, i):
+        elif low[i] in _NUMBER_WORDS or low[i] in words_here:
+            val = _NUMBER_WORDS.get(low[i]) or words_here[low[i]]
+            if val == 2 and _means_both(low, i):
                 continue
-            val = _NUMBER_WORDS[low[i]]
-            nxt = _NUMBER_WORDS.get(low[i + 1], 0) if i + 1 < len(low) else 0
+            k = i + 2 if i + 2 < len(low) and low[i + 1] == "y" and lang == "es" else i + 1  # "treinta y cinco"
+            nxt = (_NUMBER_WORDS.get(low[k]) or words_here.get(low[k]) or 0) if k < len(low) else 0
             if 20 <= val <= 90 and val % 10 == 0 and 1 <= nxt <= 9:  # "forty-five", "сорок пять"
-                val += nxt
-                used.add(i + 1)
-                numbers.add(val * _scale_after(low, i + 1))
+                used.update(range(i + 1, k + 1))
+                numbers.add((val + nxt) * _scale_after(low, k))
                 continue
             numbers.add(val * _scale_after(low, i))
     return numbers, dates
 
 
+_OF = ("of", "de", "du", "di", "del")  # "end of May", "début de juin", "finales de mayo", "inizio di giugno"
 _YEAR_CUES = frozenset(
-    ["in", "since", "until", "by", "of", "im", "seit", "bis", "в", "с", "до", "к", "en", "depuis", "jusqu"]
+    [
+        "in",
+        "since",
+        "until",
+        "by",
+        "of",
+        "im",
+        "seit",
+        "bis",
+        "в",
+        "с",
+        "до",
+        "к",
+        "en",
+        "depuis",
+        "jusqu",
+        "hasta",
+        "desde",
+        "del",
+        "nel",
+        "entro",
+        "dal",
+    ]
 )
 
 
@@ -598,7 +722,7 @@ def _means_both(low: list[str], i: int) -> bool:
     # "the two" + a noun names a known pair ("the two capitals", "les deux chefs de gouvernement", "die zwei
     # Minister"), not a quantity; without an article, office holders still do ("два президента")
     prev = low[i - 1] if i > 0 else ""
-    if prev in ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden"):
+    if prev in ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden", "los", "las", "i", "gli", "le"):
         return not any(pat.match(nxt) for pat, _ in _SCALE)
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in nxt)  # Russian writes no article
     return cyrillic and (nxt.startswith(_OFFICES) or _fold(nxt) in _TITLES)
@@ -632,6 +756,8 @@ def _near_digit(toks: list[str], i: int) -> bool:
 
 
 def _scale_after(low: list[str], i: int) -> float:
+    if i + 2 < len(low) and low[i + 1] == "mil" and low[i + 2].startswith("mill"):
+        return 1e9  # Spanish "mil millones": a thousand millions
     if i + 1 < len(low):
         for pat, mult in _SCALE:
             if pat.match(low[i + 1].rstrip(".")):
@@ -648,6 +774,8 @@ _INITIATIVE = [
     re.compile(r"\bauf (?:Wunsch|Initiative|Bitte|Anfrage|Einladung|Anregung) (?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"\bпо (?:инициативе|просьбе|приглашению|предложению) (?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"\bà (?:la |l['’])(?:demande|initiative|invitation) (?:de |du |des |d['’])(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:a|por) (?:petición|solicitud|iniciativa|invitación) (?:de |del )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bsu (?:richiesta|iniziativa|invito) (?:di |del |della |dello )(?P<x>[^,.;]{2,60})", re.I),
     re.compile(r"应(?P<x>[^，。,]{1,20}?)(?:的)?(?:邀请|请求|要求|之约)"),
     re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
     re.compile(r"(?P<x>应约)"),
@@ -668,7 +796,9 @@ _AGENT_VERB = re.compile(
     r"(?:proposed|suggested|offered|invited|called|initiated|requested|phoned|"
     r"schlug|schlugen|regte|lud|bot|rief|"
     r"предложил\w*|пригласил\w*|позвонил\w*|выступил\w* с инициативой|"
-    r"a proposé|ont proposé|a suggéré|a invité|ont invité|a appelé|a offert)\b",
+    r"a proposé|ont proposé|a suggéré|a invité|ont invité|a appelé|a offert|"
+    r"propuso|propusieron|sugirió|invitó|ofreció|ha propuesto|ha invitado|"
+    r"ha proposto|hanno proposto|propose|ha suggerito|ha invitato|invitò|ha offerto)\b",
     re.I,
 )
 _AGENT_ZH = re.compile(r"(?:^|[，,])(?P<x>[^，。,]{2,20}?)(?:提议|建议|提出|邀请|致电)")
@@ -832,6 +962,12 @@ _TITLES = frozenset(
         "chanceliere",
         "premier-ministre",
         "porte-parole",
+        "presidenta",
+        "canciller",
+        "cancelliere",
+        "ministro",
+        "portavoz",
+        "portavoce",
         "homologue",
         "prezident",
         "prezidenta",
