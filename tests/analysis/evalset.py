@@ -81,6 +81,7 @@ def evaluate_claim_pairs() -> dict[str, Any]:
 
 
 HELDOUT = DATA / "heldout" / "readouts.json"
+BLIND = DATA / "blind" / "readouts.json"
 
 
 def _norm(s: str) -> str:
@@ -100,7 +101,7 @@ def _human_ids(claims: Any, human: list[str], prefix: str) -> dict[str, str]:
     return out
 
 
-def evaluate_heldout(encoder: Encoder) -> dict[str, Any]:
+def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT) -> dict[str, Any]:
     """Per-label P/R/F1 on the development readout pairs (tests/data/compare/heldout/readouts.json; held
     out until 2026-11-25, used for tuning since).
 
@@ -111,7 +112,7 @@ def evaluate_heldout(encoder: Encoder) -> dict[str, Any]:
     reason_hits = reason_total = 0
     split_diffs: list[str] = []
     rows: list[dict[str, Any]] = []
-    for r in json.loads(HELDOUT.read_text(encoding="utf-8")):
+    for r in json.loads(path.read_text(encoding="utf-8")):
         c = compare(
             Statement(r["a"]["text"], lang=r["a"]["lang"]), Statement(r["b"]["text"], lang=r["b"]["lang"]), encoder
         )
@@ -147,7 +148,7 @@ def evaluate_heldout(encoder: Encoder) -> dict[str, Any]:
     return {
         "labels": {lab: prf(*counts[lab]) for lab in LABELS},
         "reason_accuracy": round(reason_hits / reason_total, 4) if reason_total else 1.0,
-        "pairs": len(json.loads(HELDOUT.read_text(encoding="utf-8"))),
+        "pairs": len(json.loads(path.read_text(encoding="utf-8"))),
         "split_differs": split_diffs,
         "rows": rows,
     }
