@@ -127,6 +127,7 @@ class Onrecord:
         return Rules(
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
+            unreachable_after=self.settings.unreachable_after,
         )
 
     def _fetcher(self) -> Any:

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
         2, ge=1, description="consecutive 'gone' answers needed before an item is reported deleted"
     )
     deletion_gap: str = Field("10m", description="minimum time between the first and last 'gone' answer")
+    unreachable_after: int = Field(2, ge=1, description="failed checks in a row before a source is called unreachable")
     user_agent: str = Field(
         "onrecord/0.1 (statement archiver; set user_agent to add your contact)",
         description="User-Agent sent with every request",

@@ -120,7 +120,9 @@ async def run_scenario(
     folder = data or tmp
     assert folder is not None
     try:
-        app = Onrecord(sim_settings(folder, db, **settings), clock=clock)
+        # The world's ground truth assumes these detection rules; an explicit setting still wins.
+        rules = {"deletion_gap": f"{sc.deletion_gap:g}s", "unreachable_after": sc.unreachable_after}
+        app = Onrecord(sim_settings(folder, db, **{**rules, **settings}), clock=clock)
         try:
             async with SimServer(sc, clock) as sim:
                 checks = await play(sc, app, clock, sim, on_finding=on_finding)
