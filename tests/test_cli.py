@@ -76,6 +76,8 @@ def test_add_check_findings_show_diff(world: ThreadedSim, tmp_path: Path) -> Non
     assert any(op == "-" for op, _ in ops) and any(op == "+" for op, _ in ops)
     code, out, _ = run(data, "diff", page)
     assert code == 0 and "v1" in out and "v2" in out
+    _, full, _ = run(data, "diff", page, "--full")
+    assert "…" in out and "…" not in full and len(full) > len(out)  # context around changes by default
 
 
 def test_private_addresses_refused_by_default(tmp_path: Path) -> None:

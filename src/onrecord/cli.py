@@ -411,9 +411,10 @@ def show(ctx: click.Context, item: str, as_json: bool) -> None:
 @click.argument("v1", type=int, required=False)
 @click.argument("v2", type=int, required=False)
 @click.option("--json", "as_json", is_flag=True, help="The word diff as JSON: [[op, words], ...].")
+@click.option("--full", is_flag=True, help="Show all unchanged text, not just the words around each change.")
 @click.pass_context
-def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json: bool) -> None:
-    """Word diff between two versions of ITEM (default: the last two)."""
+def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json: bool, full: bool) -> None:
+    """Word diff between two versions of ITEM (default: the last two); removed words red, added green."""
     from onrecord.detect import word_diff
 
     it, versions = _app(ctx).versions(item)
@@ -432,7 +433,16 @@ def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json:
         return
     out.print(f"[bold]{it.title or it.key}[/]: v{a.seq} ({_local(a.at)}) → v{b.seq} ({_local(b.at)})")
     t = Text()
-    for op, words in ops:
+    for i, (op, words) in enumerate(ops):
+        if op == "=" and not full:
+            w = words.split()
+            head = w[:8] if i > 0 else []
+            tail = w[-8:] if i < len(ops) - 1 else []
+            if len(w) > len(head) + len(tail) + 4:
+                t.append(" ".join(head) + (" " if head else ""))
+                t.append("… ", style="dim")
+                t.append(" ".join(tail) + (" " if tail else ""))
+                continue
         style = {"-": "bold red strike", "+": "bold green"}.get(op, "")
         t.append(
             ("[-" + words + "-]" if op == "-" else "{+" + words + "+}" if op == "+" else words) + " ",
