@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 # One core, one OpenMP thread: set before anything loads the model.
 os.environ["OMP_NUM_THREADS"] = "1"
@@ -92,22 +93,16 @@ def main() -> None:
         "",
         "Whole readout pairs (8 pairs, tests/data/compare/readouts.json), rows matched on (a, b, label):",
         "",
-        "| label | precision | recall | F1 | support |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    for lab, s in ev_r["labels"].items():
-        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += label_table(ev_r["labels"])
     lines += [
         "",
         f"Conflict reason given correctly: {ev_r['conflict_reason_accuracy']:.3f}.",
         "",
         f"Aligned claim pairs ({ev_p['pairs']} pairs, tests/data/compare/claim_pairs.json), labels only:",
         "",
-        "| label | precision | recall | F1 | support |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    for lab, s in ev_p["labels"].items():
-        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += label_table(ev_p["labels"])
     lines += [
         "",
         f"Gold reason given: {ev_p['reason_accuracy']:.3f}.",
@@ -118,11 +113,8 @@ def main() -> None:
         " (tests/data/compare/heldout/), held out until 2026-11-25 and studied since, so its scores are"
         " now optimistic too; rows matched on (a, b, label):",
         "",
-        "| label | precision | recall | F1 | support |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    for lab, s in ev_h["labels"].items():
-        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += label_table(ev_h["labels"])
     lines += [
         "",
         f"Gold reason given: {ev_h['reason_accuracy']:.3f}. Before it was used for tuning (last held-out"
@@ -133,14 +125,9 @@ def main() -> None:
         " (tests/data/compare/blind/), written by an annotator who never saw the engine or the other sets,"
         " measured after all tuning and never tuned on; rows matched on (a, b, label):",
         "",
-        "| label | precision | recall | F1 | support | goal (issue 4) |",
-        "| --- | --- | --- | --- | --- | --- |",
     ]
     goals = {"agree": "≥ 0.9", "conflict": "≥ 0.8", "only_a": "≥ 0.9", "only_b": "≥ 0.9", "partial": "–"}
-    for lab, s in ev_b["labels"].items():
-        lines.append(
-            f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} | {goals[lab]} |"
-        )
+    lines += label_table(ev_b["labels"], goals)
     lines += [
         "",
         f"Gold reason given: {ev_b['reason_accuracy']:.3f}. The conflict goal is met on unseen text; agree,"
@@ -153,6 +140,19 @@ def main() -> None:
     print(report)
     if "--write" in sys.argv:
         write_section(report)
+
+
+def label_table(labels: dict[str, Any], goals: dict[str, str] | None = None) -> list[str]:
+    """A markdown table of per-label precision, recall, F1 and support (and the goal, when given)."""
+    extra = " goal (issue 4) |" if goals else ""
+    out = [
+        "| label | precision | recall | F1 | support |" + extra,
+        "| --- | --- | --- | --- | --- |" + (" --- |" if goals else ""),
+    ]
+    for lab, s in labels.items():
+        goal = f" {goals.get(lab, '–')} |" if goals else ""
+        out.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |" + goal)
+    return out
 
 
 def write_section(report: str) -> None:
