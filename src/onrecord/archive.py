@@ -92,14 +92,12 @@ class Archive:
         clock: Clock | None = None,
         *,
         max_size: int = 1_000_000_000,
-        lookup: Callable[[str], tuple[str, str] | None] | None = None,
         id_factory: Callable[[], str] | None = None,
         prefix: str = "onrecord",
     ) -> None:
         self.dir = Path(directory)
         self.clock = clock or SystemClock()
         self.max_size = max_size
-        self.lookup = lookup
         self.new_id = id_factory or (lambda: f"<urn:uuid:{uuid.uuid4()}>")
         self.prefix = prefix
         self._seen: OrderedDict[str, tuple[str, str]] = OrderedDict()
@@ -147,12 +145,8 @@ class Archive:
         self._file = self._writer = self._name = None
 
     def _known(self, digest: str) -> tuple[str, str] | None:
-        hit = self._seen.get(digest)
-        if hit is None and self.lookup is not None:
-            hit = self.lookup(digest)
-            if hit is not None:
-                self._remember(digest, hit)
-        return hit
+        """Where this run already archived this payload (any URL), if it did."""
+        return self._seen.get(digest)
 
     def _remember(self, digest: str, where: tuple[str, str]) -> None:
         self._seen[digest] = where

@@ -373,7 +373,3 @@ class Check:
             )
         # Unchanged state is not written again (most re-checks).
         return {u: st for u, st in out.items() if known.get(u) != st}
-
-
-def capture_ids(captures: list[Capture]) -> list[int | None]:
-    return [c.id for c in captures]

@@ -81,11 +81,10 @@ def test_apply_check_is_one_transaction_with_ordered_findings(store: Store) -> N
     [ver] = store.versions(item.id)
     assert ver.text == "The leaders spoke." and ver.capture_id is not None
     assert store.capture(ver.capture_id).warc_file == "f.warc.gz"
-    assert store.validators(["http://127.0.0.1:1/a"])["http://127.0.0.1:1/a"].etag == '"e1"'
-    assert store.capture_by_digest("sha1:X") is not None
+    assert store.check_states([src])[sid].url_state["http://127.0.0.1:1/a"].etag == '"e1"'
     assert store.warc_extent() == {"f.warc.gz": 210}
     # second check: an edit
-    stored = store.stored_items(sid)["k1"]
+    stored = store.check_states([src])[sid].stored["k1"]
     assert stored.text_hash == "h1" and stored.version_seq == 1
     v2 = NewVersion("Readout", "The leaders spoke twice.", "h2", "page", None, [["=", "x"]])
     ch2 = Changes(

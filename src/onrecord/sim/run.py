@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +134,3 @@ async def run_scenario(
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _rel(d: timedelta) -> str:
-    s = int(d.total_seconds())
-    return f"+{s // 3600}:{(s % 3600) // 60:02d}"
-
-
-def when(dt: datetime) -> str:
-    return dt.strftime("%H:%M:%S")

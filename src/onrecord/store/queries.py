@@ -198,11 +198,6 @@ class Store:
         with self.session() as s:
             s.execute(delete(SourceRow).where(SourceRow.id == source_id))
 
-    def move_source(self, source_id: int, url: str) -> None:
-        """A feed that moved permanently (301/308) is polled at its new address from now on."""
-        with self.session() as s:
-            s.execute(update(SourceRow).where(SourceRow.id == source_id).values(url=url))
-
     def set_paused(self, source_id: int, paused: bool) -> None:
         with self.session() as s:
             s.execute(update(SourceRow).where(SourceRow.id == source_id).values(paused=paused))
@@ -224,40 +219,7 @@ class Store:
         with self.session() as s:
             return s.scalar(select(func.min(SourceRow.next_check)).where(SourceRow.paused.is_(False)))
 
-    def source_health(self, source_id: int) -> tuple[str, int]:
-        with self.session() as s:
-            row = s.get(SourceRow, source_id)
-            if row is None:
-                raise SourceError(f"no source with id {source_id}")
-            return row.status, row.fail_count
-
-    # -- conditional requests ------------------------------------------------------------------
-    def validators(self, urls: Sequence[str]) -> dict[str, Validators]:
-        if not urls:
-            return {}
-        with self.session() as s:
-            rows = s.scalars(select(UrlStateRow).where(UrlStateRow.url.in_(list(set(urls)))))
-            return {r.url: Validators(r.etag, r.last_modified) for r in rows}
-
     # -- items ---------------------------------------------------------------------------------
-    def stored_items(self, source_id: int) -> dict[str, StoredItem]:
-        with self.session() as s:
-            rows = s.execute(
-                select(ItemRow, VersionRow)
-                .outerjoin(VersionRow, VersionRow.id == ItemRow.current_version)
-                .where(ItemRow.source_id == source_id)
-            ).all()
-            out: dict[str, StoredItem] = {}
-            for item, ver in rows:
-                out[item.key] = StoredItem(
-                    _item(item),
-                    ver.text if ver else None,
-                    ver.text_hash if ver else None,
-                    ver.origin if ver else None,
-                    ver.seq if ver else 0,
-                )
-            return out
-
     def actor_items(self, actor: str | None, source_id: int, limit: int = 2000) -> list[Candidate]:
         """Recent items with text from the sources of `actor` (or of this source when it has none)."""
         q = (
@@ -327,17 +289,6 @@ class Store:
             q = q.where(CaptureRow.url == url)
         with self.session() as s:
             return [_capture(r) for r in s.scalars(q)]
-
-    def capture_by_digest(self, digest: str) -> Capture | None:
-        with self.session() as s:
-            row = s.scalar(
-                select(CaptureRow)
-                .where(CaptureRow.digest == digest, CaptureRow.revisit.is_(False))
-                .where(CaptureRow.warc_file.is_not(None))
-                .order_by(CaptureRow.id)
-                .limit(1)
-            )
-            return _capture(row) if row else None
 
     def warc_extent(self) -> dict[str, int]:
         """For each WARC file, the end of its last indexed record."""
