@@ -81,7 +81,7 @@ def evaluate_claim_pairs() -> dict[str, Any]:
 
 
 HELDOUT = DATA / "heldout" / "readouts.json"
-BLIND = DATA / "blind" / "readouts.json"
+BLIND = DATA / "blind" / "readouts.json"  # development set 2: blind until 2026-11-25, used for tuning since
 
 
 def _norm(s: str) -> str:
@@ -107,7 +107,7 @@ def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT) -> dict[str, Any]:
 
     Gold rows name the human split's claims; predicted claims are mapped onto them by text, so a split
     that differs from the human one costs rows instead of shifting every id. Many-to-one gold rows are
-    `partial` (one claim covers part of the other)."""
+    labelled on the part of the covering claim that corresponds to each claim (the clause convention)."""
     counts = {lab: [0, 0, 0] for lab in LABELS}
     reason_hits = reason_total = 0
     split_diffs: list[str] = []

@@ -47,8 +47,8 @@ def test_heldout_with_real_model_meets_floors():
 
 
 def test_blind_set_with_real_model_meets_floors():
-    """The blind set (tests/data/compare/blind/): written without sight of the engine, never tuned on;
-    the numbers quoted for generalization. Its floors catch regressions."""
+    """Development set 2 (tests/data/compare/blind/; blind until 2026-11-25, measured once, used for tuning
+    since): written without sight of the engine. Its floors catch regressions."""
     scores = evaluate_heldout(default_encoder(), BLIND)
     floors = BASELINE["blind"]
     assert scores["pairs"] >= 8

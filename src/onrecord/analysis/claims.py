@@ -211,7 +211,7 @@ _MONTHS = frozenset(
 _CJK_END = "。！？"
 _END = ".!?…"
 _CLOSERS = "\"'”’»)]」』）"
-_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[一二三四五六七八九十]+[、.])\s+")
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|[一二三四五六七八九十]+[、.])\s+")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -481,10 +481,12 @@ _BOILERPLATE = [
 ]
 
 
-# A first sentence that only reports that a call took place, in wordings the patterns above do not know
-# ("X and Y spoke by telephone on Monday", "Telefonat zwischen X und Y", "X mantuvo una conversación
-# telefónica con Y", "X ha avuto un colloquio telefonico con Y"): a call word, no word that reports
-# content, and short.
+# A first sentence that only reports that a call or meeting took place, in wordings the patterns above do
+# not know ("X and Y spoke by telephone on Monday", "Telefonat zwischen X und Y", "X met Y in Kessel on 12
+# May", "X hat am Dienstag in Lorn mit Y Gespräche geführt", "12 мая X провёл переговоры с Y", "X ha
+# incontrato oggi Y", "3月18日，X同Y举行会谈"): a call or meeting word, or a time expression (today, a
+# weekday, a date) with "with" / "between" ("Today an exchange between X and Y took place"); no word that
+# reports content, not a list intro, and short.
 _CALL_WORDS = re.compile(
     r"\b(?:tele)?phone\b|\bphone call|\bvideo ?(?:call|conference|link)|\bby telephone|"
     r"telefon\w*|videokonferenz\w*|videoschalte|"
@@ -495,29 +497,55 @@ _CALL_WORDS = re.compile(
     r"通电话|通话|视频会晤|视频通话",
     re.I,
 )
+_MEETING_WORDS = re.compile(
+    r"\b(?:met|meets|meeting|held talks|talks|summit|visit(?:ed)?|summoned)\b|\b(?:held|had) an? call\b|"
+    r"\b(?:traf(?:en)?|getroffen|Treffen|Gespräch\w*|Gipfel\w*|besucht\w*|einbestellt|gebeten)\b|"
+    r"\b(?:встретил\w*|встреч\w+|переговор\w*|визит\w*|приглашён\w*|приглашен\w*|вызван\w*)|"
+    r"\b(?:rencontré\w*|rencontre|entretenue?s?|entretien|sommet|s['’]est rendue?|convoqué\w*)\b|"
+    r"\b(?:se reuni[óo]|reunión|cumbre|visita|incontrat[oa]|incontro|vertice|colloquio)\b|"
+    r"会谈|会见|会晤|举行|访问|召见",
+    re.I,
+)
+_TIME_WORDS = re.compile(
+    r"\b(?:today|yesterday|tonight|heute|gestern|aujourd['’]hui|hier|сегодня|вчера|hoy|ayer|oggi|ieri)\b|"
+    r"今天|今日|昨天",
+    re.I,
+)
 _CONTENT_WORDS = re.compile(
     r"\b(?:discuss\w*|agreed?|welcomed?|stressed|reviewed|addressed|expressed|raised|condemned|exchanged|"
-    r"besprach\w*|erörtert\w*|vereinbart\w*|begrüßt\w*|betont\w*|"
-    r"обсуди\w*|обсужда\w*|договорил\w*|приветствова\w*|подчеркну\w*|"
-    r"discuté\w*|évoqué\w*|convenu\w*|salué\w*|souligné\w*|"
-    r"discutie\w*|acordaron|abordaron|analizaron|discusso|concordato|esaminato)\b"
-    r"|讨论|同意|欢迎|强调|表示|交换",
+    r"signed|adopted|decided|announced|pledged|thanked|congratulated|confirmed|reaffirmed|urged|"
+    r"besprach\w*|erörtert\w*|vereinbart\w*|begrüßt\w*|betont\w*|unterzeichnet\w*|verständigt\w*|"
+    r"beschloss\w*|beschlossen|kündigt\w*|dankt\w*|gratulier\w*|"
+    r"обсуди\w*|обсужда\w*|договорил\w*|приветствова\w*|подчеркну\w*|подписа\w*|решил\w*|заяви\w*|"
+    r"discuté\w*|évoqué\w*|convenu\w*|salué\w*|souligné\w*|signé\w*|adopté\w*|décidé\w*|annoncé\w*|"
+    r"discutie\w*|acordaron|abordaron|analizaron|firmaron|firmado|discusso|concordato|esaminato|firmato)\b"
+    r"|讨论|同意|欢迎|强调|表示|交换|签署|决定|宣布",
     re.I,
 )
 _CALL_WITH = re.compile(r"\s(?:with|mit|с|со|avec|con|между|between|zwischen|entre|tra|fra)\s+|[同与和]")
 
 
-def _generic_opening(sentence: str) -> EventMeta | None:
-    """The event of a first sentence that only says a call took place (see `_CALL_WORDS`); who and with
-    whom split at "with" / "mit" / "с" / "avec" / "con" / "同" when there is one."""
+def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
+    """The event of a first sentence that only says a call or meeting took place (see `_CALL_WORDS`,
+    `_MEETING_WORDS`, `_TIME_WORDS`); who and with whom split at "with" / "mit" / "с" / "avec" / "con" /
+    "同" when there is one."""
     s = sentence.strip()
-    if not _CALL_WORDS.search(s) or _CONTENT_WORDS.search(s):
+    if _CONTENT_WORDS.search(s) or s.endswith((":", "：")):
         return None
-    if len(s.split()) > 30 or (any(_is_cjk(c) for c in s) and len(s) > 60):
+    if len(s.split()) > 35 or (any(_is_cjk(c) for c in s) and len(s) > 70):
+        return None
+    dated = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
+    if not (_CALL_WORDS.search(s) or _MEETING_WORDS.search(s) or (dated and _CALL_WITH.search(s))):
         return None
     m = _CALL_WITH.search(s)
     who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
+def _has_date(sentence: str, lang: str) -> bool:
+    from onrecord.analysis.labels import extract_dates  # labels does not import claims; kept local anyway
+
+    return bool(extract_dates(sentence, lang))
 
 
 def _parse_boilerplate(sentence: str) -> EventMeta | None:
@@ -652,7 +680,7 @@ def extract_claims(
         if idx < 3 and event is None and kind == "sentence" and idx - _headlines(units[:idx]) < 2:
             meta = _parse_boilerplate(sentence)
             if meta is None and any_call_opening and idx - _headlines(units[:idx]) == 0:
-                meta = _generic_opening(sentence)
+                meta = _generic_opening(sentence, doc_lang)
             if meta is not None:
                 event = meta
                 continue
@@ -680,12 +708,14 @@ _CLAUSE_SPLIT = re.compile(
     r"|,\s+(?:et|mais|tandis que)\s+(?=(?:le|la|les|l['’]|il|elle|ils|elles|nous|on|[A-ZÉÈ])\w*\s)"
     r"|,\s+(?:и|а|но)\s+(?=(?:он|она|они|мы|стороны|обе|[А-ЯЁ])\w*\s)"
     r"|[，,]\s*(?:并且|并|同时)(?=\S)"
+    r"|\s*[;；]\s*"
 )
 
 
 def split_clauses(sentence: str) -> list[str]:
     """The coordinated main clauses of a compound sentence, for alignment: "The leaders discussed X, and
-    the President expressed Y." -> ["The leaders discussed X", "the President expressed Y."]. A sentence
+    the President expressed Y." -> ["The leaders discussed X", "the President expressed Y."]; a semicolon
+    between two clauses splits too ("X invited Y; Y accepted the invitation."). A sentence
     that is not compound, or whose parts would be too short to be clauses, comes back whole."""
     parts: list[str] = []
     start = 0

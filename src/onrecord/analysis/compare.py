@@ -16,8 +16,10 @@ from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align, margin_m
 from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.labels import (
+    Label,
     _different_entities,
     _entity_keys,
+    detail_kinds,
     is_negated,
     label_pair,
     title_holders,
@@ -330,10 +332,14 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
             tb,
             x.lang,
             y.lang,
-            mutual=all(mt.mutual for mt in mts) and whole and not one_to_many,
+            mutual=whole or one_to_many,
             holders_a=holders_a,
             holders_b=holders_b,
         )
+        if len(partners_b[j]) > 1:
+            lab = _without_sibling_details(lab, "b", [ca[n] for n in partners_b[j] if n != i])
+        if len(partners_a[i]) > 1:
+            lab = _without_sibling_details(lab, "a", [cb[n] for n in partners_a[i] if n != j])
         rows.append((i, j, Pair(x.id, y.id, lab.label, max(mt.margin for mt in mts), lab.reasons)))
     pairs_ij = sorted(groups)
     used_a = {i for i, _ in pairs_ij}
@@ -348,6 +354,18 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
             rows.append((_a_position(j, pairs_ij), j, Pair(None, c.id, "only_b", best_b[j])))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
+
+
+def _without_sibling_details(lab: Label, side: str, siblings: list[Claim]) -> Label:
+    """A row of a one-to-many alignment is labelled on the part of the covering claim that corresponds to
+    its own claim: a detail of the covering `side` whose kind (number, date, place, ...) one of the other
+    claims it covers states belongs to that other row, not to this one."""
+    kinds = set().union(*(detail_kinds(c.text, c.lang) for c in siblings))
+    prefix = f"detail_only_{side}: "
+    kept = tuple(r for r in lab.reasons if not (r.startswith(prefix) and r[len(prefix) :].split(" ")[0] in kinds))
+    if lab.label == "partial" and not kept:
+        return Label("agree")
+    return Label(lab.label, kept)
 
 
 def _joined(parts: list[str], units: list[tuple[int, str]], idx: int, full: str) -> str:

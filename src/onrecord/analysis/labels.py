@@ -375,6 +375,13 @@ _CN_NUM = r"[0-9〇零一二两三四五六七八九十百千]+"
 _ZH_DATE = re.compile(
     r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号]|(底|末|初|上旬|中旬|下旬|中))?"
 )
+_ZH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?![0-9〇零一二两三四五六七八九十]+月)")
+# The end of the year ("by the end of the year", "bis Ende des Jahres", "до конца года", "年底"): late December.
+_YEAR_END = re.compile(
+    r"\b(?:end of (?:the |this )?year|year-end|ende (?:des|dieses) jahres|jahresende|fin (?:de l['’]|d['’])ann[ée]e|"
+    r"конц[ае] (?:этого |текущего )?года|fine (?:dell['’]|d['’])anno|finales? (?:de|del) (?:este )?año)\b|年底|年末",
+    re.I,
+)
 _ZH_PERIOD = {"底": "late", "末": "late", "下旬": "late", "初": "early", "上旬": "early", "中旬": "mid", "中": "mid"}
 
 # Part of a month: the word before the month name ("end of May", "Ende Mai", "в конце мая", "fin mai",
@@ -426,6 +433,11 @@ _MONTH_CUES = frozenset(
         "с",
         "к",
         "после",
+        "next",
+        "last",
+        "this",
+        "nächsten",
+        "kommenden",
     ]
 ) | frozenset(_PERIOD_WORDS)
 # Seasons and half-years, as month ranges "r<first>-<last>" (northern seasons; winter wraps the year).
@@ -477,7 +489,10 @@ _SEASON_CUES = frozenset(
     ]
 )
 _FIRST = ("first", "erste", "ersten", "premier", "primer", "primo", "перв")
-_ZH_COUNT = re.compile(r"(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年)")
+# a count before a measure word; not 第一 / 下一 / 上一 ("first", "the next", "the last")
+_ZH_COUNT = re.compile(
+    r"(?<![下上第])(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年)"
+)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
@@ -586,6 +601,12 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         period = _ZH_PERIOD.get(m.group(4) or "")
         dates.add(f"m{int(month)}-d{int(day)}" if day else f"m{int(month)}-{period}" if period else f"m{int(month)}")
     rest = _ZH_DATE.sub(" ", rest)
+    for m in _ZH_YEAR.finditer(rest):
+        dates.add(f"y{int(m.group(1))}")
+    rest = _ZH_YEAR.sub(" ", rest)
+    if _YEAR_END.search(rest):
+        dates.add("m12-late")
+        rest = _YEAR_END.sub(" ", rest)
     for m in _ZH_SCALED.finditer(rest):
         val = _cn_number(m.group(1)) if not m.group(1)[0].isdigit() else float(m.group(1))
         if val is not None:
@@ -662,7 +683,8 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         if i in used:
             continue
         if t[0].isdigit():
-            if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 and i > 0 and low[i - 1] in _YEAR_CUES:
+            prev = low[i - 2] if i > 1 and low[i - 1] in _YEAR_ARTICLES else low[i - 1] if i else ""
+            if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100 and prev in _YEAR_CUES:
                 dates.add(f"y{int(t)}")
                 continue
             val = _parse_digits(t.rstrip(".,"), lang)
@@ -708,8 +730,26 @@ _YEAR_CUES = frozenset(
         "nel",
         "entro",
         "dal",
+        "ici",
+        "before",
+        "after",
+        "from",
+        "vor",
+        "nach",
+        "ab",
+        "von",
+        "avant",
+        "après",
+        "après",
+        "para",
+        "antes",
+        "prima",
+        "dopo",
+        "после",
+        "от",
     ]
 )
+_YEAR_ARTICLES = frozenset(["the", "il", "l", "le", "la", "el", "dem", "das"])  # "entro il 2030", "hasta el 2030"
 
 
 def _means_both(low: list[str], i: int) -> bool:
@@ -1094,12 +1134,108 @@ def _shortens(short: str, title: str) -> bool:
     return False
 
 
+_MEDIATOR = [
+    re.compile(r"\b(?:mediated|brokered|facilitated) by (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:mediation|good offices) of (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:Vermittlung|Mediation) (?:von |des |der )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bпри посредничестве (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:médiation|bons offices) (?:de la |de l['’]|du |des |de |d['’])(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bmediaci[oó]n (?:de la |del |de )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bmediazione (?:della |dello |del |di )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"在(?P<x>[^，。,]{1,20}?)的?斡旋下"),
+]
+
+
 def find_agent(text: str) -> str | None:
-    """Who proposes, calls or invites in the sentence, as written."""
+    """Who proposes, calls, invites or mediates in the sentence, as written."""
     m = _AGENT_VERB.search(text) or _AGENT_ZH.search(text)
+    if not m:
+        m = next((mm for pat in _MEDIATOR if (mm := pat.search(text))), None)
     if not m:
         return None
     return m.group("x").strip()
+
+
+# An acceptance after an invitation ("accepted the invitation", "nahm die Einladung an"): a consequence
+# the other side may leave out, so a detail of the side that states it.
+_ACCEPTED = re.compile(
+    r"\baccept(?:ed|s)\b[^.;]{0,40}\binvitation|\bnahm\w*\b[^.;]{0,40}\bEinladung\w*\b[^.;]{0,20}\ban\b|"
+    r"\bEinladung\w*\b[^.;]{0,30}\bangenommen|принял\w*\s+приглашени\w*|"
+    r"\ba(?:vait|) accepté\b[^.;]{0,30}\binvitation|\bont accepté\b[^.;]{0,30}\binvitation|"
+    r"\baccept[óo]\b[^.;]{0,30}\binvitaci[óo]n|\bha(?:nno)? accettato\b[^.;]{0,30}\binvito|接受了?[^，。]{0,10}邀请",
+    re.I,
+)
+# A place stated by one side only: a capitalized name after a place preposition ("to be based in
+# Hollesund", "in Port Aster", "à Lorn", "в Кесселе", "a Castelvero").
+_PLACE = re.compile(
+    r"(?:\b(?:in|at|to|near|nach|bei|à|en|près de|в|во|a|presso)\s+)"
+    r"(?P<x>[A-ZÄÖÜÀ-ÝА-ЯЁ][\w'’-]+(?:\s+[A-ZÄÖÜÀ-ÝА-ЯЁ][\w'’-]+)?)"
+)
+
+
+_DATE_NAMES = frozenset(_fold(w) for w in (*_MONTHS, *_WEEKDAYS, *_SEASONS))
+
+
+def _places(text: str) -> frozenset[str]:
+    out: set[str] = set()
+    for m in _PLACE.finditer(text):
+        name = m.group("x")
+        if _fold(name.split()[0]) in _DATE_NAMES:
+            continue
+        out |= _entity_keys(name)
+    return frozenset(out)
+
+
+def _names(text: str) -> frozenset[str]:
+    """Name keys of the capitalized words after the first (titles and generic words give none)."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return frozenset(k for w in words[1:] if w[0].isupper() for k in _entity_keys(w))
+
+
+def _place_detail(a: str, b: str) -> str | None:
+    """The side that names a place ("in Hollesund", "à Lorn", "в Кесселе": a capitalized name, no article,
+    after a place preposition) the other does not mention, when every name of the other side is also on
+    this side (so a name translated rather than transliterated, "Ostmeer" / "Восточное море", or a
+    German noun, makes no detail). None when one side is Chinese (no transliteration)."""
+    if any("\u4e00" <= c <= "\u9fff" for c in a + b):
+        return None
+    ka, kb = _entity_keys(a), _entity_keys(b)
+    only_a, only_b = _places(a) - kb, _places(b) - ka
+    if bool(only_a) == bool(only_b):
+        return None
+    if only_a:
+        return "a" if _names(b) <= ka else None
+    return "b" if _names(a) <= kb else None
+
+
+def detail_kinds(text: str, lang: str = "und") -> set[str]:
+    """The kinds of checkable detail a claim states ("numbers", "date", "place", "acceptance", "list",
+    "initiative"), as named in `detail_only_*` reasons."""
+    nums, dates = _scan(text, lang)
+    out = {k for k, v in (("numbers", nums), ("date", dates)) if v}
+    if _places(text):
+        out.add("place")
+    if _ACCEPTED.search(text):
+        out.add("acceptance")
+    if _list_size(text) > 1:
+        out.add("list")
+    if find_initiative(text):
+        out.add("initiative")
+    return out
+
+
+# Coordinated lists of short items ("students and researchers", "les étudiants, les chercheurs et les
+# artistes"): a side that lists more members gives a detail.
+_CONJ = r"(?:and|und|sowie|et|и|y|e|or|oder|ou|или|o)"
+_ITEM = r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2}"
+_LIST_RUN = re.compile(rf"{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+{_CONJ}\s+{_ITEM}", re.I)
+
+
+def _list_size(text: str) -> int:
+    best = 1
+    for m in _LIST_RUN.finditer(text):
+        best = max(best, m.group(0).count(",") + 2 - (1 if re.search(rf",\s*{_CONJ}\s", m.group(0)) else 0))
+    return best
 
 
 def _different_entities(x: str, y: str) -> bool | None:
@@ -1160,6 +1296,14 @@ def label_pair(
     ag_a, ag_b = find_agent(a), find_agent(b)
     if ag_a and ag_b and _different_actors(ag_a, ag_b, holders_a, holders_b):
         conflict.append(f"agent: a {ag_a!r} / b {ag_b!r}")
+    acc_a, acc_b = bool(_ACCEPTED.search(a)), bool(_ACCEPTED.search(b))
+    if acc_a != acc_b:
+        partial.append(f"detail_only_{'a' if acc_a else 'b'}: acceptance")
+    if (place := _place_detail(a, b)) is not None:
+        partial.append(f"detail_only_{place}: place")
+    size_a, size_b = _list_size(a), _list_size(b)
+    if size_a > 1 and size_b > 1 and size_a != size_b:
+        partial.append(f"detail_only_{'a' if size_a > size_b else 'b'}: list of {max(size_a, size_b)}")
     if not mutual:
         partial.append("part: one claim covers part of the other")
     if conflict:
