@@ -187,3 +187,13 @@ def test_demo_readouts_rows_with_real_model():
     a_order = [int(p.a[1:]) for p in c.pairs if p.a]
     assert a_order == sorted(a_order)
     assert c.pairs[0].a == "a1"
+
+
+def test_blind_sets_are_well_formed():
+    """The annotators' validator (standard library only) passes on both blind sets."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, str(DATA / "check_readouts.py")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ERROR" not in r.stdout and r.stdout.count('"pairs": 10') == 2

@@ -1,7 +1,8 @@
-"""Stand-alone check of the second blind comparison set (readouts.json next to this file).
+"""Stand-alone check of annotated readout sets (blind/ and blind2/ readouts.json, or the files given).
 
-Uses the standard library only (never onrecord.analysis). Run: python check_blind2.py (copy of ../blind/check_blind.py)
-Exits non-zero and lists the problems when the file is malformed; otherwise prints counts.
+Uses the standard library only (never onrecord.analysis), so an annotator can run it without the engine:
+    python tests/data/compare/check_readouts.py [FILE ...]
+Exits non-zero and lists the problems when a file is malformed; otherwise prints counts.
 """
 from __future__ import annotations
 
@@ -104,14 +105,19 @@ def check(path: Path) -> tuple[list[str], dict]:
     return errors, stats
 
 
-def main() -> int:
-    path = Path(__file__).with_name("readouts.json")
-    errors, stats = check(path)
-    for err in errors:
-        print("ERROR", err)
-    print(json.dumps(stats, ensure_ascii=False, indent=1))
-    return 1 if errors else 0
+DEFAULT = [Path(__file__).parent / name / "readouts.json" for name in ("blind", "blind2")]
+
+
+def main(argv: list[str]) -> int:
+    failed = False
+    for path in [Path(a) for a in argv] or DEFAULT:
+        errors, stats = check(path)
+        for err in errors:
+            print("ERROR", path, err)
+        print(path, json.dumps(stats, ensure_ascii=False, indent=1))
+        failed |= bool(errors)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
