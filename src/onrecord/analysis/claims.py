@@ -81,6 +81,9 @@ _ABBREV = {
 # May end a sentence: split only before a typical sentence opener.
 _ENDING = {"etc", "jr", "sr", "inc", "ltd", "co", "corp", "usw", "т.д", "т.п", "др", "г", "гг", "bzw"}
 _ABBREVS = frozenset(w for words in _ABBREV.values() for w in words.split())
+# English abbreviations that are ordinary words elsewhere (Spanish "mar" sea, French "est" and "vol", Italian
+# "col", Spanish/Italian "no"): abbreviations in other languages only before a number ("mar. 5", "no. 12").
+_ENGLISH_ONLY = frozenset(["mar", "est", "no", "nos", "vol", "col", "gen", "sen", "rev", "fig", "maj", "dec", "mt"])
 
 _OPENERS = frozenset(
     [
@@ -277,6 +280,8 @@ def _is_abbrev(prev: str, next_word: str, lang: str) -> bool:
         return True  # initials: "Joseph R. Biden", "M. Dupont", "z. B.", "т. е."
     if "." in tok and all(len(p) <= 3 for p in tok.split(".") if p):
         return nxt not in _OPENERS  # U.S., U.N., i.e., т.е., z.B.
+    if low in _ENGLISH_ONLY and lang not in ("en", "und") and not nxt[:1].isdigit():
+        return False
     return low in _ABBREVS
 
 
@@ -304,7 +309,8 @@ def split_sentences(text: str, lang: str = "und") -> list[str]:
                 k = j + 1
                 nxt = text[k:].split(" ", 1)[0] if k < n else ""
                 if nxt and _starts_sentence(nxt):
-                    cut = ch != "." or not _is_abbrev(_prev_token(text, start, i + 1), nxt, lang)
+                    prev = _prev_token(text, start, i + 1)
+                    cut = ch != "." or _year_end(text, start, i, prev) or not _is_abbrev(prev, nxt, lang)
             if cut:
                 sent = text[start:j].strip()
                 if sent:
@@ -319,6 +325,18 @@ def split_sentences(text: str, lang: str = "und") -> list[str]:
     if rest:
         out.append(rest)
     return out
+
+
+_YEAR_ABBREV = frozenset(["r.", "rr.", "г.", "гг.", "р."])  # Polish "2025 r.", Russian "2025 г.", Ukrainian "р."
+_YEAR_BEFORE = re.compile(r"(?:1[89]|20)\d\d\s+\S+$")
+
+
+def _year_end(text: str, start: int, i: int, prev: str) -> bool:
+    """ "... 19 października 2025 r. Misja liczy ...": the year abbreviation after a year, then a capital,
+    ends the sentence (inside a sentence a capital rarely follows it), unless the date opens the sentence
+    ("В 2024 г. Алдория приняла ...")."""
+    head = text[start : i + 1]
+    return prev.lower() in _YEAR_ABBREV and bool(_YEAR_BEFORE.search(head)) and len(head.split()) > 5
 
 
 def _prev_token(text: str, start: int, end: int) -> str:
@@ -499,6 +517,7 @@ _CALL_WORDS = re.compile(
 )
 _MEETING_WORDS = re.compile(
     r"\b(?:met|meets|meeting|held talks|talks|summit|visit(?:ed)?|summoned)\b|\b(?:held|had) an? call\b|"
+    r"\b(?:consultations|Konsultationen|консультаци\w*|consultas|consultazioni|konsultacj\w*|consultaties)\b|"
     r"\b(?:traf(?:en)?|getroffen|Treffen|Gespräch\w*|Gipfel\w*|besucht\w*|einbestellt|gebeten)\b|"
     r"\b(?:встретил\w*|встреч\w+|переговор\w*|визит\w*|приглашён\w*|приглашен\w*|вызван\w*)|"
     r"\b(?:rencontré\w*|rencontre|entretenue?s?|entretien|sommet|s['’]est rendue?|convoqué\w*)\b|"
@@ -518,7 +537,10 @@ _CONTENT_WORDS = re.compile(
     r"beschloss\w*|beschlossen|kündigt\w*|dankt\w*|gratulier\w*|"
     r"обсуди\w*|обсужда\w*|договорил\w*|приветствова\w*|подчеркну\w*|подписа\w*|решил\w*|заяви\w*|"
     r"discuté\w*|évoqué\w*|convenu\w*|salué\w*|souligné\w*|signé\w*|adopté\w*|décidé\w*|annoncé\w*|"
-    r"discutie\w*|acordaron|abordaron|analizaron|firmaron|firmado|discusso|concordato|esaminato|firmato)\b"
+    r"discutie\w*|acordaron|abordaron|analizaron|firmaron|firmado|discusso|concordato|esaminato|firmato|"
+    r"omówi\w*|podpisa\w*|uzgodni\w*|zgodzi\w*|podkreśli\w*|discutiram|assinaram|acordaram|concordaram|"
+    r"bespraken|ondertekend\w*|besproken|overeengekomen|imzala\w*|anlaş\w*|обговори\w*|підписа\w*|"
+    r"домови\w*|наголоси\w*)\b"
     r"|讨论|同意|欢迎|强调|表示|交换|签署|决定|宣布",
     re.I,
 )
@@ -534,12 +556,24 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
         return None
     if len(s.split()) > 35 or (any(_is_cjk(c) for c in s) and len(s) > 70):
         return None
-    dated = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
-    if not (_CALL_WORDS.search(s) or _MEETING_WORDS.search(s) or (dated and _CALL_WITH.search(s))):
+    # A dated first sentence that reports no content is the opening in any language ("Bundespräsident X hat
+    # vom 14. bis 16. Mai 2025 einen Staatsbesuch absolviert", "9–10 октября 2025 года в Лорвице состоялись
+    # консультации"); an undated one needs a call or meeting word.
+    timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
+    dated = _has_date(s, lang) and (_names_in(s) >= 1 or any(_is_cjk(c) for c in s))
+    if not (_CALL_WORDS.search(s) or _MEETING_WORDS.search(s) or dated or (timed and _CALL_WITH.search(s))):
         return None
     m = _CALL_WITH.search(s)
     who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
+def _names_in(sentence: str) -> int:
+    """Capitalized words after the first that are not month or weekday names (people, places, offices)."""
+    from onrecord.analysis.labels import _DATE_NAMES, _fold
+
+    words = re.findall(r"[^\W\d_][\w'’-]*", sentence)[1:]
+    return sum(1 for w in words if w[0].isupper() and _fold(w) not in _DATE_NAMES)
 
 
 def _has_date(sentence: str, lang: str) -> bool:

@@ -20,6 +20,8 @@ from onrecord.analysis.labels import (
     _different_entities,
     _entity_keys,
     detail_kinds,
+    event_parties,
+    event_year,
     is_negated,
     label_pair,
     title_holders,
@@ -163,6 +165,10 @@ def _units(claims: tuple[Claim, ...]) -> list[tuple[int, str]]:
 def _holders(side: Side) -> dict[str, frozenset[str]]:
     ev = side.event
     return title_holders([ev.who, ev.with_whom, ev.initiative]) if ev else {}
+
+
+def _year(side: Side) -> int | None:
+    return event_year(side.event.text, side.lang) if side.event else None
 
 
 def _anchors(text: str) -> frozenset[str]:
@@ -310,6 +316,8 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
         len(matches) :
     ]
     holders_a, holders_b = _holders(side_a), _holders(side_b)
+    year = _year(side_a) or _year(side_b)
+    parties = event_parties(*((s.event.who, s.event.with_whom) for s in (side_a, side_b) if s.event))
 
     # unit matches -> claim rows
     groups: dict[tuple[int, int], list[Match]] = {}
@@ -335,6 +343,8 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
             mutual=whole or one_to_many,
             holders_a=holders_a,
             holders_b=holders_b,
+            year=year,
+            parties=parties,
         )
         if len(partners_b[j]) > 1:
             lab = _without_sibling_details(lab, "b", [ca[n] for n in partners_b[j] if n != i])

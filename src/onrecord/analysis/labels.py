@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from onrecord.analysis.lexicon import month_names, number_words, scale_words, weekday_names
+
 __all__ = [
     "CONFLICT_REASONS",
     "LABELS",
@@ -296,7 +298,9 @@ _SCALE = [
     (re.compile(r"^万$"), 1e4),
     (re.compile(r"^亿$"), 1e8),
 ]
-_DECIMAL_COMMA = frozenset(["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl", "bg"])
+_DECIMAL_COMMA = frozenset(
+    ["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl", "bg", "cs", "tr", "sv", "da", "nb", "ro"]
+)
 
 _MONTHS: dict[str, int] = {}
 for _m, _forms in enumerate(
@@ -333,6 +337,31 @@ for _d, _forms in enumerate(
 ):
     for _f in _forms.split():
         _WEEKDAYS[_f] = _d
+# CLDR names of the languages we wrote no list for ("października", "março", "Ekim", "woensdag", "水曜日")
+for _f, _m in month_names().items():
+    _MONTHS.setdefault(_f, _m)
+for _f, _d in weekday_names().items():
+    _WEEKDAYS.setdefault(_f, _d)
+for _lang in ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da"):
+    _by = _NUMBER_WORDS_BY_LANG.setdefault(_lang, {})
+    for _f, _v in number_words(_lang).items():
+        if _f not in _NUMBER_WORDS:
+            _by.setdefault(_f, _v)
+_NUMBER_WORDS_BY_LANG.setdefault("pt", {}).update({"duas": 2.0, "dúzia": 12.0})
+_NUMBER_WORDS_BY_LANG.setdefault("pl", {}).update({"dwie": 2.0, "dwóch": 2.0, "trzech": 3.0, "czterech": 4.0})
+_SCALE_WORDS = scale_words()
+# A month name that is also a common word or name: read as a month only beside a day or year, or after a
+# date word ("in May", "end of May").
+_MODAL_MONTHS = frozenset(["may", "mai", "maj", "maja", "mei", "mart"])
+# One pattern for every weekday name (latin and cyrillic as whole words, CJK as substrings).
+_WEEKDAY_RE = re.compile(
+    "|".join(
+        re.escape(w) if "\u3040" <= w[0] <= "\u9fff" else rf"(?<!\w){re.escape(w)}(?!\w)"
+        for w in sorted(_WEEKDAYS, key=len, reverse=True)
+        if w.isalpha()
+    ),
+    re.I,
+)
 
 _CN_DIGITS = {
     "〇": 0,
@@ -382,6 +411,29 @@ _YEAR_END = re.compile(
     r"конц[ае] (?:этого |текущего )?года|fine (?:dell['’]|d['’])anno|finales? (?:de|del) (?:este )?año)\b|年底|年末",
     re.I,
 )
+# Years named relative to the event: "next year", "l'année prochaine", "明年" -> "Y+1"; "this year", "年内" ->
+# "Y+0". `label_pair` resolves them against the event's year (from the opening), else leaves them out.
+_REL_YEAR = [
+    (
+        re.compile(
+            r"\b(?:next year|(?:im )?(?:nächsten|kommenden) jahr(?:es)?|l['’](?:année|an) prochaine?|"
+            r"(?:el )?(?:próximo|proximo) año|el año (?:próximo|que viene)|(?:il )?prossimo anno|l['’]anno prossimo|"
+            r"(?:в )?(?:следующем|будущем) году|(?:no )?próximo ano|w przyszłym roku|volgend jaar|"
+            r"gelecek yıl\w*|наступного року|у наступному році)\b|明年|来年",
+            re.I,
+        ),
+        "Y+1",
+    ),
+    (
+        re.compile(
+            r"\b(?:this year|(?:in )?diesem jahr|dieses jahr(?:es)?|cette année|este año|quest['’]anno|"
+            r"(?:в )?(?:этом|текущем) году|este ano|w tym roku|dit jaar|bu yıl\w*|цього року|у цьому році)\b|"
+            r"今年|年内|本年",
+            re.I,
+        ),
+        "Y+0",
+    ),
+]
 _ZH_PERIOD = {"底": "late", "末": "late", "下旬": "late", "初": "early", "上旬": "early", "中旬": "mid", "中": "mid"}
 
 # Part of a month: the word before the month name ("end of May", "Ende Mai", "в конце мая", "fin mai",
@@ -553,7 +605,7 @@ _FR_COMPOUND = re.compile(
 _FR_SMALL = {"un": 1, "et-onze": 11, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "sept": 7, "huit": 8, "neuf": 9}
 _FR_SMALL |= {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "onze": 11, "douze": 12}
 _FR_SMALL |= {"treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
-_ZH_SCALED = re.compile(r"(\d+(?:\.\d+)?|" + r"[〇零一二两三四五六七八九十百千]+" + r")\s*(万|亿)")
+_ZH_SCALED = re.compile(r"(\d+(?:\.\d+)?|" + r"[〇零一二两三四五六七八九十百千]+" + r")\s*(万|亿|萬|億)")
 _ZH_BOTH = re.compile(r"两(?=国|方|党|军|岸|院|位领导人|国元首)")  # 两国 "the two countries": both sides
 
 
@@ -604,13 +656,17 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     for m in _ZH_YEAR.finditer(rest):
         dates.add(f"y{int(m.group(1))}")
     rest = _ZH_YEAR.sub(" ", rest)
+    for pat, key in _REL_YEAR:
+        if pat.search(rest):
+            dates.add(key)
+            rest = pat.sub(" ", rest)
     if _YEAR_END.search(rest):
         dates.add("m12-late")
         rest = _YEAR_END.sub(" ", rest)
     for m in _ZH_SCALED.finditer(rest):
         val = _cn_number(m.group(1)) if not m.group(1)[0].isdigit() else float(m.group(1))
         if val is not None:
-            numbers.add(val * (1e4 if m.group(2) == "万" else 1e8))
+            numbers.add(val * (1e4 if m.group(2) in "万萬" else 1e8))
     rest = _ZH_SCALED.sub(" ", rest)
     for m in _ZH_COUNT.finditer(rest):
         val = _cn_number(m.group(1))
@@ -625,11 +681,8 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         word = next(g for g in m.groups() if g)
         dates.add("r1-6" if word.lower().startswith(_FIRST) else "r7-12")
     rest = _HALF.sub(" ", rest)
-    for wd, num in _WEEKDAYS.items():
-        if not wd.isascii() and not wd.isalpha():
-            continue
-        if ("\u4e00" <= wd[0] <= "\u9fff" and wd in rest) or re.search(rf"(?<!\w){wd}(?!\w)", rest, re.I):
-            dates.add(f"wd{num}")
+    for m in _WEEKDAY_RE.finditer(rest):
+        dates.add(f"wd{_WEEKDAYS[m.group(0).lower()]}")
     toks = [t.rstrip(".") if not t[0].isdigit() else t for t in _TOKEN.findall(rest)]
     low = [t.lower() for t in toks]
     used: set[int] = set()
@@ -641,7 +694,7 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         ):
             # "mar" / "sept" are month abbreviations in English only ("sept prisonniers": seven)
             prev = low[i - 1] if i > 0 else ""
-            if t in ("may", "mai") and not _near_digit(toks, i):
+            if t in _MODAL_MONTHS and not _near_digit(toks, i):
                 # "may" the modal verb: "May" / "mai" as a month only with a day or year beside it, or
                 # after a date word ("in May", "end of May", "Ende Mai", "fin mai")
                 cue = prev in _MONTH_CUES or (prev in _OF and i > 1 and low[i - 2] in _PERIOD_WORDS)
@@ -696,7 +749,8 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
             val = _NUMBER_WORDS.get(low[i]) or words_here[low[i]]
             if val == 2 and _means_both(low, i):
                 continue
-            k = i + 2 if i + 2 < len(low) and low[i + 1] == "y" and lang == "es" else i + 1  # "treinta y cinco"
+            # "treinta y cinco", "quarenta e cinco"
+            k = i + 2 if i + 2 < len(low) and low[i + 1] in ("y", "e") and lang in ("es", "pt") else i + 1
             nxt = (_NUMBER_WORDS.get(low[k]) or words_here.get(low[k]) or 0) if k < len(low) else 0
             if 20 <= val <= 90 and val % 10 == 0 and 1 <= nxt <= 9:  # "forty-five", "сорок пять"
                 used.update(range(i + 1, k + 1))
@@ -799,9 +853,11 @@ def _scale_after(low: list[str], i: int) -> float:
     if i + 2 < len(low) and low[i + 1] == "mil" and low[i + 2].startswith("mill"):
         return 1e9  # Spanish "mil millones": a thousand millions
     if i + 1 < len(low):
+        nxt = low[i + 1].rstrip(".")
         for pat, mult in _SCALE:
-            if pat.match(low[i + 1].rstrip(".")):
+            if pat.match(nxt):
                 return mult
+        return _SCALE_WORDS.get(nxt, 1.0)
     return 1.0
 
 
@@ -1146,10 +1202,41 @@ _MEDIATOR = [
 ]
 
 
+# "on the proposal of X", "auf Vorschlag Nordecks", "sur proposition du Rhunland": X proposed.
+_PROPOSAL_OF = [
+    re.compile(r"\b(?:at|on|upon) the (?:proposal|suggestion) of (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:at|on|upon) (?P<x>[^,.;]{2,40}?)['’]s? (?:proposal|suggestion)", re.I),
+    re.compile(r"\b(?:proposed|suggested) by (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bauf (?:Vorschlag|Anregung) (?:von |des |der )?(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bsur (?:la )?proposition (?:de la |du |de l['’]|des |de |d['’])(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\ba propuesta (?:de la |del |de )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bsu proposta (?:della |dello |del |di )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:por|sob) proposta (?:do |da |de )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bop voorstel van (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bна пропозицію (?P<x>[^,.;]{2,60})", re.I),
+]
+
+
+def _name_run(span: str) -> str:
+    """The name at the start of a span: words up to the first lower-case word after a capitalized one
+    ("Nordecks soll die Schonzeit ..." -> "Nordecks", "the Azurnan side" -> "the Azurnan side")."""
+    out: list[str] = []
+    seen_cap = False
+    for w in span.split():
+        if seen_cap and not w[0].isupper():
+            break
+        seen_cap |= w[0].isupper()
+        out.append(w)
+    return " ".join(out) if seen_cap else span.strip()
+
+
 def find_agent(text: str) -> str | None:
     """Who proposes, calls, invites or mediates in the sentence, as written."""
     m = _AGENT_VERB.search(text) or _AGENT_ZH.search(text)
     if not m:
+        for pat in _PROPOSAL_OF:
+            if mm := pat.search(text):
+                return _name_run(mm.group("x"))
         m = next((mm for pat in _MEDIATOR if (mm := pat.search(text))), None)
     if not m:
         return None
@@ -1159,10 +1246,15 @@ def find_agent(text: str) -> str | None:
 # An acceptance after an invitation ("accepted the invitation", "nahm die Einladung an"): a consequence
 # the other side may leave out, so a detail of the side that states it.
 _ACCEPTED = re.compile(
-    r"\baccept(?:ed|s)\b[^.;]{0,40}\binvitation|\bnahm\w*\b[^.;]{0,40}\bEinladung\w*\b[^.;]{0,20}\ban\b|"
+    r"\baccept(?:ed|s)\b[^.;]{0,40}\binvitation|\bnahm\w*\b[^.;]{0,40}\bEinladung\w*\b[^.;]{0,60}\ban\b|"
     r"\bEinladung\w*\b[^.;]{0,30}\bangenommen|принял\w*\s+приглашени\w*|"
     r"\ba(?:vait|) accepté\b[^.;]{0,30}\binvitation|\bont accepté\b[^.;]{0,30}\binvitation|"
-    r"\baccept[óo]\b[^.;]{0,30}\binvitaci[óo]n|\bha(?:nno)? accettato\b[^.;]{0,30}\binvito|接受了?[^，。]{0,10}邀请",
+    r"\baccept[óo]\b[^.;]{0,30}\binvitaci[óo]n|\bha(?:nno)? accettato\b[^.;]{0,30}\binvito|接受了?[^，。]{0,10}邀请|"
+    r"\binvitation\b[^.;]{0,30}\b(?:was|were|has been|had been) accepted|\baccepted(?: it)?\s*[.;]?\s*$|"
+    r"\bprzyj\w*[^.;]{0,20}\bzaproszeni\w*|\bzaproszeni\w*[^.;]{0,30}\bprzyjęt\w*|"
+    r"\baceit\w*[^.;]{0,30}\bconvite|\bconvite\b[^.;]{0,30}\baceite|"
+    r"\b(?:nam|namen|aanvaardde\w*)\b[^.;]{0,30}\buitnodiging\b|\buitnodiging\b[^.;]{0,30}\baanvaard|"
+    r"\bdavet\w*[^.;]{0,30}\bkabul|прийня\w*\s+запрошення|запрошення[^.;]{0,30}прийнят\w*|招待を受け入れ|招待に応じ",
     re.I,
 )
 # A place stated by one side only: a capitalized name after a place preposition ("to be based in
@@ -1189,7 +1281,7 @@ def _places(text: str) -> frozenset[str]:
 def _names(text: str) -> frozenset[str]:
     """Name keys of the capitalized words after the first (titles and generic words give none)."""
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
-    return frozenset(k for w in words[1:] if w[0].isupper() for k in _entity_keys(w))
+    return frozenset(k for w in words[1:] if w[0].isupper() and _fold(w) not in _DATE_NAMES for k in _entity_keys(w))
 
 
 def _place_detail(a: str, b: str) -> str | None:
@@ -1261,9 +1353,13 @@ def label_pair(
     mutual: bool = True,
     holders_a: dict[str, frozenset[str]] | None = None,
     holders_b: dict[str, frozenset[str]] | None = None,
+    year: int | None = None,
+    parties: tuple[frozenset[str], ...] | None = None,
 ) -> Label:
     """Label an aligned pair of claims (texts and languages). `holders_a` / `holders_b`: who holds which
-    title on each side (`title_holders` of the statement's opening), to resolve "the President"."""
+    title on each side (`title_holders` of the statement's opening), to resolve "the President". `year`:
+    the event's year, to read "next year" / "this year". `parties`: name keys of the event's two sides
+    (`event_parties`), to tell whether two agents belong to one side."""
     conflict: list[str] = []
     partial: list[str] = []
     neg_a, neg_b = is_negated(a), is_negated(b)
@@ -1271,6 +1367,8 @@ def label_pair(
         conflict.append(f"negation: only {'a' if neg_a else 'b'} negates")
     nums_a, dates_a = _scan(a, lang_a)
     nums_b, dates_b = _scan(b, lang_b)
+    nums_a, dates_a, nums_b, dates_b = _years_as_dates(nums_a, dates_a, nums_b, dates_b)
+    dates_a, dates_b = _resolve_relative(dates_a, dates_b, year)
     if nums_a and nums_b and nums_a != nums_b:
         if nums_a < nums_b or nums_b < nums_a:
             partial.append(f"detail_only_{'b' if nums_a < nums_b else 'a'}: numbers {_fmt(nums_a ^ nums_b)}")
@@ -1294,7 +1392,7 @@ def label_pair(
     elif init_a or init_b:
         partial.append(f"detail_only_{'a' if init_a else 'b'}: initiative {init_a or init_b!r}")
     ag_a, ag_b = find_agent(a), find_agent(b)
-    if ag_a and ag_b and _different_actors(ag_a, ag_b, holders_a, holders_b):
+    if ag_a and ag_b and _different_actors(ag_a, ag_b, holders_a, holders_b, parties):
         conflict.append(f"agent: a {ag_a!r} / b {ag_b!r}")
     acc_a, acc_b = bool(_ACCEPTED.search(a)), bool(_ACCEPTED.search(b))
     if acc_a != acc_b:
@@ -1313,6 +1411,81 @@ def label_pair(
     return Label("agree")
 
 
+def _resolve_relative(dates_a: set[str], dates_b: set[str], year: int | None) -> tuple[set[str], set[str]]:
+    """ "next year" (Y+1) becomes the event's year + 1. Without the event's year a relative year cannot be
+    compared: it is dropped, and so are the other side's years (unknown is not a difference)."""
+
+    def fix(ds: set[str]) -> set[str]:
+        return {f"y{year + int(d[1:])}" if d.startswith("Y") and year else d for d in ds if year or d[0] != "Y"}
+
+    if year is None and any(d.startswith("Y") for d in dates_a | dates_b):
+        rel_a = any(d.startswith("Y") for d in dates_a)
+        rel_b = any(d.startswith("Y") for d in dates_b)
+        dates_a = {d for d in dates_a if not (d.startswith("Y") or (rel_b and d.startswith("y")))}
+        dates_b = {d for d in dates_b if not (d.startswith("Y") or (rel_a and d.startswith("y")))}
+        return dates_a, dates_b
+    return fix(dates_a), fix(dates_b)
+
+
+def event_parties(*openings: tuple[str | None, str | None]) -> tuple[frozenset[str], ...] | None:
+    """The two sides of an event as name keys, from (who, with whom) of each statement's opening ("Minister
+    Paolo Ferrante of Azurna" / "dem azurnischen Minister Ferrante"; demonyms share their country's key,
+    "azur"). An opening counts when both its spans name someone (a capitalized word); keys its two spans
+    share are dropped. A later opening joins when each of its spans meets a different side. None unless two
+    sides come out."""
+    sides: list[set[str]] = []
+    for who, with_whom in openings:
+        if not (who and with_whom and _names(" " + who) and _names(" " + with_whom)):
+            continue
+        kw, kx = set(_entity_keys(who)), set(_entity_keys(with_whom))
+        kw, kx = kw - kx, kx - kw
+        if not kw or not kx:
+            continue
+        if not sides:
+            sides = [kw, kx]
+            continue
+        hit_w = [n for n, g in enumerate(sides) if g & kw]
+        hit_x = [n for n, g in enumerate(sides) if g & kx]
+        if len(hit_w) == 1 and len(hit_x) == 1 and hit_w != hit_x:
+            sides[hit_w[0]] |= kw
+            sides[hit_x[0]] |= kx
+    if len(sides) != 2:
+        return None
+    both = sides[0] & sides[1]
+    a, b = frozenset(sides[0] - both), frozenset(sides[1] - both)
+    return (a, b) if a and b else None
+
+
+def event_year(text: str | None, lang: str = "und") -> int | None:
+    """The year an opening sentence names ("on 5 November 2025" -> 2025), if exactly one."""
+    if not text:
+        return None
+    years = {int(d[1:]) for d in _scan(text, lang)[1] if d.startswith("y")}
+    return years.pop() if len(years) == 1 else None
+
+
+def _years_as_dates(
+    nums_a: set[float], dates_a: set[str], nums_b: set[float], dates_b: set[str]
+) -> tuple[set[float], set[str], set[float], set[str]]:
+    """A bare year read as a number on one side ("belief sich 2024 auf", "the 1998 accord") and as a date on
+    the other ("in 2024", "de 1998") is the same year: count it as a date on both sides."""
+
+    def years(nums: set[float]) -> set[float]:
+        return {n for n in nums if n.is_integer() and 1900 <= n <= 2100}
+
+    out_a, out_b = set(nums_a), set(nums_b)
+    da, db = set(dates_a), set(dates_b)
+    for n in years(nums_a):
+        if f"y{int(n)}" in dates_b:
+            out_a.discard(n)
+            da.add(f"y{int(n)}")
+    for n in years(nums_b):
+        if f"y{int(n)}" in dates_a:
+            out_b.discard(n)
+            db.add(f"y{int(n)}")
+    return out_a, da, out_b, db
+
+
 def _day_range(d: str) -> tuple[int, int]:
     """Days of the month a month date covers: "m4-d30" -> (30, 30), "m5-late" -> (21, 31), "m5" -> all."""
     part = d.split("-", 1)[1] if "-" in d else ""
@@ -1322,10 +1495,16 @@ def _day_range(d: str) -> tuple[int, int]:
 
 
 def _different_actors(
-    x: str, y: str, holders_x: dict[str, frozenset[str]] | None, holders_y: dict[str, frozenset[str]] | None
+    x: str,
+    y: str,
+    holders_x: dict[str, frozenset[str]] | None,
+    holders_y: dict[str, frozenset[str]] | None,
+    parties: tuple[frozenset[str], ...] | None = None,
 ) -> bool:
     """An agent conflict needs two different named actors; a title-only mention ("die Präsidentin") is
-    compatible with anyone unless the statement's own opening says who holds the title."""
+    compatible with anyone unless the statement's own opening says who holds the title. With `parties`
+    (the name keys of each side of the event, from the openings), a person and their country are one actor:
+    "Minister Ferrante" and "Azurna" agree when the opening says Ferrante is Azurna's minister."""
     kx, ky = _actor_keys(x, holders_x), _actor_keys(y, holders_y)
     if kx is None or ky is None:
         return False
@@ -1333,6 +1512,11 @@ def _different_actors(
     zh_y = any("\u4e00" <= c <= "\u9fff" for c in y) or any("\u4e00" <= c <= "\u9fff" for k in ky for c in k)
     if zh_x != zh_y:
         return False  # no transliteration between Han and other scripts
+    if parties:
+        px = {n for n, keys in enumerate(parties) if kx & keys}
+        py = {n for n, keys in enumerate(parties) if ky & keys}
+        if len(px) == 1 and len(py) == 1:
+            return px != py
     return not (kx & ky)
 
 

@@ -1,0 +1,115 @@
+"""Month and weekday names, number words and scale words ("mln", "milhões", "万") for many languages, taken
+from CLDR (through Babel) and num2words instead of typed by hand.
+
+`labels` keeps its hand lists for forms these libraries do not give (Russian prepositional months "в
+мае", "dozen", number words of several cases) and adds everything here to them, so a language we never
+wrote a list for still gets its dates and numbers read: "16 października", "4 de março", "15 Ekim",
+"6,3 mln", "12 milhões", "sześć".
+
+Only wide (unabbreviated) month and day names are taken: abbreviations such as "mar" (Portuguese for
+"sea") or "set" collide with ordinary words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+__all__ = ["LANGUAGES", "month_names", "number_words", "scale_words", "weekday_names"]
+
+# Languages whose names and number words are loaded. Adding one here is all a new language needs.
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "nb", "ro", "ja")
+_NUM2WORDS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro")
+
+
+def _locales():  # type: ignore[no-untyped-def]
+    from babel import Locale
+
+    for lang in LANGUAGES:
+        try:
+            yield lang, Locale.parse(lang)
+        except (ValueError, LookupError):  # a Babel without this locale: skip it
+            continue
+
+
+def _word(name: str) -> str | None:
+    w = name.strip().lower().rstrip(".")
+    return w if w and all(c.isalpha() or c in "-'" for c in w) else None
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Lower-case wide month names (format and stand-alone forms: "października" and "październik") ->
+    month number."""
+    out: dict[str, int] = {}
+    for _, loc in _locales():
+        for context in ("format", "stand-alone"):
+            for num, name in loc.months.get(context, {}).get("wide", {}).items():
+                w = _word(str(name))
+                if w:
+                    out.setdefault(w, int(num))
+    return out
+
+
+@cache
+def weekday_names() -> dict[str, int]:
+    """Lower-case wide weekday names -> ISO weekday (1 = Monday). Babel counts from 0 = Monday."""
+    out: dict[str, int] = {}
+    for _, loc in _locales():
+        for context in ("format", "stand-alone"):
+            for num, name in loc.days.get(context, {}).get("wide", {}).items():
+                w = str(name).strip().lower()
+                if w and (w.isalpha() or all("\u3040" <= c <= "\u9fff" for c in w)):
+                    out.setdefault(w, int(num) + 1)
+    return out
+
+
+_PATTERN_WORD = re.compile(r"'([^']*)'|([^\d\s'.,#¤%+-]+)")
+
+
+@cache
+def scale_words() -> dict[str, float]:
+    """Words that multiply the number before them, from CLDR's compact number formats ("0 mln" -> "mln":
+    1e6, "0 milhões" -> 1e6, "0万" -> 1e4). One-letter Latin abbreviations ("K", "M", "B") are left out:
+    too easily something else."""
+    out: dict[str, float] = {}
+    for _, loc in _locales():
+        formats = loc.compact_decimal_formats or {}
+        for style in ("short", "long"):
+            for by_magnitude in formats.get(style, {}).values():
+                for magnitude, pattern in by_magnitude.items():
+                    text = str(getattr(pattern, "pattern", pattern))
+                    zeros = text.count("0")
+                    if not zeros:
+                        continue
+                    scale = float(int(magnitude)) / 10 ** (zeros - 1)
+                    if scale < 1000:
+                        continue
+                    for quoted, bare in _PATTERN_WORD.findall(text):
+                        w = (quoted or bare).strip().strip(".").lower()
+                        if not w or (len(w) < 3 and w.isascii()) or " " in w:
+                            continue
+                        out.setdefault(w, scale)
+    return out
+
+
+@cache
+def number_words(lang: str) -> dict[str, float]:
+    """Cardinal words 2-100 of `lang` written as one token ("sześć", "vijfenveertig", "onze") -> value.
+    Words of several tokens ("czterdzieści pięć") are not listed: the caller reads tens + unit itself."""
+    base = lang.split("-")[0]
+    if base not in _NUM2WORDS:
+        return {}
+    try:
+        from num2words import num2words
+    except ImportError:  # pragma: no cover - a declared dependency; degrade to the hand lists
+        return {}
+    out: dict[str, float] = {}
+    for n in range(2, 101):
+        try:
+            w = str(num2words(n, lang=base)).lower()
+        except (NotImplementedError, KeyError, ValueError, TypeError):
+            return out
+        if w.isalpha():
+            out.setdefault(w, float(n))
+    return out
