@@ -82,7 +82,8 @@ def evaluate_claim_pairs() -> dict[str, Any]:
 
 HELDOUT = DATA / "heldout" / "readouts.json"
 BLIND = DATA / "blind" / "readouts.json"  # development set 2: blind until 2026-11-25, used for tuning since
-BLIND2 = DATA / "blind2" / "readouts.json"  # the blind test set: measured once after all tuning, never tuned on
+BLIND2 = DATA / "blind2" / "readouts.json"  # development set 3: blind until 2026-11-25 (measured once), tuned on since
+BLIND3 = DATA / "blind3" / "readouts.json"  # the blind test set: measured once after all tuning, never tuned on
 
 
 def _norm(s: str) -> str:

@@ -77,6 +77,11 @@ _ABBREV = {
     "ru": "т.е т.к т.н т.п т.д т.ч г гг ул им др тыс млн млрд руб стр см напр ок проф акад пр чел "
     "ст ред зам нач пос обл",
     "fr": "m mm mme mlle dr pr st ste p av env cf éd etc n° no vol réf art",
+    "es": "sr sra srta dra dr lic ing dña sres excmo excma",
+    "it": "sig sigg dott dott.ssa avv ing on prof.ssa",
+    "pt": "sr sra dra exmo exma eng",
+    "pl": "mgr inż prof dr hab płk gen",
+    "nl": "dhr mevr drs ir mr",
 }
 # May end a sentence: split only before a typical sentence opener.
 _ENDING = {"etc", "jr", "sr", "inc", "ltd", "co", "corp", "usw", "т.д", "т.п", "др", "г", "гг", "bzw"}
@@ -512,7 +517,9 @@ _CALL_WORDS = re.compile(
     r"téléphon\w*|visioconférence|"
     r"conversaci[oó]n telef[oó]nica|llamada telef[oó]nica|videoconferencia|"
     r"colloquio telefonico|conversazione telefonica|telefonata|videochiamata|"
-    r"通电话|通话|视频会晤|视频通话",
+    r"conversa telef[oó]nica|telefonema|videoconfer[eê]ncia|rozmow\w* telefoniczn\w*|telefoongesprek|"
+    r"telefon görüşme\w*|телефонн\w+ розмов\w*|\bspoke (?:to|with)\b|\bsprach mit\b|"
+    r"通电话|通话|视频会晤|视频通话|電話会談|電話会議|テレビ会議",
     re.I,
 )
 _MEETING_WORDS = re.compile(
@@ -522,12 +529,15 @@ _MEETING_WORDS = re.compile(
     r"\b(?:встретил\w*|встреч\w+|переговор\w*|визит\w*|приглашён\w*|приглашен\w*|вызван\w*)|"
     r"\b(?:rencontré\w*|rencontre|entretenue?s?|entretien|sommet|s['’]est rendue?|convoqué\w*)\b|"
     r"\b(?:se reuni[óo]|reunión|cumbre|visita|incontrat[oa]|incontro|vertice|colloquio)\b|"
-    r"会谈|会见|会晤|举行|访问|召见",
+    r"\b(?:spotka\w*|spotkani\w*|reuniu|encontro|ontmoet\w*|ontving|bijeenkomst|görüştü|bir araya|"
+    r"зустр\w*|переговор\w*)|"
+    r"会谈|会见|会晤|举行|访问|召见|会談|会見|訪問",
     re.I,
 )
 _TIME_WORDS = re.compile(
-    r"\b(?:today|yesterday|tonight|heute|gestern|aujourd['’]hui|hier|сегодня|вчера|hoy|ayer|oggi|ieri)\b|"
-    r"今天|今日|昨天",
+    r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening)|heute|gestern|aujourd['’]hui|hier|"
+    r"сегодня|вчера|hoy|ayer|oggi|ieri|hoje|ontem|dziś|dzisiaj|wczoraj|vandaag|gisteren|bugün|dün|сьогодні|"
+    r"вчора)\b|今天|今日|昨天|本日|昨日|午前|午後",
     re.I,
 )
 _CONTENT_WORDS = re.compile(
@@ -548,24 +558,38 @@ _CALL_WITH = re.compile(r"\s(?:with|mit|с|со|avec|con|между|between|zwis
 
 
 def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
-    """The event of a first sentence that only says a call or meeting took place (see `_CALL_WORDS`,
+    """The event of a first sentence that says a call or meeting took place (see `_CALL_WORDS`,
     `_MEETING_WORDS`, `_TIME_WORDS`); who and with whom split at "with" / "mit" / "с" / "avec" / "con" /
-    "同" when there is one."""
+    "同" when there is one.
+
+    A readout's opening says who met whom and when, and sometimes what they did on the way ("a signé le 22
+    septembre, avec son homologue, l'accord ..."). So a first sentence with a time, a name and a call,
+    meeting or counterpart word (or a "with") is the opening even when it reports content; otherwise only
+    one without content words: a dated sentence naming someone, or one with a call or meeting word."""
     s = sentence.strip()
-    if _CONTENT_WORDS.search(s) or s.endswith((":", "：")):
+    if s.endswith((":", "：")):
         return None
-    if len(s.split()) > 35 or (any(_is_cjk(c) for c in s) and len(s) > 70):
+    cjk = any(_is_cjk(c) for c in s)
+    if len(s.split()) > 45 or (cjk and len(s) > 120):
         return None
-    # A dated first sentence that reports no content is the opening in any language ("Bundespräsident X hat
-    # vom 14. bis 16. Mai 2025 einen Staatsbesuch absolviert", "9–10 октября 2025 года в Лорвице состоялись
-    # консультации"); an undated one needs a call or meeting word.
     timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
-    dated = _has_date(s, lang) and (_names_in(s) >= 1 or any(_is_cjk(c) for c in s))
-    if not (_CALL_WORDS.search(s) or _MEETING_WORDS.search(s) or dated or (timed and _CALL_WITH.search(s))):
-        return None
+    named = cjk or _names_in(s) >= 1
+    met = bool(_CALL_WORDS.search(s) or _MEETING_WORDS.search(s))
+    if not (timed and named and (met or _COUNTERPART.search(s) or _CALL_WITH.search(s))):
+        if _CONTENT_WORDS.search(s):
+            return None
+        if not (met or (timed and named)):
+            return None
     m = _CALL_WITH.search(s)
     who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
+_COUNTERPART = re.compile(
+    r"\b(?:counterpart|homolog\w*|homólog\w*|omolog\w*|amtskolleg\w*|коллег\w*|odpowiedni\w*|ambtgeno\w*|"
+    r"mevkida\w*|колег\w*)",
+    re.I,
+)
 
 
 def _names_in(sentence: str) -> int:

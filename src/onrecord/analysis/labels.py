@@ -139,8 +139,20 @@ _ZH_NEG = re.compile(r"不|没|未|无|非|拒绝|否认")
 _ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少")
 
 
+# Turkish negates inside the verb ("verilmemiştir", "düşürmemesi", "yapılmadı"); read only in Turkish text
+# (dotless i, s-cedilla or g-breve present), where these endings cannot be English "medi(cal)".
+_TR_TEXT = re.compile(r"[ışğİŞĞ]")
+_TR_NEG = re.compile(
+    r"\w+?(?:memiş|mamış|medi|madı|miyor|mıyor|meyecek|mayacak|memesi|maması|memeli|mamalı|mez|maz)\w*|"
+    r"\b(?:değil\w*|yok)\b",
+    re.I,
+)
+
+
 def is_negated(text: str) -> bool:
     """Does the sentence carry a negation (or a refusal verb)?"""
+    if _TR_TEXT.search(text) and _TR_NEG.search(text):
+        return True
     low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
     for exc in _NEG_EXCEPT:
         low = low.replace(exc, " ")
@@ -181,8 +193,11 @@ _HEDGE = re.compile(
     r"angeblich\w*|sogenannt\w*|so genannt\w*|vermeintlich\w*|mutmaßlich\w*|"
     r"якобы|так называем\w*|т\.\s?н\.|мним\w*|предполагаем\w*|"
     r"prétendu\w*|prétendument|soi-disant|présumé\w*|supposé\w*|"
-    r"supuestamente|supuest[oa]s?|presunt\w*|así llamad[oa]s?|cosiddett\w*|sedicent\w*)(?!\w)"
-    r"|所谓|据称|声称|涉嫌",
+    r"supuestamente|supuest[oa]s?|presunt\w*|así llamad[oa]s?|cosiddett\w*|sedicent\w*|"
+    r"alegadamente|supostamente|alegad[oa]s?|pretens[oa]s?|teri(?:a|am) sido|sözde|iddia edilen|iddiaya göre|"
+    r"rzekom\w*|tzw\.|tak zwan\w*|domniema\w*|zogenaamd\w*|vermeend\w*|naar verluidt|нібито|начебто|"
+    r"так зван\w*)(?!\w)"
+    r"|所谓|据称|声称|涉嫌|いわゆる|とされる",
     re.I,
 )
 
@@ -806,17 +821,21 @@ _YEAR_CUES = frozenset(
 _YEAR_ARTICLES = frozenset(["the", "il", "l", "le", "la", "el", "dem", "das"])  # "entro il 2030", "hasta el 2030"
 
 
+_PARTY_NOUNS = ("side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер")
+_PARTY_NOUNS += ("ülke", "taraf", "lider", "kraj", "stron", "країн", "сторін", "país", "land", "partij")
+_PAIR_ARTICLES = ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden", "los", "las", "i", "gli")
+_PAIR_ARTICLES += ("le", "os", "as", "de", "het")
+
+
 def _means_both(low: list[str], i: int) -> bool:
     """ "the two sides", "les deux parties", "две стороны": both parties, not a quantity."""
     nxt = low[i + 1] if i + 1 < len(low) else ""
-    if nxt.startswith(
-        ("side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер")
-    ):
+    if nxt.startswith(_PARTY_NOUNS):
         return True
     # "the two" + a noun names a known pair ("the two capitals", "les deux chefs de gouvernement", "die zwei
     # Minister"), not a quantity; without an article, office holders still do ("два президента")
     prev = low[i - 1] if i > 0 else ""
-    if prev in ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden", "los", "las", "i", "gli", "le"):
+    if prev in _PAIR_ARTICLES:
         return not any(pat.match(nxt) for pat, _ in _SCALE)
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in nxt)  # Russian writes no article
     return cyrillic and (nxt.startswith(_OFFICES) or _fold(nxt) in _TITLES)
@@ -1345,6 +1364,49 @@ def _different_entities(x: str, y: str) -> bool | None:
 # --- the label ------------------------------------------------------------------------------------
 
 
+# Opposite statements made without a negation word: "in breach of" / "in line with" a rule, "outside" /
+# "inside" a zone. One side with a cue of one pole and the other with the opposite pole is a negation.
+_POLES = [
+    (
+        re.compile(
+            r"\b(?:breach\w*|violat\w*|infring\w*|contrary to|verstoß\w*|verstößt|verletz\w*|нарушени\w*|"
+            r"нарушил\w*|наруша\w*|violation|en violation|violaci[oó]n|viola\w*|violazione|violação|"
+            r"narusz\w*|schending|ihlal\w*|порушен\w*)",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:in (?:full )?(?:line|accordance|compliance|conformity|keeping) with|consistent with|"
+            r"i[nm] (?:vollem |vollen )?einklang mit|gemäß|в (?:полном )?соответствии|conformément|en conformité|"
+            r"de (?:acuerdo|conformidad) con|conforme a|in conformità|zgodnie z|em conformidade|de acordo com|"
+            r"in overeenstemming|uygun|відповідно до)",
+            re.I,
+        ),
+        "breach / compliance",
+    ),
+    (
+        re.compile(
+            r"\b(?:outside|beyond|außerhalb|вне|за пределами|hors d\w*|en dehors|fuera de|fora d\w*|"
+            r"al di fuori|fuori d\w*|poza|buiten|dışında|поза)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:inside|within|innerhalb|внутри|в пределах|à l['’]intérieur|dans les eaux|dentro d\w*|"
+            r"wewnątrz|w obrębie|binnen|içinde|всередині|в межах)\b",
+            re.I,
+        ),
+        "outside / inside",
+    ),
+]
+
+
+def _opposite_poles(a: str, b: str) -> str | None:
+    for neg, pos, name in _POLES:
+        na, pa, nb, pb = (bool(p.search(t)) for p, t in ((neg, a), (pos, a), (neg, b), (pos, b)))
+        if (na and not pa and pb and not nb) or (pa and not na and nb and not pb):
+            return name
+    return None
+
+
 def label_pair(
     a: str,
     b: str,
@@ -1365,6 +1427,8 @@ def label_pair(
     neg_a, neg_b = is_negated(a), is_negated(b)
     if neg_a != neg_b:
         conflict.append(f"negation: only {'a' if neg_a else 'b'} negates")
+    elif not neg_a and (poles := _opposite_poles(a, b)):
+        conflict.append(f"negation: opposite terms ({poles})")
     nums_a, dates_a = _scan(a, lang_a)
     nums_b, dates_b = _scan(b, lang_b)
     nums_a, dates_a, nums_b, dates_b = _years_as_dates(nums_a, dates_a, nums_b, dates_b)

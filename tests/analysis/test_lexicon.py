@@ -1,0 +1,224 @@
+"""Dates, numbers and actors in languages without hand-written lists (CLDR names through Babel, number
+words from num2words), relative years, and the event's two sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.analysis.claims import extract_claims, split_sentences
+from onrecord.analysis.labels import (
+    event_parties,
+    event_year,
+    extract_dates,
+    extract_numbers,
+    label_pair,
+)
+from onrecord.analysis.lexicon import month_names, number_words, scale_words, weekday_names
+
+
+def test_lexicon_comes_from_cldr_and_num2words():
+    months = month_names()
+    assert months["października"] == 10 and months["październik"] == 10  # Polish genitive and nominative
+    assert months["março"] == 3 and months["ekim"] == 10 and months["березня"] == 3
+    assert "mar" not in months  # abbreviations are not taken (Portuguese "mar" is the sea)
+    assert weekday_names()["woensdag"] == 3 and weekday_names()["水曜日"] == 3
+    assert scale_words()["mln"] == 1e6 and scale_words()["milhões"] == 1e6 and scale_words()["億"] == 1e8
+    assert number_words("pt")["seis"] == 6 and number_words("nl")["vijfenveertig"] == 45
+    assert number_words("xx") == {}
+
+
+@pytest.mark.parametrize(
+    "text, lang, numbers",
+    [
+        ("W rejestrze figuruje 6,3 mln osób.", "pl", {6.3e6}),
+        ("Uma ajuda de 12 milhões de euros.", "pt", {12e6}),
+        ("Een lening van 2,5 miljard euro.", "nl", {2.5e9}),
+        ("2,5 milyar dolarlık yatırım.", "tr", {2.5e9}),
+        ("Допомога на 12 млн гривень.", "uk", {12e6}),
+        ("50億円の支援", "ja", {5e9}),
+        ("Uma equipa com 85 elementos e seis cães.", "pt", {85.0, 6.0}),
+        ("Quarenta e cinco dias.", "pt", {45.0}),
+    ],
+)
+def test_numbers_in_more_languages(text, lang, numbers):
+    assert extract_numbers(text, lang) == numbers
+
+
+@pytest.mark.parametrize(
+    "text, lang, dates",
+    [
+        ("Kolejne spotkanie zaplanowano na 16 października.", "pl", {"m10-d16"}),
+        ("A ponte aérea funcionará a partir de 9 de março.", "pt", {"m3-d9"}),
+        ("Op woensdag 15 oktober 2025 sprak de minister.", "nl", {"wd3", "m10-d15", "y2025"}),
+        ("Görüşme 15 Ekim 2025 tarihinde yapıldı.", "tr", {"m10-d15", "y2025"}),
+        ("Зустріч відбулася 3 березня 2026 року.", "uk", {"m3-d3", "y2026"}),
+    ],
+)
+def test_dates_in_more_languages(text, lang, dates):
+    assert extract_dates(text, lang) == dates
+
+
+def test_wrong_day_in_portuguese_is_a_date_conflict():
+    lab = label_pair(
+        "A ponte aérea entre Harbury e Solvane funcionará a partir de 9 de março.",
+        "The air bridge between Harbury and Solvane will operate from 8 March.",
+        "pt",
+        "en",
+    )
+    assert lab.label == "conflict" and lab.reasons[0].startswith("dates")
+
+
+def test_scaled_numbers_agree_across_formats():
+    assert label_pair("Rejestr liczy 6,3 mln wyborców.", "6.3 million voters are registered.", "pl", "en").label == (
+        "agree"
+    )
+
+
+def test_a_year_read_as_a_number_on_one_side_is_the_same_year():
+    lab = label_pair(
+        "Trade between the two countries reached 4.1 billion euros in 2023.",
+        "Das Handelsvolumen belief sich 2023 auf 4,1 Mrd. Euro.",
+        "en",
+        "de",
+    )
+    assert lab.label == "agree", lab
+
+
+def test_relative_years_resolve_against_the_event_year():
+    a = "The next round of talks will take place in Osterlund next year."
+    b = "La próxima ronda tendrá lugar en Osterlund en 2027."
+    assert label_pair(a, b, "en", "es", year=2026).label == "agree"
+    lab = label_pair(a, b, "en", "es", year=2025)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("dates")
+    # without the event's year the two cannot be compared: not a difference
+    assert label_pair(a, b, "en", "es").label == "agree"
+    zh, en = "双方同意年内召开工作组首次会议。", "The working group will first meet in 2027."
+    lab = label_pair(zh, en, "zh", "en", year=2026)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("dates")
+
+
+def test_event_year_needs_exactly_one_year():
+    assert event_year("President Ardo spoke with Chancellor Weil on 3 May 2026.", "en") == 2026
+    assert event_year("President Ardo spoke with Chancellor Weil on Monday.", "en") is None
+
+
+def test_year_abbreviation_after_a_year_ends_a_polish_sentence():
+    text = "Rozmowa dotyczyła wyborów zaplanowanych na 19 października 2025 r. Misja liczy 240 obserwatorów."
+    assert split_sentences(text, "pl") == [
+        "Rozmowa dotyczyła wyborów zaplanowanych na 19 października 2025 r.",
+        "Misja liczy 240 obserwatorów.",
+    ]
+
+
+def test_english_abbreviations_are_words_in_other_languages():
+    text = "El ministro propuso un doctorado en ciencias del mar. Los ministros visitaron el puerto."
+    assert len(split_sentences(text, "es")) == 2
+    assert len(split_sentences("The vote is on Mar. 5 in the capital.", "en")) == 1
+
+
+@pytest.mark.parametrize(
+    "opening, lang",
+    [
+        ("Bundespräsident Arno Weil hat vom 4. bis 6. Mai 2026 einen Staatsbesuch in Osterlund absolviert.", "de"),
+        ("9–10 октября 2025 года в Лорне состоялись консультации по вопросам безопасности.", "ru"),
+        ("Minister Ewa Lis spotkała się 2 października 2025 r. z ambasadorem Osterlundu Peterem Hale.", "pl"),
+    ],
+)
+def test_dated_first_sentence_is_the_opening_in_any_language(opening, lang):
+    got = extract_claims(opening + " Die Seiten berieten über Energie.", lang, any_call_opening=True)
+    assert got.event is not None and got.event.text == opening
+    assert len(got.claims) == 1
+
+
+def test_dated_first_sentence_without_names_stays_a_claim():
+    got = extract_claims("Heavy rain fell on 5 May over the port. The ministers met.", "en", any_call_opening=True)
+    assert got.event is None
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The President invited the Prime Minister to visit Osterlund, and he accepted.", "The President invited "
+         "the Prime Minister to visit Osterlund."),
+        ("Minister Hale nahm die Einladung der Regierung zu einem Besuch im Frühjahr an.", "Minister Hale was "
+         "invited by the government to visit in spring."),
+        ("Minister Lis przyjęła zaproszenie do złożenia wizyty.", "Minister Lis was invited to visit."),
+    ],
+)
+def test_acceptance_is_a_detail(a, b):
+    lab = label_pair(a, b, "und", "und")
+    assert "detail_only_a: acceptance" in lab.reasons, lab
+
+
+OPENINGS = [
+    ("Il Ministro della Pesca di Ostrava, Marco Velli", "la Ministra di Lindholm, Greta Sand"),
+    ("Die Ministerin Lindholms, Greta Sand", "dem ostravischen Minister Marco Velli"),
+]
+
+
+def test_event_parties_group_people_with_their_country():
+    parties = event_parties(*OPENINGS)
+    assert parties is not None
+    velli = next(p for p in parties if "vell" in p)
+    assert "ostr" in velli and "marc" in velli and "sand" not in velli
+    assert event_parties(("the two national teams met", None)) is None
+
+
+def test_agent_by_proposal_is_resolved_to_the_event_side():
+    parties = event_parties(*OPENINGS)
+    a = "Il Ministro Velli ha proposto di estendere il fermo a 40 giorni."
+    other_side = "Auf Vorschlag Lindholms soll die Schonzeit auf 40 Tage verlängert werden."
+    same_side = "Auf Vorschlag Ostravas soll die Schonzeit auf 40 Tage verlängert werden."
+    lab = label_pair(a, other_side, "it", "de", parties=parties)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("agent"), lab
+    assert label_pair(a, same_side, "it", "de", parties=parties).label == "agree"
+
+
+@pytest.mark.parametrize(
+    "a, b, la, lb",
+    [
+        (
+            "The minister said the detention was in breach of the 2001 consular convention.",
+            "Die Festnahme stand im Einklang mit dem Konsularabkommen von 2001.",
+            "en",
+            "de",
+        ),
+        (
+            "O navio encontrava-se fora da zona económica exclusiva de Ostrava.",
+            "The vessel was fishing inside Ostrava's exclusive economic zone.",
+            "pt",
+            "en",
+        ),
+    ],
+)
+def test_opposite_terms_are_a_negation_conflict(a, b, la, lb):
+    lab = label_pair(a, b, la, lb)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("negation: opposite terms"), lab
+
+
+def test_same_pole_on_both_sides_is_no_conflict():
+    a = "The flight was in line with international rules."
+    b = "Der Flug stand im Einklang mit den internationalen Regeln."
+    assert label_pair(a, b, "en", "de").label == "agree"
+
+
+@pytest.mark.parametrize(
+    "hedged, lang",
+    [
+        ("Araçlarında sözde kaçak sigara bulunduğu belirtildi.", "tr"),
+        ("Teriam sido encontradas a bordo 11 toneladas de pescada.", "pt"),
+        ("Rzekomo przemycano papierosy.", "pl"),
+        ("De zogenaamde smokkel werd besproken.", "nl"),
+    ],
+)
+def test_hedges_in_more_languages(hedged, lang):
+    lab = label_pair(hedged, "Smuggled cigarettes and 11 tonnes of hake were found.", lang, "en")
+    assert any(r.startswith("hedge") for r in lab.reasons), lab
+
+
+def test_turkish_negation_inside_the_verb():
+    from onrecord.analysis.labels import is_negated
+
+    assert is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmemiştir.")
+    assert not is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmiştir.")
+    assert not is_negated("The minister discussed immediate medical aid.")  # "medi" outside Turkish text
