@@ -26,6 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 SECTION = "## Comparison (issue 4)"
 
+# Blind test set 3, measured once (2026-11-25, commit 2a8b09e) before its errors were studied: the figures to
+# quote. Fixed here because every later run of the set is optimistic.
+BLIND3_FIRST: dict[str, Any] = {
+    "labels": {"agree": {"precision": 0.7708, "recall": 0.8409, "f1": 0.8043, "support": 44}, "partial": {"precision": 0.6923, "recall": 0.7826, "f1": 0.7347, "support": 23}, "conflict": {"precision": 0.7857, "recall": 0.4231, "f1": 0.55, "support": 26}, "only_a": {"precision": 0.4444, "recall": 0.8571, "f1": 0.5854, "support": 14}, "only_b": {"precision": 0.6923, "recall": 0.9, "f1": 0.7826, "support": 20}},
+    "reason_accuracy": 0.5714,
+}
+
 
 def readout_texts() -> tuple[str, str]:
     """Two 30-claim readouts (en-ish A side, other languages B side) from the eval set's readouts."""
@@ -59,13 +66,14 @@ def main() -> None:
         cached_runs.append(time.perf_counter() - t)
     cached = min(cached_runs)
 
-    from analysis.evalset import BLIND, BLIND2, evaluate_claim_pairs, evaluate_heldout, evaluate_readouts
+    from analysis.evalset import BLIND, BLIND2, BLIND3, evaluate_claim_pairs, evaluate_heldout, evaluate_readouts
 
     ev_r = evaluate_readouts(enc)
     ev_p = evaluate_claim_pairs()
     ev_h = evaluate_heldout(enc)
     ev_b = evaluate_heldout(enc, BLIND)
     ev_b2 = evaluate_heldout(enc, BLIND2)
+    ev_b3 = evaluate_heldout(enc, BLIND3)
 
     cpu = "unknown"
     try:
@@ -137,17 +145,39 @@ def main() -> None:
         " before it was used for tuning (2026-11-25): F1 agree 0.643, partial 0.595, conflict 0.889, only_a 0.857,"
         " only_b 0.815, reason 0.738.",
         "",
-        f"**Blind test set — the numbers to quote**: {ev_b2['pairs']} readout pairs in 9 languages"
-        " (tests/data/compare/blind2/), written by an annotator who never saw the engine or the other sets' texts,"
-        " measured after all tuning and never tuned on; rows matched on (a, b, label):",
+        f"**Development set 3 (blind until 2026-11-25, measured once, used for tuning since)**: {ev_b2['pairs']}"
+        " readout pairs in 9 languages (tests/data/compare/blind2/); its errors were studied after that one"
+        " measurement, so these scores are optimistic; rows matched on (a, b, label):",
         "",
     ]
     lines += label_table(ev_b2["labels"], goals)
     lines += [
         "",
-        f"Gold reason given: {ev_b2['reason_accuracy']:.3f}. Claims split differently from the annotator's in"
-        f" {len(ev_b2['split_differs'])} of {ev_b2['pairs']} pairs. On unseen text the conflict goal (F1 ≥ 0.8) is"
-        " met; agree, only_a and only_b (goal ≥ 0.9) are not.",
+        f"Gold reason given: {ev_b2['reason_accuracy']:.3f}. The last unbiased figures, measured once before it"
+        " was used for tuning (2026-11-25): F1 agree 0.786, partial 0.632, conflict 0.809, only_a 0.815,"
+        " only_b 0.720, reason 0.718.",
+        "",
+        "**Blind test set 3 — the numbers to quote**: 12 readout pairs in 13 languages"
+        " (tests/data/compare/blind3/), written by an annotator who never saw the engine or the other sets'"
+        " texts; measured once on 2026-11-25 (commit 2a8b09e), after all tuning on the other sets:",
+        "",
+    ]
+    lines += label_table(BLIND3_FIRST["labels"], goals)
+    lines += [
+        "",
+        f"Gold reason given: {BLIND3_FIRST['reason_accuracy']:.3f}. Claims split differently from the"
+        " annotator's in 6 of 12 pairs (openings that also report content, a Japanese opening, 'Dra.').",
+        "Only agree comes near its goal on unseen text; conflict, only_a and only_b do not.",
+        "",
+        "Its errors were studied after that measurement (openings, opposite terms, hedges and negation in more"
+        " languages), so the current scores on it are optimistic:",
+        "",
+    ]
+    lines += label_table(ev_b3["labels"], goals)
+    lines += [
+        "",
+        f"Gold reason given: {ev_b3['reason_accuracy']:.3f}. Claims split differently in"
+        f" {len(ev_b3['split_differs'])} of {ev_b3['pairs']} pairs.",
         "",
     ]
     report = "\n".join(lines)
