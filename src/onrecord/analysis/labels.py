@@ -821,10 +821,14 @@ _YEAR_CUES = frozenset(
 _YEAR_ARTICLES = frozenset(["the", "il", "l", "le", "la", "el", "dem", "das"])  # "entro il 2030", "hasta el 2030"
 
 
-_PARTY_NOUNS = ("side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер")
-_PARTY_NOUNS += ("ülke", "taraf", "lider", "kraj", "stron", "країн", "сторін", "país", "land", "partij")
-_PAIR_ARTICLES = ("the", "these", "those", "les", "ces", "die", "den", "der", "beiden", "los", "las", "i", "gli")
-_PAIR_ARTICLES += ("le", "os", "as", "de", "het")
+_PARTY_NOUNS: tuple[str, ...] = (
+    "side", "part", "сторон", "seite", "lead", "pays", "countr", "стран", "dirig", "руковод", "лидер",
+    "ülke", "taraf", "lider", "kraj", "stron", "країн", "сторін", "país", "land", "partij",
+)  # fmt: skip
+_PAIR_ARTICLES: tuple[str, ...] = (
+    "the", "these", "those", "les", "ces", "die", "den", "der", "beiden", "los", "las", "i", "gli", "le", "os", "as",
+    "de", "het",
+)  # fmt: skip
 
 
 def _means_both(low: list[str], i: int) -> bool:

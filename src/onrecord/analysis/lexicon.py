@@ -13,7 +13,9 @@ Only wide (unabbreviated) month and day names are taken: abbreviations such as "
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
 __all__ = ["LANGUAGES", "month_names", "number_words", "scale_words", "weekday_names"]
 
@@ -22,7 +24,7 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "
 _NUM2WORDS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro")
 
 
-def _locales():  # type: ignore[no-untyped-def]
+def _locales() -> Iterator[tuple[str, Any]]:
     from babel import Locale
 
     for lang in LANGUAGES:
