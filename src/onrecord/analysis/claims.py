@@ -573,7 +573,7 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
     if len(s.split()) > 45 or (cjk and len(s) > 120):
         return None
     timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
-    named = cjk or _names_in(s) >= 1
+    named = cjk or bool(_names(s))
     met = bool(_CALL_WORDS.search(s) or _MEETING_WORDS.search(s))
     if not (timed and named and (met or _COUNTERPART.search(s) or _CALL_WITH.search(s))):
         if _CONTENT_WORDS.search(s):
@@ -592,12 +592,10 @@ _COUNTERPART = re.compile(
 )
 
 
-def _names_in(sentence: str) -> int:
-    """Capitalized words after the first that are not month or weekday names (people, places, offices)."""
-    from onrecord.analysis.labels import _DATE_NAMES, _fold
+def _names(sentence: str) -> frozenset[str]:
+    from onrecord.analysis.labels import _names as name_keys  # labels does not import claims; kept local anyway
 
-    words = re.findall(r"[^\W\d_][\w'’-]*", sentence)[1:]
-    return sum(1 for w in words if w[0].isupper() and _fold(w) not in _DATE_NAMES)
+    return name_keys(sentence)
 
 
 def _has_date(sentence: str, lang: str) -> bool:
