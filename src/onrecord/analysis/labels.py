@@ -1483,16 +1483,18 @@ def _resolve_relative(dates_a: set[str], dates_b: set[str], year: int | None) ->
     """ "next year" (Y+1) becomes the event's year + 1. Without the event's year a relative year cannot be
     compared: it is dropped, and so are the other side's years (unknown is not a difference)."""
 
-    def fix(ds: set[str]) -> set[str]:
-        return {f"y{year + int(d[1:])}" if d.startswith("Y") and year else d for d in ds if year or d[0] != "Y"}
-
-    if year is None and any(d.startswith("Y") for d in dates_a | dates_b):
-        rel_a = any(d.startswith("Y") for d in dates_a)
-        rel_b = any(d.startswith("Y") for d in dates_b)
-        dates_a = {d for d in dates_a if not (d.startswith("Y") or (rel_b and d.startswith("y")))}
-        dates_b = {d for d in dates_b if not (d.startswith("Y") or (rel_a and d.startswith("y")))}
+    rel_a = any(d.startswith("Y") for d in dates_a)
+    rel_b = any(d.startswith("Y") for d in dates_b)
+    if not (rel_a or rel_b):
         return dates_a, dates_b
-    return fix(dates_a), fix(dates_b)
+    if year is not None:
+        return (
+            {f"y{year + int(d[1:])}" if d.startswith("Y") else d for d in dates_a},
+            {f"y{year + int(d[1:])}" if d.startswith("Y") else d for d in dates_b},
+        )
+    a = {d for d in dates_a if not (d.startswith("Y") or (rel_b and d.startswith("y")))}
+    b = {d for d in dates_b if not (d.startswith("Y") or (rel_a and d.startswith("y")))}
+    return a, b
 
 
 def event_parties(*openings: tuple[str | None, str | None]) -> tuple[frozenset[str], ...] | None:
