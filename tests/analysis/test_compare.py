@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from onrecord.analysis.align import align, margin_matrix
 from onrecord.analysis.compare import Statement, compare
+from onrecord.analysis.cues import hedges, is_negated
 from onrecord.analysis.embed import CachedEncoder, HashEncoder, SentenceTransformerEncoder
-from onrecord.analysis.labels import extract_dates, extract_numbers, hedges, is_negated, label_pair
+from onrecord.analysis.labels import label_pair
+from onrecord.analysis.quantities import extract_dates, extract_numbers
 from onrecord.analysis.render import comparison_html, comparison_table, report_table
 from onrecord.analysis.report_check import check_report, extract_points, split_attribution
 from onrecord.cli_compare import register

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from onrecord.analysis.actors import title_holders
 from onrecord.analysis.claims import split_clauses
 from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import HashEncoder
-from onrecord.analysis.labels import extract_dates, label_pair, title_holders
+from onrecord.analysis.labels import label_pair
+from onrecord.analysis.quantities import extract_dates
 
 ENC = HashEncoder()
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from onrecord.analysis.actors import title_holders
 from onrecord.analysis.align import Match
 from onrecord.analysis.claims import extract_claims, split_clauses
 from onrecord.analysis.compare import Statement, _keep_order, _sibling_matches, compare
+from onrecord.analysis.cues import unnegated
 from onrecord.analysis.embed import default_encoder
-from onrecord.analysis.labels import extract_dates, extract_numbers, label_pair, title_holders, unnegated
+from onrecord.analysis.labels import label_pair
+from onrecord.analysis.quantities import extract_dates, extract_numbers
 
 
 @pytest.mark.parametrize(
@@ -297,7 +300,7 @@ def test_spanish_italian_conflicts(a, b, la, lb, reason):
 
 
 def test_non_prefix_is_no_negation():
-    from onrecord.analysis.labels import is_negated
+    from onrecord.analysis.cues import is_negated
 
     assert not is_negated("Both signed the non-proliferation treaty.")
     assert not is_negated("Les deux ont signé le pacte de non-agression.")

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from onrecord.analysis.actors import event_parties
 from onrecord.analysis.claims import extract_claims, split_sentences
-from onrecord.analysis.labels import (
-    event_parties,
-    event_year,
-    extract_dates,
-    extract_numbers,
-    label_pair,
-)
+from onrecord.analysis.labels import label_pair
 from onrecord.analysis.lexicon import month_names, number_words, scale_words, weekday_names
+from onrecord.analysis.quantities import event_year, extract_dates, extract_numbers
 
 
 def test_lexicon_comes_from_cldr_and_num2words():
@@ -217,7 +213,7 @@ def test_hedges_in_more_languages(hedged, lang):
 
 
 def test_turkish_negation_inside_the_verb():
-    from onrecord.analysis.labels import is_negated
+    from onrecord.analysis.cues import is_negated
 
     assert is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmemiştir.")
     assert not is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmiştir.")

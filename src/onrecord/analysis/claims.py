@@ -593,13 +593,13 @@ _COUNTERPART = re.compile(
 
 
 def _names(sentence: str) -> frozenset[str]:
-    from onrecord.analysis.labels import _names as name_keys  # labels does not import claims; kept local anyway
+    from onrecord.analysis.actors import _names as name_keys  # actors does not import claims; kept local anyway
 
     return name_keys(sentence)
 
 
 def _has_date(sentence: str, lang: str) -> bool:
-    from onrecord.analysis.labels import extract_dates  # labels does not import claims; kept local anyway
+    from onrecord.analysis.quantities import extract_dates  # quantities does not import claims; kept local anyway
 
     return bool(extract_dates(sentence, lang))
 

@@ -12,22 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from onrecord.analysis.actors import _different_entities, _entity_keys, event_parties, title_holders
 from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align, margin_matrix
 from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
+from onrecord.analysis.cues import is_negated, unnegated
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import (
-    Label,
-    _different_entities,
-    _entity_keys,
-    detail_kinds,
-    event_parties,
-    event_year,
-    is_negated,
-    label_pair,
-    title_holders,
-    unnegated,
-)
+from onrecord.analysis.labels import Label, detail_kinds, label_pair
 from onrecord.analysis.lang import handled_poorly
+from onrecord.analysis.quantities import event_year
 from onrecord.errors import CompareError
 
 __all__ = ["MAX_CLAIMS", "Comparison", "Pair", "Side", "Statement", "compare", "side_of"]

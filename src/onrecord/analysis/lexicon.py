@@ -1,10 +1,10 @@
 """Month and weekday names, number words and scale words ("mln", "milhões", "万") for many languages, taken
 from CLDR (through Babel) and num2words instead of typed by hand.
 
-`labels` keeps its hand lists for forms these libraries do not give (Russian prepositional months "в
-мае", "dozen", number words of several cases) and adds everything here to them, so a language we never
-wrote a list for still gets its dates and numbers read: "16 października", "4 de março", "15 Ekim",
-"6,3 mln", "12 milhões", "sześć".
+`dates` and `quantities` keep their hand lists for forms these libraries do not give (Russian
+prepositional months "в мае", "dozen", number words of several cases) and add everything here to them,
+so a language we never wrote a list for still gets its dates and numbers read: "16 października",
+"4 de março", "15 Ekim", "6,3 mln", "12 milhões", "sześć".
 
 Only wide (unabbreviated) month and day names are taken: abbreviations such as "mar" (Portuguese for
 "sea") or "set" collide with ordinary words.

@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from onrecord.analysis.actors import _GENERIC, _different_entities
 from onrecord.analysis.align import BACKGROUND_SENTENCES, margin_matrix
 from onrecord.analysis.claims import Claim, _parse_boilerplate, extract_claims
 from onrecord.analysis.compare import Statement, side_of
+from onrecord.analysis.cues import find_initiative
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import _GENERIC, _different_entities, find_initiative, label_pair
+from onrecord.analysis.labels import label_pair
 from onrecord.errors import CompareError
 
 __all__ = ["PointCheck", "ReportCheck", "ReportPoint", "check_report", "extract_points"]

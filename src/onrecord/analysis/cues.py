@@ -1,0 +1,249 @@
+"""Wording cues of a claim: negation, hedges, opposite terms and whose initiative it was.
+
+`is_negated` reads a negation or refusal verb (en, de, ru, fr, es, it, zh, Turkish verb endings);
+`unnegated` drops the plain negation so alignment can find a claim's positive counterpart. `hedges` are
+distancing words ("allegedly", "якобы", "angeblich"); `_opposite_poles` pairs opposite terms said
+without a negation word ("in breach of" / "in line with"); `find_initiative` names whose request or
+initiative it was ("at the request of X" -> "X").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_initiative", "hedges", "is_negated", "unnegated"]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower())
+
+
+# --- negation -----------------------------------------------------------------------------------
+
+_NEG_WORDS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "neither",
+        "nor",
+        "none",
+        "nobody",
+        "nothing",
+        "cannot",
+        "refused",
+        "refuses",
+        "rejected",
+        "rejects",
+        "denied",
+        "denies",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "nie",
+        "niemals",
+        "weder",
+        "lehnte",
+        "lehnten",
+        "abgelehnt",
+        "verweigerte",
+        "не",
+        "нет",
+        "ни",
+        "никогда",
+        "отказался",
+        "отказалась",
+        "отказались",
+        "отверг",
+        "отвергла",
+        "отвергли",
+        "отклонил",
+        "отклонила",
+        "ne",
+        "pas",
+        "jamais",
+        "aucun",
+        "aucune",
+        "ni",
+        "refusé",
+        "rejeté",
+        "refusent",
+        "rejette",
+        "nunca",
+        "ningún",
+        "ninguna",
+        "ninguno",
+        "tampoco",
+        "rechazó",
+        "rechazaron",
+        "negó",
+        "non",
+        "nessun",
+        "nessuna",
+        "nessuno",
+        "respinto",
+        "respinta",
+        "rifiutato",
+        "rifiutò",
+    ]
+)
+_NEG_EXCEPT = (
+    "not only",
+    "nicht nur",
+    "не только",
+    "non seulement",
+    "no doubt",
+    "no later than",
+    "не позднее",
+    "nicht später",
+    "ни один из",
+    "no solo",
+    "no sólo",
+    "non solo",
+    "non soltanto",
+)
+_ZH_NEG = re.compile(r"不|没|未|无|非|拒绝|否认")
+_ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少")
+
+
+# Turkish negates inside the verb ("verilmemiştir", "düşürmemesi", "yapılmadı"); read only in Turkish text
+# (dotless i, s-cedilla or g-breve present), where these endings cannot be English "medi(cal)".
+_TR_TEXT = re.compile(r"[ışğİŞĞ]")
+_TR_NEG = re.compile(
+    r"\w+?(?:memiş|mamış|medi|madı|miyor|mıyor|meyecek|mayacak|memesi|maması|memeli|mamalı|mez|maz)\w*|"
+    r"\b(?:değil\w*|yok)\b",
+    re.I,
+)
+
+
+def is_negated(text: str) -> bool:
+    """Does the sentence carry a negation (or a refusal verb)?"""
+    if _TR_TEXT.search(text) and _TR_NEG.search(text):
+        return True
+    low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
+    for exc in _NEG_EXCEPT:
+        low = low.replace(exc, " ")
+    if any(w in _NEG_WORDS or w.endswith("n't") for w in _words(low)):
+        return True
+    if re.search(r"\bn['’]", low):  # French elision: n'a pas, n’ont
+        return True
+    zh = _ZH_NEG_EXCEPT.sub("", text)
+    return bool(_ZH_NEG.search(zh))
+
+
+_UNNEGATE = [
+    (re.compile(r"\b(?:not|never|no longer)\s+|n['’]t\b|\b(?:nicht|nie|niemals)\s+", re.I), ""),
+    (re.compile(r"\bk(ein\w*)", re.I), r"\1"),  # "keine Einigung" -> "eine Einigung"
+    (re.compile(r"(?<!\w)(?:не|ни|никогда)\s+", re.I), ""),
+    (re.compile(r"\bn(?:e\s+|['’])|\s+(?:pas|jamais)\b", re.I), " "),
+    (re.compile(r"(?<!\w)aucun(e?)\b", re.I), r"un\1"),
+    (re.compile(r"\b(?:no|non|nunca)\s+(?=\w)", re.I), ""),  # es / it: "no se discutió", "non è stato"
+]
+_ZH_UNNEGATE = re.compile(r"没有|(?<!不)[不没未](?!断|仅|但|来|少)")
+
+
+def unnegated(text: str) -> str:
+    """The sentence with its plain negation removed ("did not discuss" -> "did discuss", "keine Einigung"
+    -> "eine Einigung", "не обсуждали" -> "обсуждали", "n'ont pas discuté" -> "ont discuté", "没有讨论" ->
+    "讨论"), so that alignment can find the positive counterpart of a negated claim. Refusal verbs stay."""
+    out = text
+    for pat, rep in _UNNEGATE:
+        out = pat.sub(rep, out)
+    out = _ZH_UNNEGATE.sub("", out)
+    return " ".join(out.split())
+
+
+# --- hedging / distancing -----------------------------------------------------------------------
+
+_HEDGE = re.compile(
+    r"\b(?:allegedly|alleged|so-called|so called|purported(?:ly)?|supposedly|reportedly|claimed to be|"
+    r"angeblich\w*|sogenannt\w*|so genannt\w*|vermeintlich\w*|mutmaßlich\w*|"
+    r"якобы|так называем\w*|т\.\s?н\.|мним\w*|предполагаем\w*|"
+    r"prétendu\w*|prétendument|soi-disant|présumé\w*|supposé\w*|"
+    r"supuestamente|supuest[oa]s?|presunt\w*|así llamad[oa]s?|cosiddett\w*|sedicent\w*|"
+    r"alegadamente|supostamente|alegad[oa]s?|pretens[oa]s?|teri(?:a|am) sido|sözde|iddia edilen|iddiaya göre|"
+    r"rzekom\w*|tzw\.|tak zwan\w*|domniema\w*|zogenaamd\w*|vermeend\w*|naar verluidt|нібито|начебто|"
+    r"так зван\w*)(?!\w)"
+    r"|所谓|据称|声称|涉嫌|いわゆる|とされる",
+    re.I,
+)
+
+
+def hedges(text: str) -> tuple[str, ...]:
+    """The distancing cues in the text, in order."""
+    return tuple(m.group(0).lower() for m in _HEDGE.finditer(text))
+
+
+# --- opposite terms -------------------------------------------------------------------------------
+
+# Opposite statements made without a negation word: "in breach of" / "in line with" a rule, "outside" /
+# "inside" a zone. One side with a cue of one pole and the other with the opposite pole is a negation.
+_POLES = [
+    (
+        re.compile(
+            r"\b(?:breach\w*|violat\w*|infring\w*|contrary to|verstoß\w*|verstößt|verletz\w*|нарушени\w*|"
+            r"нарушил\w*|наруша\w*|violation|en violation|violaci[oó]n|viola\w*|violazione|violação|"
+            r"narusz\w*|schending|ihlal\w*|порушен\w*)",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:in (?:full )?(?:line|accordance|compliance|conformity|keeping) with|consistent with|"
+            r"i[nm] (?:vollem |vollen )?einklang mit|gemäß|в (?:полном )?соответствии|conformément|en conformité|"
+            r"de (?:acuerdo|conformidad) con|conforme a|in conformità|zgodnie z|em conformidade|de acordo com|"
+            r"in overeenstemming|uygun|відповідно до)",
+            re.I,
+        ),
+        "breach / compliance",
+    ),
+    (
+        re.compile(
+            r"\b(?:outside|beyond|außerhalb|вне|за пределами|hors d\w*|en dehors|fuera de|fora d\w*|"
+            r"al di fuori|fuori d\w*|poza|buiten|dışında|поза)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:inside|within|innerhalb|внутри|в пределах|à l['’]intérieur|dans les eaux|dentro d\w*|"
+            r"wewnątrz|w obrębie|binnen|içinde|всередині|в межах)\b",
+            re.I,
+        ),
+        "outside / inside",
+    ),
+]
+
+
+def _opposite_poles(a: str, b: str) -> str | None:
+    for neg, pos, name in _POLES:
+        na, pa, nb, pb = (bool(p.search(t)) for p, t in ((neg, a), (pos, a), (neg, b), (pos, b)))
+        if (na and not pa and pb and not nb) or (pa and not na and nb and not pb):
+            return name
+    return None
+
+
+# --- initiative -----------------------------------------------------------------------------------
+
+_INITIATIVE = [
+    re.compile(r"\b(?:at|upon|on) the (?:request|initiative|invitation|suggestion) of (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:at|upon) (?P<x>[^,.;]{2,40}?)['’]s? (?:request|initiative|invitation)", re.I),
+    re.compile(r"\b(?:initiated|requested) by (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bauf (?:Wunsch|Initiative|Bitte|Anfrage|Einladung|Anregung) (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bпо (?:инициативе|просьбе|приглашению|предложению) (?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bà (?:la |l['’])(?:demande|initiative|invitation) (?:de |du |des |d['’])(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\b(?:a|por) (?:petición|solicitud|iniciativa|invitación) (?:de |del )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"\bsu (?:richiesta|iniziativa|invito) (?:di |del |della |dello )(?P<x>[^,.;]{2,60})", re.I),
+    re.compile(r"应(?P<x>[^，。,]{1,20}?)(?:的)?(?:邀请|请求|要求|之约)"),
+    re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
+    re.compile(r"(?P<x>应约)"),
+]
+
+
+def find_initiative(text: str) -> str | None:
+    """Whose request or initiative the sentence names ("at the request of X" -> "X"), if any."""
+    for pat in _INITIATIVE:
+        m = pat.search(text)
+        if m:
+            return " ".join(m.group("x").split()[:4])
+    return None
