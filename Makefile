@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+TORCH ?= 2.13.0
 
 .PHONY: demo test lint bench docs clean
 
@@ -12,10 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,fast]'
 	touch $(STAMP)
 
+# The tests also cover the optional sentence-transformers backends (`onrecord[st]`). torch comes first and
+# pinned: a bare requirement would pull a multi-GB CUDA build; 2.13.0 (CPU) is the build kept on disk here.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q torch==$(TORCH)
+	$(BIN)/pip install -q -e '.[dev,fast,st]'
+	touch $(TEST_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/onrecord demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest -q
 

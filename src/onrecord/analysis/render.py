@@ -53,7 +53,7 @@ def comparison_table(c: Comparison) -> Table:
             Text(cb.text if cb else ""),
             Text("\n".join(p.reasons)),
         )
-    caption = [f"model {c.model_name} {c.model_version}"]
+    caption = [f"model {c.model_name} {c.model_version}" + (f", NLI {c.nli[0]} {c.nli[1]}" if c.nli else "")]
     caption += [f"event: {r}" for r in c.event_reasons]
     caption += [f"warning: {w}" for w in c.warnings]
     t.caption = "\n".join(caption)
@@ -74,7 +74,7 @@ def report_table(r: ReportCheck) -> Table:
             Text(src),
             Text("\n".join(pc.reasons)),
         )
-    t.caption = f"model {r.model_name} {r.model_version}"
+    t.caption = f"model {r.model_name} {r.model_version}" + (f", NLI {r.nli[0]} {r.nli[1]}" if r.nli else "")
     return t
 
 
@@ -120,5 +120,7 @@ def comparison_html(c: Comparison) -> str:
         f"<h1>{head_a} ({_e(c.a.lang)}) ↔ {head_b} ({_e(c.b.lang)})</h1>{events}"
         f"<p>{_e(counts)}</p><ul>{notes}</ul>"
         f"<table><thead><tr><th>A</th><th>label</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<p><small>model {_e(c.model_name)} {_e(c.model_version)}</small></p></body></html>\n"
+        f"<p><small>model {_e(c.model_name)} {_e(c.model_version)}"
+        + (f", NLI {_e(c.nli[0])} {_e(c.nli[1])}" if c.nli else "")
+        + "</small></p></body></html>\n"
     )

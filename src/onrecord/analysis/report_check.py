@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,10 +19,11 @@ import numpy as np
 from onrecord.analysis.actors import _GENERIC, _different_entities
 from onrecord.analysis.align import BACKGROUND_SENTENCES, margin_matrix
 from onrecord.analysis.claims import Claim, _parse_boilerplate, extract_claims
-from onrecord.analysis.compare import Statement, side_of
+from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.cues import find_initiative
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.labels import label_pair
+from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.errors import CompareError
 
 __all__ = ["PointCheck", "ReportCheck", "ReportPoint", "check_report", "extract_points"]
@@ -86,11 +87,12 @@ class ReportCheck:
     points: tuple[PointCheck, ...]
     model_name: str
     model_version: str
+    nli: tuple[str, str] | None = None  # (name, version) of the NLI model, when one was used
 
     def to_json(self) -> dict[str, Any]:
         return {
             "points": [p.to_json() for p in self.points],
-            "model": {"name": self.model_name, "version": self.model_version},
+            "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli)},
         }
 
 
@@ -307,8 +309,12 @@ def check_report(
     *,
     k: int = 4,
     threshold: float = 1.06,
+    nli: NLIModel | None = None,
+    nli_threshold: float = DEFAULT_THRESHOLD,
 ) -> ReportCheck:
-    """Mark each reported point of `report` supported, not_found or conflict against `primaries`.
+    """Mark each reported point of `report` supported, not_found or conflict against `primaries`. With an
+    `nli` model, a supported point that the model finds contradicted by its primary sentence (as in
+    `compare.refine_with_nli`) is a conflict.
 
     The margin needed (1.06) is stricter than for aligning two readouts (1.035): a report point that
     only shares a topic with a primary sentence must come out `not_found`, not `supported`."""
@@ -370,4 +376,17 @@ def check_report(
         verdict = "conflict" if lab.label == "conflict" else "supported"
         reasons = lab.reasons + (("quote: not verbatim",) if p.quote else ())
         out.append(PointCheck(p, verdict, name, claim.id, claim.text, score, reasons))
-    return ReportCheck(tuple(out), model.name, model.version)
+    if nli is not None:
+        out = _refine_with_nli(out, nli, nli_threshold)
+    return ReportCheck(tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None)
+
+
+def _refine_with_nli(checks: list[PointCheck], nli: NLIModel, threshold: float) -> list[PointCheck]:
+    todo = [n for n, c in enumerate(checks) if c.verdict == "supported" and c.sentence]
+    scores = contradiction_scores(nli, [(checks[n].point.checked, checks[n].sentence or "") for n in todo])
+    out = list(checks)
+    for n, score in zip(todo, scores, strict=True):
+        if score is not None and score >= threshold:
+            c = out[n]
+            out[n] = replace(c, verdict="conflict", reasons=(nli_reason(score, nli), *c.reasons))
+    return out
