@@ -218,3 +218,110 @@ def test_turkish_negation_inside_the_verb():
     assert is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmemiştir.")
     assert not is_negated("Konsolosluk erişimi taleplerine olumlu yanıt verilmiştir.")
     assert not is_negated("The minister discussed immediate medical aid.")  # "medi" outside Turkish text
+
+
+# --- negation, hedges, dates and numbers in more languages (pt, nl, sv, pl, uk, cs, ja, ko) --------
+
+@pytest.mark.parametrize(
+    "negated, plain, lang",
+    [
+        ("Os ministros não discutiram a questão.", "Os ministros discutiram a questão.", "pt"),
+        ("De ministers hebben geen akkoord bereikt.", "De ministers hebben een akkoord bereikt.", "nl"),
+        ("Ministrarna diskuterade inte frågan.", "Ministrarna diskuterade frågan.", "sv"),
+        ("Ministrowie odrzucili propozycję.", "Ministrowie przyjęli propozycję.", "pl"),
+        ("Сторони не підписали угоду.", "Сторони підписали угоду.", "uk"),
+        ("Strany nepodepsaly dohodu.", "Strany podepsaly dohodu.", "cs"),
+        ("Dohoda nebude podepsána.", "Dohoda bude podepsána.", "cs"),
+        ("両国は合意しなかった。", "両国は合意した。", "ja"),
+        ("양측은 합의하지 않았다.", "양측은 합의했다.", "ko"),
+    ],
+)
+def test_negation_in_more_languages(negated, plain, lang):
+    from onrecord.analysis.cues import is_negated
+
+    assert is_negated(negated, lang) and not is_negated(plain, lang)
+    lab = label_pair(negated, plain, lang, lang)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("negation"), lab
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ministr navštívil nemocnici a nedávno otevřené centrum.", "cs"),  # nouns and adverbs built on ne-
+        ("Jednání se uskuteční v Praze nebo v Brně.", "cs"),  # "nebo" = or
+        ("両国は経済だけでなく文化でも協力する。", "ja"),  # "not only"
+        ("両国は少ない資源を共有する。", "ja"),  # 少ない = few
+        ("양측은 경제뿐만 아니라 문화에서도 협력한다.", "ko"),  # "not only"
+    ],
+)
+def test_no_negation_where_the_letters_only_look_like_one(text, lang):
+    from onrecord.analysis.cues import is_negated
+
+    assert not is_negated(text, lang)
+
+
+@pytest.mark.parametrize(
+    "hedged, lang",
+    [
+        ("Den så kallade gränsincidenten diskuterades.", "sv"),
+        ("Údajný incident na hranici byl projednán.", "cs"),
+        ("이른바 국경 사건이 논의되었다.", "ko"),
+    ],
+)
+def test_hedges_in_sv_cs_ko(hedged, lang):
+    lab = label_pair(hedged, "The border incident was discussed.", lang, "en")
+    assert lab.label == "conflict" and lab.reasons[0].startswith("hedge"), lab
+
+
+def test_korean_dates_and_numbers_read_like_chinese():
+    assert extract_dates("양측은 2026년 3월 15일 회담을 열었다.", "ko") == {"y2026", "m3-d15"}
+    assert extract_dates("3월 말까지 합의하기로 했다.", "ko") == {"m3-late"}
+    assert extract_dates("상반기에 방문한다.", "ko") == {"r1-6"}
+    assert extract_numbers("무역액은 15억 달러에 달했다.", "ko") == {1.5e9}
+    assert extract_numbers("3만 명이 대피했다.", "ko") == {30000.0}
+    lab = label_pair("무역액은 15억 달러에 달했다.", "Trade reached 1.2 billion dollars.", "ko", "en")
+    assert lab.label == "conflict" and lab.reasons[0].startswith("numbers"), lab
+    lab = label_pair("장관은 5월 중순에 방문한다.", "Der Minister besucht das Land Mitte Mai.", "ko", "de")
+    assert lab.label == "agree", lab
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ministrarna träffas igen nästa år.", "sv"),
+        ("Ministři se znovu setkají v příštím roce.", "cs"),
+        ("장관들은 내년에 다시 만난다.", "ko"),
+    ],
+)
+def test_next_year_in_sv_cs_ko(text, lang):
+    assert "Y+1" in extract_dates(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("De werkgroep doet voor het einde van het jaar voorstellen.", "nl"),
+        ("O grupo apresentará propostas até ao final do ano.", "pt"),
+        ("Grupa przedstawi propozycje do końca roku.", "pl"),
+        ("Gruppen lägger fram förslag före slutet av året.", "sv"),
+        ("Skupina předloží návrhy do konce roku.", "cs"),
+        ("실무그룹은 연말까지 제안을 제출한다.", "ko"),
+    ],
+)
+def test_year_end_in_more_languages(text, lang):
+    assert "m12-late" in extract_dates(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ministrarna diskuterade frågan om energi och handel.", "sv"),
+        ("Bakanlar ticaret ve enerji konularını ele aldı.", "tr"),
+        ("Ministr navštívil nemocnici v Brně.", "cs"),
+        ("Setkání se uskuteční nebo odloží.", "cs"),
+    ],
+)
+def test_language_detection_sv_tr_cs(text, lang):
+    from onrecord.analysis.lang import detect_language
+
+    assert detect_language(text) == lang

@@ -89,6 +89,50 @@ _NEG_WORDS = frozenset(
         "respinta",
         "rifiutato",
         "rifiutò",
+        # pt, nl, sv, pl, uk, cs (whole words; Czech verb negation is read below)
+        "não",
+        "nenhum",
+        "nenhuma",
+        "recusou",
+        "rejeitou",
+        "negou",
+        "niet",
+        "geen",
+        "nooit",
+        "weigerde",
+        "verwierp",
+        "afgewezen",
+        "inte",
+        "ej",
+        "aldrig",
+        "ingen",
+        "inget",
+        "inga",
+        "avvisade",
+        "vägrade",
+        "nigdy",
+        "żaden",
+        "żadnego",
+        "żadnej",
+        "żadnych",
+        "odrzucił",
+        "odrzuciła",
+        "odrzucili",
+        "odmówił",
+        "odmówiła",
+        "odmówili",
+        "ні",
+        "ніколи",
+        "жодного",
+        "жодних",
+        "відмовився",
+        "відмовилася",
+        "відхилив",
+        "відхилила",
+        "nikdy",
+        "odmítl",
+        "odmítla",
+        "odmítli",
     ]
 )
 _NEG_EXCEPT = (
@@ -120,9 +164,29 @@ _TR_NEG = re.compile(
 )
 
 
-def is_negated(text: str) -> bool:
-    """Does the sentence carry a negation (or a refusal verb)?"""
+# Czech negates with the prefix ne- ("nebyl", "nepodepsali", "není"); read only in Czech text (ě, ř or ů
+# present), not in "nebo" (or), "než" (than), "nejen" (not only), superlatives "nej-", nor in nouns and
+# adverbs built on ne- ("nemocnice", "nedávno", "nebezpečí", "nezávislý").
+_CS_TEXT = re.compile(r"[ěřůĚŘŮ]")
+_CS_NEG = re.compile(
+    r"\bne(?!j|bo\b|boť|ž\b|dávn|dalek|děl|moc|hod|utr|bezpeč|zbytn|závisl)[a-záčďéěíňóřšťúůýž]{2,}|\bžádn\w+", re.I
+)
+# Japanese and Korean negate in the verb ending: "合意しなかった", "署名していない", "ません"; "않았다", "못했다",
+# "없다", "아니다". Not "少ない" (few), "間違いない" (certainly), "だけでなく" (not only), "뿐만 아니라" (not only).
+_JA_NEG = re.compile(r"(?<![少違])(?:ない|なかった|ません|ず[、。に])|拒否|否定")
+_JA_NEG_EXCEPT = re.compile(r"だけでなく|のみならず|間違いない|に違いない|ないし")
+_KO_NEG = re.compile(r"않|못(?:했|한|하)|없[었다는]|아니[다었며]|거부|거절")
+_KO_NEG_EXCEPT = re.compile(r"뿐만 아니라|뿐 아니라|아니라")
+
+
+def is_negated(text: str, lang: str = "und") -> bool:
+    """Does the sentence carry a negation (or a refusal verb)? `lang` helps where the letters do not tell
+    the language (Czech without ě, ř or ů)."""
     if _TR_TEXT.search(text) and _TR_NEG.search(text):
+        return True
+    if (lang == "cs" or _CS_TEXT.search(text)) and _CS_NEG.search(text):
+        return True
+    if _JA_NEG.search(_JA_NEG_EXCEPT.sub("", text)) or _KO_NEG.search(_KO_NEG_EXCEPT.sub("", text)):
         return True
     low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
     for exc in _NEG_EXCEPT:
@@ -142,6 +206,8 @@ _UNNEGATE = [
     (re.compile(r"\bn(?:e\s+|['’])|\s+(?:pas|jamais)\b", re.I), " "),
     (re.compile(r"(?<!\w)aucun(e?)\b", re.I), r"un\1"),
     (re.compile(r"\b(?:no|non|nunca)\s+(?=\w)", re.I), ""),  # es / it: "no se discutió", "non è stato"
+    (re.compile(r"(?<!\w)(?:não|niet|inte|nie|nooit|aldrig)\s+", re.I), ""),  # pt / nl / sv / pl
+    (re.compile(r"\bgeen\b", re.I), "een"),  # nl: "geen akkoord" -> "een akkoord"
 ]
 _ZH_UNNEGATE = re.compile(r"没有|(?<!不)[不没未](?!断|仅|但|来|少)")
 
@@ -167,8 +233,9 @@ _HEDGE = re.compile(
     r"supuestamente|supuest[oa]s?|presunt\w*|así llamad[oa]s?|cosiddett\w*|sedicent\w*|"
     r"alegadamente|supostamente|alegad[oa]s?|pretens[oa]s?|teri(?:a|am) sido|sözde|iddia edilen|iddiaya göre|"
     r"rzekom\w*|tzw\.|tak zwan\w*|domniema\w*|zogenaamd\w*|vermeend\w*|naar verluidt|нібито|начебто|"
-    r"так зван\w*)(?!\w)"
-    r"|所谓|据称|声称|涉嫌|いわゆる|とされる",
+    r"так зван\w*|påstådd\w*|så kallad\w*|s\.k\.|enligt uppgift|údajn\w*|takzvan\w*|tzv\.|domněl\w*|"
+    r"supost[oa]s?)(?!\w)"
+    r"|所谓|据称|声称|涉嫌|いわゆる|とされる|이른바|소위|주장하는|알려진",
     re.I,
 )
 

@@ -72,7 +72,9 @@ _ZH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?![0-9〇零一二两三四
 # The end of the year ("by the end of the year", "bis Ende des Jahres", "до конца года", "年底"): late December.
 _YEAR_END = re.compile(
     r"\b(?:end of (?:the |this )?year|year-end|ende (?:des|dieses) jahres|jahresende|fin (?:de l['’]|d['’])ann[ée]e|"
-    r"конц[ае] (?:этого |текущего )?года|fine (?:dell['’]|d['’])anno|finales? (?:de|del) (?:este )?año)\b|年底|年末",
+    r"конц[ае] (?:этого |текущего )?года|fine (?:dell['’]|d['’])anno|finales? (?:de|del) (?:este )?año|"
+    r"final do ano|fim do ano|eind(?:e)? van (?:het|dit) jaar|końca (?:tego )?roku|кінця (?:цього )?року|"
+    r"slutet av (?:året|detta år)|årsskiftet|konce (?:tohoto |letošního )?roku)\b|年底|年末|연말",
     re.I,
 )
 # Years named relative to the event: "next year", "l'année prochaine", "明年" -> "Y+1"; "this year", "年内" ->
@@ -83,7 +85,8 @@ _REL_YEAR = [
             r"\b(?:next year|(?:im )?(?:nächsten|kommenden) jahr(?:es)?|l['’](?:année|an) prochaine?|"
             r"(?:el )?(?:próximo|proximo) año|el año (?:próximo|que viene)|(?:il )?prossimo anno|l['’]anno prossimo|"
             r"(?:в )?(?:следующем|будущем) году|(?:no )?próximo ano|w przyszłym roku|volgend jaar|"
-            r"gelecek yıl\w*|наступного року|у наступному році)\b|明年|来年",
+            r"gelecek yıl\w*|наступного року|у наступному році|nästa år|(?:v )?příštím roce|příští rok)\b|"
+            r"明年|来年|내년",
             re.I,
         ),
         "Y+1",
@@ -91,8 +94,8 @@ _REL_YEAR = [
     (
         re.compile(
             r"\b(?:this year|(?:in )?diesem jahr|dieses jahr(?:es)?|cette année|este año|quest['’]anno|"
-            r"(?:в )?(?:этом|текущем) году|este ano|w tym roku|dit jaar|bu yıl\w*|цього року|у цьому році)\b|"
-            r"今年|年内|本年",
+            r"(?:в )?(?:этом|текущем) году|este ano|w tym roku|dit jaar|bu yıl\w*|цього року|у цьому році|"
+            r"i år|(?:v )?letošním roce|letos)\b|今年|年内|本年|올해|금년|연내",
             re.I,
         ),
         "Y+0",

@@ -142,7 +142,7 @@ def label_pair(
     (`event_parties`), to tell whether two agents belong to one side."""
     conflict: list[str] = []
     partial: list[str] = []
-    neg_a, neg_b = is_negated(a), is_negated(b)
+    neg_a, neg_b = is_negated(a, lang_a), is_negated(b, lang_b)
     if neg_a != neg_b:
         conflict.append(f"negation: only {'a' if neg_a else 'b'} negates")
     elif not neg_a and (poles := _opposite_poles(a, b)):

@@ -160,8 +160,14 @@ _STOPWORDS = {
     "стороны который которые",
     "uk": "і й в не на що з по як це він вона вони до за від для є було був також які",
     "bg": "и в не на че с по как това той тя те за от да се е са",
+    "tr": "ve bir bu da de ile için olarak olan ki daha çok gibi en ise ayrıca olduğunu tarafından iki",
+    "cs": "a v se na je že s z do o k to i jako pro by po ale jsou byl bylo byla také které který při",
+    "sv": "och i att det som en på är av för med till den har de inte om ett var sig också vid från",
 }
 _STOP = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "cs", "sv")
+# Letters that only one of those languages uses: they count as two stopwords for it.
+_LATIN_LETTERS = {"cs": "ěřůťčň", "tr": "ığş", "pl": "łąęśźż", "sv": "å", "de": "ß", "pt": "ãõ"}
 _UKR_LETTERS = set("іїєґ")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -191,7 +197,7 @@ def detect_language(text: str, default: str = "und", prefer: str | None = None) 
     """Guess the language of `text` as an ISO 639 code; `default` when there is nothing to go on.
 
     Handles scripts with one main language directly, Han (zh, or ja when kana appear), Cyrillic
-    (ru/uk/bg by letters and stopwords) and Latin (en, de, fr, es, it, pt, nl, pl by stopwords).
+    (ru/uk/bg by letters and stopwords) and Latin (en, de, fr, es, it, pt, nl, pl, tr, cs, sv by stopwords).
     `prefer` (the document's language, for one sentence of it) wins unless the text clearly says otherwise.
     """
     counts = _script_counts(text)
@@ -210,16 +216,24 @@ def detect_language(text: str, default: str = "und", prefer: str | None = None) 
             return "uk"
         return _best_by_stopwords(words, ("ru", "bg", "uk"), "ru", prefer)
     if script == "LATIN":
-        return _best_by_stopwords(words, ("en", "de", "fr", "es", "it", "pt", "nl", "pl"), default, prefer)
+        low = text.lower()
+        bonus = {lang: 2 for lang, letters in _LATIN_LETTERS.items() if any(ch in low for ch in letters)}
+        return _best_by_stopwords(words, _LATIN_LANGS, default, prefer, bonus)
     return default
 
 
-def _best_by_stopwords(words: list[str], langs: tuple[str, ...], fallback: str, prefer: str | None = None) -> str:
+def _best_by_stopwords(
+    words: list[str],
+    langs: tuple[str, ...],
+    fallback: str,
+    prefer: str | None = None,
+    bonus: dict[str, int] | None = None,
+) -> str:
     if prefer in langs:
         fallback = prefer
     if not words:
         return fallback
-    scores = {lang: sum(1 for w in words if w in _STOP[lang]) for lang in langs}
+    scores = {lang: sum(1 for w in words if w in _STOP[lang]) + (bonus or {}).get(lang, 0) for lang in langs}
     best = max(langs, key=lambda lang: scores[lang])
     if scores[best] == 0:
         return fallback

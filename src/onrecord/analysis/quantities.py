@@ -284,9 +284,35 @@ def _compound_words(text: str) -> str:
     return _IT_COMPOUND.sub(it, _FR_COMPOUND.sub(fr, _DE_COMPOUND.sub(de, text)))
 
 
+# Korean writes dates and large numbers like Chinese, with Hangul markers: "2026년 3월 15일", "3월 말",
+# "15억 달러", "3만 명", "5천". They are rewritten to the Chinese forms read below.
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KO_FORMS = [
+    (re.compile(r"(\d{4})\s*년(?=\s*\d{1,2}\s*월)"), r"\1年"),
+    (re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일"), r"\1月\2日"),
+    (re.compile(r"(\d{1,2})\s*월\s*(?:말|하순)"), r"\1月底"),
+    (re.compile(r"(\d{1,2})\s*월\s*(?:초|상순)"), r"\1月初"),
+    (re.compile(r"(\d{1,2})\s*월\s*중순"), r"\1月中旬"),
+    (re.compile(r"(\d{1,2})\s*월"), r"\1月"),
+    (re.compile(r"((?:19|20)\d\d)\s*년"), r"\1年"),
+    (re.compile(r"(\d+(?:[.,]\d+)?)\s*억"), r"\1亿"),
+    (re.compile(r"(\d+(?:[.,]\d+)?)\s*만(?=\s|[^\uac00-\ud7a3]|$|명|톤|달러|원|유로)"), r"\1万"),
+    (re.compile(r"상반기"), "上半年"),
+    (re.compile(r"하반기"), "下半年"),
+]
+
+
+def _korean_as_cjk(text: str) -> str:
+    for pat, rep in _KO_FORMS:
+        text = pat.sub(rep, text)
+    return text
+
+
 def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     numbers: set[float] = set()
     dates: set[str] = set()
+    if _HANGUL.search(text):
+        text = _korean_as_cjk(text)
     text = _ZH_BOTH.sub("双", _compound_words(text))
     rest = text
     for m in _ISO_DATE.finditer(text):
