@@ -184,7 +184,7 @@ def _leftover_matches(
 ) -> list[Match]:
     """Second pass among units the first pass left unmatched (on both sides): ratio margins recomputed
     among those units only, mutual best pairs at a looser margin, and only when the two share a name or
-    number or their cosine is high in absolute terms."""
+    number, their cosine is high in absolute terms, or their margin among the leftovers is clear."""
     used_a = {i for i, _ in taken}
     used_b = {j for _, j in taken}
     la = [i for i in range(len(ua)) if i not in used_a]
@@ -203,7 +203,7 @@ def _leftover_matches(
         if int(margin[:, y].argmax()) != x or margin[x, y] < LEFTOVER_MARGIN:
             continue
         shared = _anchors(ua[la[x]][1]) & _anchors(ub[lb[y]][1])
-        if shared or sub[x, y] >= LEFTOVER_COS:
+        if shared or sub[x, y] >= LEFTOVER_COS or margin[x, y] >= LEFTOVER_ALONE:
             out.append(Match(la[x], lb[y], float(sub[x, y]), float(margin[x, y]), mutual=True))
     return out
 
@@ -248,6 +248,8 @@ def _sibling_matches(matches: list[Match], cm: tuple[np.ndarray, np.ndarray]) ->
 
 LEFTOVER_MARGIN = 1.0  # second pass: mutual best among leftovers, at least as close as their neighbourhood
 LEFTOVER_COS = 0.85  # ... and sharing a name or number, or this close in absolute terms
+LEFTOVER_ALONE = 1.025  # ... or, without either, a margin this clear among the leftovers
+LEFTOVER_FREE = 0.88  # a leftover pair this close in absolute terms aligns even out of the readouts' order
 
 
 def _top_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
@@ -308,9 +310,10 @@ def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[
         bg = _background(model)
     if bg is not None:
         bgs = (va @ bg.T, vb @ bg.T)
-    matches += _keep_order(matches + _leftover_matches(ua, ub, cos, {(m.a, m.b) for m in matches}, bgs, k), ua, ub)[
-        len(matches) :
-    ]
+    left = _leftover_matches(ua, ub, cos, {(m.a, m.b) for m in matches}, bgs, k)
+    free = [m for m in left if m.cos >= LEFTOVER_FREE]
+    rest = [m for m in left if m.cos < LEFTOVER_FREE]
+    matches += free + _keep_order(matches + rest, ua, ub)[len(matches) :]
     holders_a, holders_b = _holders(side_a), _holders(side_b)
     year = _year(side_a) or _year(side_b)
     parties = event_parties(*((s.event.who, s.event.with_whom) for s in (side_a, side_b) if s.event))
