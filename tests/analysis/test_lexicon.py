@@ -155,8 +155,8 @@ OPENINGS = [
 def test_event_parties_group_people_with_their_country():
     parties = event_parties(*OPENINGS)
     assert parties is not None
-    velli = next(p for p in parties if "vell" in p)
-    assert "ostr" in velli and "marc" in velli and "sand" not in velli
+    velli = next(p for p in parties if "veli" in p)  # "Velli" keyed by sound
+    assert "ostr" in velli and "mark" in velli and "sand" not in velli  # "Marco" keyed by sound: "mark"
     assert event_parties(("the two national teams met", None)) is None
 
 
@@ -325,3 +325,54 @@ def test_language_detection_sv_tr_cs(text, lang):
     from onrecord.analysis.lang import detect_language
 
     assert detect_language(text) == lang
+
+
+def test_turkish_year_end():
+    assert "m12-late" in extract_dates("Müzakerelerin yıl sonuna kadar tamamlanması hedefleniyor.", "tr")
+
+
+# --- who carries something out: bodies of the two sides --------------------------------------------
+
+PARTIES_AW = event_parties(
+    ("Minister Luz Ocaranza of Alcanara", "Secretary Peter Ashdown of Westerlyn"),
+)
+
+
+@pytest.mark.parametrize(
+    "a, la",
+    [
+        ("La campaña será coordinada por el Instituto Nacional de Salud de Alcanara.", "es"),
+        ("La campagne sera coordonnée par l'Institut national de santé d'Alcanara.", "fr"),
+        ("Die Kampagne wird vom Gesundheitsinstitut Alcanaras koordiniert.", "de"),
+        ("Проведение кампании поручено Национальному институту здравоохранения Алканары.", "ru"),
+    ],
+)
+def test_doers_of_different_sides_conflict(a, la):
+    b = "Experts from the Westerlyn Health Protection Agency will coordinate the campaign."
+    lab = label_pair(a, b, la, "en", parties=PARTIES_AW)
+    assert lab.label == "conflict" and lab.reasons[0].startswith("agent"), lab
+
+
+def test_doers_need_the_event_sides():
+    a = "La campaña será coordinada por el Instituto Nacional de Salud."
+    b = "The National Health Institute will coordinate the campaign."  # the same body, translated
+    assert label_pair(a, b, "es", "en", parties=PARTIES_AW).label == "agree"
+    a2 = "La campaña será coordinada por el Instituto Nacional de Salud de Alcanara."
+    b2 = "Experts from the Westerlyn Health Protection Agency will coordinate the campaign."
+    assert label_pair(a2, b2, "es", "en").label == "agree"  # no openings: cannot tell the sides apart
+
+
+def test_event_parties_from_an_opening_that_runs_on():
+    parties = event_parties(
+        (
+            "La ministra de Salud, Dra. Luz Marina Ocaranza, mantuvo este jueves una videoconferencia",
+            "el secretario de Salud del Reino de Westerlyn, Peter Ashdown, para coordinar la respuesta en Serraluz",
+        ),
+        (
+            "Health Secretary Peter Ashdown held a video call today",
+            "Alcanara's Minister of Health, Dr Luz Marina Ocaranza, on the outbreak in Serraluz province",
+        ),
+    )
+    assert parties is not None
+    side_a = next(p for p in parties if "okar" in p)  # keys by sound: Ocaranza -> "okar"
+    assert "alka" in side_a and "vest" not in side_a  # the second opening joined, by most names

@@ -224,8 +224,21 @@ def _entity_keys(span: str) -> frozenset[str]:
     keys = set()
     for w in re.findall(r"[a-z]+(?:-[a-z]+)?", _fold(span)):
         if len(w) >= 4 and w not in _GENERIC_KEYS and w.replace("-", "") not in _GENERIC_KEYS:
-            keys.add(w[:4])
+            keys.add(_sound(w)[:4])
     return frozenset(keys)
+
+
+_SOUNDS = [
+    (re.compile(p), r) for p, r in (("ck|c(?!h)|q", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), (r"(.)\1", r"\1"))
+]
+
+
+def _sound(word: str) -> str:
+    """Spellings that transliteration changes, made one: "Alcanara" / "Алканара" (alkanara), "Westerlyn" /
+    "Вестерлин" (vesterlin), "Hollberg" / "Холберг"."""
+    for pat, rep in _SOUNDS:
+        word = pat.sub(rep, word)
+    return word
 
 
 def _title(word: str) -> str | None:
@@ -347,6 +360,62 @@ _PROPOSAL_OF = [
 ]
 
 
+# Who carries out what was agreed ("coordinated by X", "X will coordinate", "coordinada por X", "поручено X").
+# Bodies are often translated ("Instituto Nacional de Salud" / "National Health Institute"), so two doers
+# conflict only when the event's two sides (`event_parties`) tell them apart; see `different_doers`.
+_X = r"(?P<x>[^,.;:]{2,70})"
+_DOER = [
+    re.compile(
+        r"\b(?:coordinated|carried out|conducted|led|organi[sz]ed|examined|investigated|financed|funded|chaired|"
+        r"run|managed|performed|entrusted to|assigned to) (?:by )?" + _X,
+        re.I,
+    ),
+    re.compile(
+        r"(?P<x>[^,;:]{2,70}?)\s+will (?:coordinate|lead|conduct|carry out|examine|investigate|run|fund)\b", re.I
+    ),
+    re.compile(
+        r"\b(?:coordinad[oa]s?|realizad[oa]s?|dirigid[oa]s?|financiad[oa]s?|efectuad[oa]s?|llevad[oa]s? a cabo|"
+        r"coordenad[oa]s?|efetuad[oa]s?|conduzid[oa]s?|confiad[oa]s? a) (?:por|pel[oa]s?|a)? ?" + _X,
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:coordonn\w*|men\w*e?s? par|conduit\w* par|réalis\w* par|effectu\w* par|financ\w* par|confi\w* à) "
+        r"(?:par )?" + _X,
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:coordinat[oaie]|condott[oaie]|svolt[oaie]|effettuat[oaie]|finanziat[oaie]|guidat[oaie]|"
+        r"affidat[oaie]) (?:da|dal|dalla|dall['’]|dai|dalle|al|alla|all['’]|a)\s*" + _X,
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:von|vom|durch) (?P<x>[^,.;:]{2,70}?) (?:koordiniert|durchgeführt|geleitet|finanziert|untersucht)\b", re.I
+    ),
+    re.compile(r"\b(?:koordiniert|durchgeführt|geleitet|finanziert|untersucht) (?:von|durch) " + _X, re.I),
+    re.compile(r"(?:поручен[оаы]?|под руководством|силами) " + _X, re.I),
+    re.compile(r"\b(?:gecoördineerd|uitgevoerd|geleid|gefinancierd) door " + _X, re.I),
+    re.compile(r"\b(?:koordynowan\w*|przeprowadzon\w*|prowadzon\w*|finansowan\w*) przez " + _X, re.I),
+]
+
+
+def find_doer(text: str) -> str | None:
+    """Who carries out, leads or examines something in the sentence, as written."""
+    for pat in _DOER:
+        if m := pat.search(text):
+            return m.group("x").strip()
+    return None
+
+
+def different_doers(x: str, y: str, parties: tuple[frozenset[str], ...] | None) -> bool:
+    """Two doers are different actors only when each names exactly one side of the event, and not the same."""
+    if not parties:
+        return False
+    kx, ky = _entity_keys(x), _entity_keys(y)
+    px = {n for n, keys in enumerate(parties) if kx & keys}
+    py = {n for n, keys in enumerate(parties) if ky & keys}
+    return len(px) == 1 and len(py) == 1 and px != py
+
+
 def _name_run(span: str) -> str:
     """The name at the start of a span: words up to the first lower-case word after a capitalized one
     ("Nordecks soll die Schonzeit ..." -> "Nordecks", "the Azurnan side" -> "the Azurnan side")."""
@@ -421,12 +490,34 @@ def _different_actors(
     return not (kx & ky)
 
 
+def _party_names(span: str) -> set[str]:
+    """Keys of the capitalized words of an opening span (Han text: its name characters): the words of a span
+    that runs on ("held a video call today", "on the outbreak in Serraluz province") weigh less than names."""
+    if any("\u4e00" <= c <= "\u9fff" for c in span):
+        return set(_entity_keys(span))
+    return set(_names("x " + span))  # "x": _names skips the first word, and a span starts with a name
+
+
+def _side_of(keys: set[str], sides: list[set[str]]) -> int | None:
+    """The side a span's keys meet most (an opening span may run on and meet the other side too); None on a
+    tie or no overlap. Tried on the span's names first, then on all its keys."""
+    overlap = sorted(((len(g & keys), n) for n, g in enumerate(sides)), reverse=True)
+    if not overlap or overlap[0][0] == 0 or (len(overlap) > 1 and overlap[1][0] == overlap[0][0]):
+        return None
+    return overlap[0][1]
+
+
+def _side_of_span(span: str, keys: set[str], sides: list[set[str]]) -> int | None:
+    by_names = _side_of(_party_names(span) & keys, sides)
+    return by_names if by_names is not None else _side_of(keys, sides)
+
+
 def event_parties(*openings: tuple[str | None, str | None]) -> tuple[frozenset[str], ...] | None:
     """The two sides of an event as name keys, from (who, with whom) of each statement's opening ("Minister
     Paolo Ferrante of Azurna" / "dem azurnischen Minister Ferrante"; demonyms share their country's key,
     "azur"). An opening counts when both its spans name someone (a capitalized word); keys its two spans
-    share are dropped. A later opening joins when each of its spans meets a different side. None unless two
-    sides come out."""
+    share are dropped. A later opening joins when each of its spans meets a different side most. None unless
+    two sides come out."""
     sides: list[set[str]] = []
     for who, with_whom in openings:
         if not (who and with_whom and _names(" " + who) and _names(" " + with_whom)):
@@ -438,11 +529,10 @@ def event_parties(*openings: tuple[str | None, str | None]) -> tuple[frozenset[s
         if not sides:
             sides = [kw, kx]
             continue
-        hit_w = [n for n, g in enumerate(sides) if g & kw]
-        hit_x = [n for n, g in enumerate(sides) if g & kx]
-        if len(hit_w) == 1 and len(hit_x) == 1 and hit_w != hit_x:
-            sides[hit_w[0]] |= kw
-            sides[hit_x[0]] |= kx
+        hit_w, hit_x = _side_of_span(who, kw, sides), _side_of_span(with_whom, kx, sides)
+        if hit_w is not None and hit_x is not None and hit_w != hit_x:
+            sides[hit_w] |= kw
+            sides[hit_x] |= kx
     if len(sides) != 2:
         return None
     both = sides[0] & sides[1]

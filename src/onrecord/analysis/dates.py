@@ -74,7 +74,8 @@ _YEAR_END = re.compile(
     r"\b(?:end of (?:the |this )?year|year-end|ende (?:des|dieses) jahres|jahresende|fin (?:de l['’]|d['’])ann[ée]e|"
     r"конц[ае] (?:этого |текущего )?года|fine (?:dell['’]|d['’])anno|finales? (?:de|del) (?:este )?año|"
     r"final do ano|fim do ano|eind(?:e)? van (?:het|dit) jaar|końca (?:tego )?roku|кінця (?:цього )?року|"
-    r"slutet av (?:året|detta år)|årsskiftet|konce (?:tohoto |letošního )?roku)\b|年底|年末|연말",
+    r"slutet av (?:året|detta år)|årsskiftet|konce (?:tohoto |letošního )?roku|yıl sonu\w*|yıl\s?sonuna)\b|"
+    r"年底|年末|연말",
     re.I,
 )
 # Years named relative to the event: "next year", "l'année prochaine", "明年" -> "Y+1"; "this year", "年内" ->

@@ -25,7 +25,9 @@ from onrecord.analysis.actors import (
     _entity_keys,
     _fold,
     _names,
+    different_doers,
     find_agent,
+    find_doer,
 )
 from onrecord.analysis.cues import _opposite_poles, find_initiative, hedges, is_negated
 from onrecord.analysis.dates import _dates_compatible, _finer, _resolve_relative, _years_as_dates
@@ -176,6 +178,8 @@ def label_pair(
     ag_a, ag_b = find_agent(a), find_agent(b)
     if ag_a and ag_b and _different_actors(ag_a, ag_b, holders_a, holders_b, parties):
         conflict.append(f"agent: a {ag_a!r} / b {ag_b!r}")
+    elif (do_a := find_doer(a)) and (do_b := find_doer(b)) and different_doers(do_a, do_b, parties):
+        conflict.append(f"agent: a {do_a!r} / b {do_b!r}")
     acc_a, acc_b = bool(_ACCEPTED.search(a)), bool(_ACCEPTED.search(b))
     if acc_a != acc_b:
         partial.append(f"detail_only_{'a' if acc_a else 'b'}: acceptance")
