@@ -376,3 +376,26 @@ def test_event_parties_from_an_opening_that_runs_on():
     assert parties is not None
     side_a = next(p for p in parties if "okar" in p)  # keys by sound: Ocaranza -> "okar"
     assert "alka" in side_a and "vest" not in side_a  # the second opening joined, by most names
+
+
+@pytest.mark.parametrize(
+    "hedged, lang",
+    [
+        ("Según los primeros análisis, el brote podría deberse a una nueva cepa del virus.", "es"),
+        ("The outbreak is probably caused by a new strain of the virus.", "en"),
+        ("Der Ausbruch geht vermutlich auf einen neuen Virusstamm zurück.", "de"),
+        ("Вспышка, вероятно, вызвана новым штаммом вируса.", "ru"),
+    ],
+)
+def test_epistemic_hedge_on_one_side_is_a_conflict(hedged, lang):
+    sure = "Sequencing has shown that the outbreak is caused by a new strain of the virus."
+    lab = label_pair(hedged, sure, lang, "en")
+    assert lab.label == "conflict" and lab.reasons[0].startswith("hedge"), lab
+
+
+def test_modal_verbs_that_are_not_hedges():
+    from onrecord.analysis.cues import hedges
+
+    assert hedges("The agreement could be signed next year.") == ()
+    assert hedges("The ministers may meet again in May.") == ()
+    assert hedges("Las partes podrían firmar el acuerdo en mayo.") == ()

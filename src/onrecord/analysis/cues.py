@@ -240,9 +240,25 @@ _HEDGE = re.compile(
 )
 
 
+# Epistemic hedges: the side is not sure of the fact ("could be due to", "podría deberse a", "presumably").
+_EPISTEMIC = re.compile(
+    r"\b(?:could|might|may) (?:be due|have been|be linked|stem)|\bprobably\b|\bpresumably\b|\bpossibly\b|"
+    r"\b(?:könnte|dürfte)\b|\bwahrscheinlich\b|\bmöglicherweise\b|\bvermutlich\b|"
+    r"(?<!\w)(?:вероятно|возможно|предположительно|ймовірно|можливо|імовірно)(?!\w)|"
+    r"\bprobablement\b|\bpeut-être\b|\bpourrait (?:être dû|s['’]expliquer|provenir)|"
+    r"\bprobablemente\b|\bposiblemente\b|\bpodría (?:deberse|haber|estar)|"
+    r"\bprobabilmente\b|\bpotrebbe (?:essere dovut|derivare)|"
+    r"\bprovavelmente\b|\bpossivelmente\b|\bpoderia (?:dever-se|ter)|"
+    r"\bprawdopodobnie\b|\bbyć może\b|\bwaarschijnlijk\b|\bmogelijk(?:erwijze)?\b|\bmuhtemelen\b|"
+    r"\bpravděpodobně\b|\bmožná\b|\btroligen\b|\bantagligen\b|\bmöjligen\b|"
+    r"可能是|或许|也许|おそらく|可能性がある|아마|가능성이",
+    re.I,
+)
+
+
 def hedges(text: str) -> tuple[str, ...]:
-    """The distancing cues in the text, in order."""
-    return tuple(m.group(0).lower() for m in _HEDGE.finditer(text))
+    """The distancing cues in the text, in order: distancing words, then epistemic hedges."""
+    return tuple(m.group(0).lower() for m in (*_HEDGE.finditer(text), *_EPISTEMIC.finditer(text)))
 
 
 # --- opposite terms -------------------------------------------------------------------------------
