@@ -10,6 +10,7 @@ from typing import Any
 from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import Encoder
 from onrecord.analysis.labels import label_pair
+from onrecord.analysis.nli import NLIModel
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "compare"
 LABELS = ("agree", "partial", "conflict", "only_a", "only_b")
@@ -83,7 +84,8 @@ def evaluate_claim_pairs() -> dict[str, Any]:
 HELDOUT = DATA / "heldout" / "readouts.json"
 BLIND = DATA / "blind" / "readouts.json"  # development set 2: blind until 2026-11-25, used for tuning since
 BLIND2 = DATA / "blind2" / "readouts.json"  # development set 3: blind until 2026-11-25 (measured once), tuned on since
-BLIND3 = DATA / "blind3" / "readouts.json"  # the blind test set: measured once after all tuning, never tuned on
+BLIND3 = DATA / "blind3" / "readouts.json"  # blind test set 3: measured once, studied since
+BLIND4 = DATA / "blind4" / "readouts.json"  # blind test set 4: measured once (the figures to quote), never studied
 
 
 def _norm(s: str) -> str:
@@ -103,7 +105,7 @@ def _human_ids(claims: Any, human: list[str], prefix: str) -> dict[str, str]:
     return out
 
 
-def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT) -> dict[str, Any]:
+def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT, nli: NLIModel | None = None) -> dict[str, Any]:
     """Per-label P/R/F1 on the development readout pairs (tests/data/compare/heldout/readouts.json; held
     out until 2026-11-25, used for tuning since).
 
@@ -116,7 +118,10 @@ def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for r in json.loads(path.read_text(encoding="utf-8")):
         c = compare(
-            Statement(r["a"]["text"], lang=r["a"]["lang"]), Statement(r["b"]["text"], lang=r["b"]["lang"]), encoder
+            Statement(r["a"]["text"], lang=r["a"]["lang"]),
+            Statement(r["b"]["text"], lang=r["b"]["lang"]),
+            encoder,
+            nli=nli,
         )
         ma = _human_ids(c.a.claims, r["a"]["claims"], "a")
         mb = _human_ids(c.b.claims, r["b"]["claims"], "b")
