@@ -22,6 +22,7 @@ _AGENT_VERB = re.compile(
     r"(?:proposed|suggested|offered|invited|called|initiated|requested|phoned|"
     r"schlug|schlugen|regte|lud|bot|rief|"
     r"предложил\w*|пригласил\w*|позвонил\w*|выступил\w* с инициативой|"
+    r"запропонува\w*|запроси\w*|зателефонува\w*|"
     r"a proposé|ont proposé|a suggéré|a invité|ont invité|a appelé|a offert|"
     r"propuso|propusieron|sugirió|invitó|ofreció|ha propuesto|ha invitado|"
     r"ha proposto|hanno proposto|propose|ha suggerito|ha invitato|invitò|ha offerto)\b",

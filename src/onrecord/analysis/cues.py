@@ -136,6 +136,13 @@ _NEG_WORDS = frozenset(
     ]
 )
 _NEG_EXCEPT = (
+    # "unconfirmed" in words: a hedge (see _EPISTEMIC), not a negation of the claim
+    "no confirmad",
+    "non confermat",
+    "não confirmad",
+    "non confirmé",
+    "не подтвержд",
+    "nicht bestätigt",
     "not only",
     "nicht nur",
     "не только",
@@ -151,7 +158,7 @@ _NEG_EXCEPT = (
     "non soltanto",
 )
 _ZH_NEG = re.compile(r"不|没|未|无|非|拒绝|否认")
-_ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少")
+_ZH_NEG_EXCEPT = re.compile(r"不断|不仅|不但|未来|非常|无论|并不意外|不少|无条件|无人机|无偿|无缝|无线|不可或缺|不懈")
 
 
 # Turkish negates inside the verb ("verilmemiştir", "düşürmemesi", "yapılmadı"); read only in Turkish text
@@ -242,6 +249,11 @@ _HEDGE = re.compile(
 
 # Epistemic hedges: the side is not sure of the fact ("could be due to", "podría deberse a", "presumably").
 _EPISTEMIC = re.compile(
+    r"\bunconfirmed\b|\bunbestätigt\w*|(?<!\w)неподтвержд\w*|\bnon confirmé\w*|\bno confirmad\w*|"
+    r"\bnon confermat\w*|\bnão confirmad\w*|\bniepotwierdzon\w*|\bonbevestigd\w*|\bnicht bestätigt\w*|"
+    r"(?<!\w)не подтвержд\w*|"
+    # German hearsay: "soll ... gesagt haben", "soll ... ausgegangen sein" (not "soll bis Mai fertig sein")
+    r"\bsoll(?:en)?\b[^.;]{0,80}\b(?:\w+(?:t|en) haben|worden sein|gewesen sein|\w*gegangen sein|\w*gekommen sein)\b|"
     r"\b(?:could|might|may) (?:be due|have been|be linked|stem)|\bprobably\b|\bpresumably\b|\bpossibly\b|"
     r"\b(?:könnte|dürfte)\b|\bwahrscheinlich\b|\bmöglicherweise\b|\bvermutlich\b|"
     r"(?<!\w)(?:вероятно|возможно|предположительно|ймовірно|можливо|імовірно)(?!\w)|"
@@ -320,6 +332,8 @@ _INITIATIVE = [
     re.compile(r"应(?P<x>[^，。,]{1,20}?)(?:的)?(?:邀请|请求|要求|之约)"),
     re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
     re.compile(r"(?P<x>应约)"),
+    re.compile(r"(?P<x>[^、。，,はがも]{1,20}?)(?:側)?の(?:要請|招待|招き|提案|申し入れ|呼びかけ)(?:により|で|を受け)"),
+    re.compile(r"(?P<x>(?:\S+\s)?\S+?)(?: 측)?의 (?:요청|초청|제안)(?:으로|에 따라)"),
 ]
 
 

@@ -163,15 +163,29 @@ _MONTH_CUES = frozenset(
 # Seasons and half-years, as month ranges "r<first>-<last>" (northern seasons; winter wraps the year).
 _SEASONS: dict[str, str] = {}
 for _range, _forms in {
-    "r3-5": "spring springtime frühling frühjahr printemps весна весной весну весенний весеннем primavera",
-    "r6-8": "summer sommer été ete лето летом летний летнем verano",
-    "r9-11": "autumn fall herbst automne осень осенью осенний осеннем otoño autunno",
-    "r12-2": "winter hiver зима зимой зимний зимнем зимний invierno inverno",
+    "r3-5": "spring springtime frühling frühjahr printemps весна весной весну весенний весеннем primavera "
+    "навесні весні весна voorjaar lente wiosna wiosną wiosny våren våras jaro jaře ilkbahar ilkbaharda",
+    "r6-8": "summer sommer été ete лето летом летний летнем verano verão estate влітку літо zomer lato latem "
+    "sommaren léto létě yaz yazın",
+    "r9-11": "autumn fall herbst automne осень осенью осенний осеннем otoño autunno outono восени осінь осені "
+    "najaar herfst jesień jesienią jesieni hösten podzim sonbahar sonbaharda",
+    "r12-2": "winter hiver зима зимой зимний зимнем зимний invierno inverno взимку зима zima zimą vintern zimě "
+    "kış kışın",
 }.items():
     for _f in _forms.split():
         _SEASONS[_f] = _range
 _ZH_SEASONS = {"春季": "r3-5", "春天": "r3-5", "夏季": "r6-8", "夏天": "r6-8", "秋季": "r9-11", "秋天": "r9-11"}
 _ZH_SEASONS |= {"冬季": "r12-2", "冬天": "r12-2", "上半年": "r1-6", "下半年": "r7-12"}
+# Japanese and Korean seasons as dates: "来春", "今秋", "春に", "봄에", "가을에"
+_ZH_SEASONS |= {"来春": "r3-5", "今春": "r3-5", "春に": "r3-5", "来秋": "r9-11", "今秋": "r9-11", "秋に": "r9-11"}
+_ZH_SEASONS |= {"夏に": "r6-8", "冬に": "r12-2", "봄에": "r3-5", "여름에": "r6-8", "가을에": "r9-11", "겨울에": "r12-2"}
+# Season words that are dates without a cue word before them (adverbial forms)
+_ADVERBIAL_SEASONS = frozenset(
+    ["навесні", "влітку", "восени", "взимку", "wiosną", "latem", "jesienią", "zimą", "våras", "ilkbaharda",
+     "yazın", "sonbaharda", "kışın"]
+)
+# French "été" is also the participle of "être": "a été signé" is no summer
+_FR_AUX = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "ayant", "eût", "est"])
 _HALF = re.compile(
     r"\b(?:(?P<en>first|second) half of|in the (?P<en2>first|second) half|(?P<de>erste|ersten|zweite|zweiten) "
     r"(?:jahres)?(?:hälfte|halbjahr)|(?P<fr>premier|second|deuxième|primer|segundo|primo|secondo) semestre|"

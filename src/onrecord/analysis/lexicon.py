@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-__all__ = ["LANGUAGES", "month_names", "number_words", "scale_words", "weekday_names"]
+__all__ = ["LANGUAGES", "month_names", "number_words", "ordinal_words", "scale_words", "weekday_names"]
 
 # Languages whose names and number words are loaded. Adding one here is all a new language needs.
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "nb", "ro", "ja")
@@ -114,4 +114,30 @@ def number_words(lang: str) -> dict[str, float]:
             return out
         if w.isalpha():
             out.setdefault(w, float(n))
+    return out
+
+
+@cache
+def ordinal_words(lang: str) -> dict[str, float]:
+    """Ordinal words 3-100 of `lang` written as one token ("sixtieth", "sechzigste", "soixantième",
+    "altmışıncı") -> value: "the sixtieth anniversary" states the number that "60周年" states. "second" and
+    its kin are left out: too often not a count ("a second round", "secondo me")."""
+    base = lang.split("-")[0]
+    if base not in _NUM2WORDS:
+        return {}
+    try:
+        from num2words import num2words
+    except ImportError:  # pragma: no cover
+        return {}
+    out: dict[str, float] = {}
+    for n in range(3, 101):
+        try:
+            w = str(num2words(n, lang=base, to="ordinal")).lower()
+        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
+            return out
+        if w.replace("'", "").isalpha():
+            out.setdefault(w, float(n))
+            if base == "de":  # "sechzigste" declines: "sechzigsten", "sechzigster", "sechzigstes"
+                for end in "nrsm":
+                    out.setdefault(w + end, float(n))
     return out

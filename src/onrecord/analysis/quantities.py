@@ -13,8 +13,10 @@ import re
 
 from onrecord.analysis.actors import _TITLES, _fold
 from onrecord.analysis.dates import (
+    _ADVERBIAL_SEASONS,
     _DOT_DATE,
     _FIRST,
+    _FR_AUX,
     _HALF,
     _ISO_DATE,
     _MODAL_MONTHS,
@@ -34,7 +36,7 @@ from onrecord.analysis.dates import (
     _ZH_SEASONS,
     _ZH_YEAR,
 )
-from onrecord.analysis.lexicon import number_words, scale_words
+from onrecord.analysis.lexicon import number_words, ordinal_words, scale_words
 
 __all__ = ["event_year", "extract_dates", "extract_numbers"]
 
@@ -151,6 +153,16 @@ for _lang in ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", 
     for _f, _v in number_words(_lang).items():
         if _f not in _NUMBER_WORDS:
             _by.setdefault(_f, _v)
+for _lang in ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "sv", "da"):
+    _by = _NUMBER_WORDS_BY_LANG.setdefault(_lang, {})
+    for _f, _v in ordinal_words(_lang).items():
+        if _f not in _NUMBER_WORDS:
+            _by.setdefault(_f, _v)
+# "centenary" states the number that "100周年" / "100th anniversary" states
+_CENTENARY = frozenset(
+    ["centenary", "centennial", "centenaire", "centenario", "centenário", "hundertjahrfeier", "столетие", "столетия",
+     "сторіччя", "століття", "stulecie", "stulecia", "eeuwfeest", "100-летие", "100-річчя"]
+)
 _NUMBER_WORDS_BY_LANG.setdefault("pt", {}).update({"duas": 2.0, "dúzia": 12.0})
 _NUMBER_WORDS_BY_LANG.setdefault("pl", {}).update({"dwie": 2.0, "dwóch": 2.0, "trzech": 3.0, "czterech": 4.0})
 _SCALE_WORDS = scale_words()
@@ -197,9 +209,11 @@ _CN_NUM = r"[0-9〇零一二两三四五六七八九十百千]+"
 _ZH_DATE = re.compile(
     r"(?:(" + _CN_NUM + r")年)?(" + _CN_NUM + r")月(?:(" + _CN_NUM + r")[日号]|(底|末|初|上旬|中旬|下旬|中))?"
 )
+_ZH_ORDINAL = re.compile(r"第(" + _CN_NUM + r")(?=次|届|轮|阶段|批|期|号)")
 # a count before a measure word; not 第一 / 下一 / 上一 ("first", "the next", "the last")
 _ZH_COUNT = re.compile(
-    r"(?<![下上第])(" + _CN_NUM + r")(万|亿)?(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年)"
+    r"(?<![下上第〇零一二两三四五六七八九十百千0-9])(" + _CN_NUM + r")(万|亿)?"
+    r"(?=个|项|名|份|次|架|艘|座|家|条|位|人|吨|辆|%|％|国|点|批|轮|周年|阶段|届)"
 )
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:[ \u00a0\u202f’'](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
 _TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f’'.,]\d+)*|[^\W\d_]+\.?", re.UNICODE)
@@ -259,6 +273,7 @@ _FR_COMPOUND = re.compile(
 _FR_SMALL = {"un": 1, "et-onze": 11, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "sept": 7, "huit": 8, "neuf": 9}
 _FR_SMALL |= {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "onze": 11, "douze": 12}
 _FR_SMALL |= {"treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+_THOUSANDS_BEFORE_SCALE = re.compile(r"\d{1,3}(?:,\d{3})+(?=\s*(?:억|만|亿|万|億|萬))")  # "1,860억", "1,860亿"
 _ZH_SCALED = re.compile(r"(\d+(?:\.\d+)?|" + r"[〇零一二两三四五六七八九十百千]+" + r")\s*(万|亿|萬|億)")
 _ZH_BOTH = re.compile(r"两(?=国|方|党|军|岸|院|位领导人|国元首)")  # 两国 "the two countries": both sides
 
@@ -295,17 +310,51 @@ _KO_FORMS = [
     (re.compile(r"(\d{1,2})\s*월\s*중순"), r"\1月中旬"),
     (re.compile(r"(\d{1,2})\s*월"), r"\1月"),
     (re.compile(r"((?:19|20)\d\d)\s*년"), r"\1年"),
-    (re.compile(r"(\d+(?:[.,]\d+)?)\s*억"), r"\1亿"),
+    (re.compile(r"(\d+(?:[.,]\d+)?)\s*억"), r"\1亿"),  # "1,860억": the thousands comma is dropped below
     (re.compile(r"(\d+(?:[.,]\d+)?)\s*만(?=\s|[^\uac00-\ud7a3]|$|명|톤|달러|원|유로)"), r"\1万"),
+    (re.compile(r"제\s*(\d+)\s*차"), r"第\1次"),
+    (re.compile(r"(\d+)\s*단계"), r"第\1阶段"),
+    (re.compile(r"(\d+)\s*주년"), r"\1周年"),
     (re.compile(r"상반기"), "上半年"),
     (re.compile(r"하반기"), "下半年"),
 ]
 
 
 def _korean_as_cjk(text: str) -> str:
+    text = _THOUSANDS_BEFORE_SCALE.sub(lambda m: m.group(0).replace(",", ""), text)
     for pat, rep in _KO_FORMS:
         text = pat.sub(rep, text)
     return text
+
+
+_MORE_SEASON_CUES = frozenset(["au", "under", "i", "na", "v", "w", "we", "in"])  # "under hösten", "na jaře"
+
+
+def _word_value(word: str, words_here: dict[str, float]) -> float:
+    return _NUMBER_WORDS.get(word) or words_here.get(word) or 0.0
+
+
+def _hundreds(low: list[str], i: int, words_here: dict[str, float]) -> tuple[float, int] | None:
+    """A number word of hundreds at `i` and what follows: "cent vingt-sept" (127), "deux cents" (200),
+    "two hundred and forty" (240), "сто двадцать" (120). None when `i` starts no such number."""
+    val = _word_value(low[i], words_here)
+    j = i
+    if 2 <= val <= 9 and i + 1 < len(low) and _word_value(low[i + 1].rstrip("s"), words_here) == 100:
+        total, j = val * 100, i + 1
+    elif val == 100:
+        total = 100.0
+    else:
+        return None
+    k = j + 1
+    if k < len(low) and low[k] in ("and", "und", "e", "y", "et"):
+        k += 1
+    rest = _word_value(low[k], words_here) if k < len(low) else 0.0
+    if 1 <= rest < 100:
+        nxt = _word_value(low[k + 1], words_here) if k + 1 < len(low) else 0.0
+        if rest % 10 == 0 and 1 <= nxt <= 9:
+            return total + rest + nxt, k + 1
+        return total + rest, k
+    return (total, j) if j > i else None
 
 
 def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
@@ -313,6 +362,7 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     dates: set[str] = set()
     if _HANGUL.search(text):
         text = _korean_as_cjk(text)
+    text = _THOUSANDS_BEFORE_SCALE.sub(lambda m: m.group(0).replace(",", ""), text)
     text = _ZH_BOTH.sub("双", _compound_words(text))
     rest = text
     for m in _ISO_DATE.finditer(text):
@@ -348,6 +398,11 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
         if val is not None:
             numbers.add(val * (1e4 if m.group(2) in "万萬" else 1e8))
     rest = _ZH_SCALED.sub(" ", rest)
+    for m in _ZH_ORDINAL.finditer(rest):  # 第十五次 "the fifteenth", as "15th" is read; 第一 names no count
+        val = _cn_number(m.group(1))
+        if val is not None and val >= 2:
+            numbers.add(val)
+    rest = _ZH_ORDINAL.sub(" ", rest)
     for m in _ZH_COUNT.finditer(rest):
         val = _cn_number(m.group(1))
         if val is not None:
@@ -400,9 +455,12 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
             used.add(i)
     for i, t in enumerate(low):
         prev = low[i - 1] if i else ""
-        if prev in ("the", "der", "dem", "le", "l") and i > 1:  # "in the spring", "in der Winterpause" no
+        if prev in ("the", "der", "dem", "le", "l", "het") and i > 1:  # "in the spring", "in het voorjaar"
             prev = low[i - 2]
-        cue = prev in _SEASON_CUES | _MONTH_CUES | {"au"} or t.endswith(("ой", "ом", "ью"))
+        cue = prev in _SEASON_CUES | _MONTH_CUES | _MORE_SEASON_CUES or t.endswith(("ой", "ом", "ью"))
+        cue = cue or t in _ADVERBIAL_SEASONS
+        if t in ("été", "ete") and low[i - 1] in _FR_AUX:
+            cue = False
         if t in _SEASONS and i not in used and cue:
             dates.add(_SEASONS[t])
             used.add(i)
@@ -425,9 +483,16 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                 continue
             val *= _scale_after(low, i)
             numbers.add(val)
+        elif low[i] in _CENTENARY:
+            numbers.add(100.0)
         elif low[i] in _NUMBER_WORDS or low[i] in words_here:
             val = _NUMBER_WORDS.get(low[i]) or words_here[low[i]]
             if val == 2 and _means_both(low, i):
+                continue
+            if (hundreds := _hundreds(low, i, words_here)) is not None:  # "cent vingt-sept", "deux cents"
+                value, last = hundreds
+                used.update(range(i + 1, last + 1))
+                numbers.add(value * _scale_after(low, last))
                 continue
             # "treinta y cinco", "quarenta e cinco"
             k = i + 2 if i + 2 < len(low) and low[i + 1] in ("y", "e") and lang in ("es", "pt") else i + 1
