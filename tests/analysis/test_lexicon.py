@@ -493,3 +493,25 @@ def test_ukrainian_proposal_is_an_agent():
     from onrecord.analysis.actors import find_agent
 
     assert find_agent("Олена Кравецька запропонувала провести спільну виставку.") == "Олена Кравецька"
+
+
+@pytest.mark.parametrize(
+    "text, lang, half",
+    [
+        ("Ostateczna decyzja ma zapaść w pierwszej połowie 2026 r.", "pl", "r1-6"),
+        ("De werkgroep rapporteert in de tweede helft van het jaar.", "nl", "r7-12"),
+        ("Beslutet väntas under första halvåret.", "sv", "r1-6"),
+        ("Рішення ухвалять у другому півріччі.", "uk", "r7-12"),
+        ("Karar yılın ilk yarısında alınacak.", "tr", "r1-6"),
+        ("決定は上半期に行われる。", "ja", "r1-6"),
+    ],
+)
+def test_half_years_in_more_languages(text, lang, half):
+    assert half in extract_dates(text, lang)
+
+
+def test_relative_year_is_resolved_before_a_bare_year_is_read():
+    a = "両首脳は、来年を「友好年」とすることで一致しました。"
+    b = "Ambos líderes acordaron declarar 2026 como «Año de la Amistad»."
+    assert label_pair(a, b, "ja", "es", year=2025).label == "agree"
+    assert label_pair(a, b.replace("2026", "2027"), "ja", "es", year=2025).label != "agree"

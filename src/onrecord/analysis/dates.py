@@ -176,6 +176,7 @@ for _range, _forms in {
         _SEASONS[_f] = _range
 _ZH_SEASONS = {"春季": "r3-5", "春天": "r3-5", "夏季": "r6-8", "夏天": "r6-8", "秋季": "r9-11", "秋天": "r9-11"}
 _ZH_SEASONS |= {"冬季": "r12-2", "冬天": "r12-2", "上半年": "r1-6", "下半年": "r7-12"}
+_ZH_SEASONS |= {"上半期": "r1-6", "下半期": "r7-12"}
 # Japanese and Korean seasons as dates: "来春", "今秋", "春に", "봄에", "가을에"
 _ZH_SEASONS |= {"来春": "r3-5", "今春": "r3-5", "春に": "r3-5", "来秋": "r9-11", "今秋": "r9-11", "秋に": "r9-11"}
 _ZH_SEASONS |= {"夏に": "r6-8", "冬に": "r12-2", "봄에": "r3-5", "여름에": "r6-8", "가을에": "r9-11", "겨울에": "r12-2"}
@@ -189,7 +190,9 @@ _FR_AUX = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "aurait",
 _HALF = re.compile(
     r"\b(?:(?P<en>first|second) half of|in the (?P<en2>first|second) half|(?P<de>erste|ersten|zweite|zweiten) "
     r"(?:jahres)?(?:hälfte|halbjahr)|(?P<fr>premier|second|deuxième|primer|segundo|primo|secondo) semestre|"
-    r"(?P<ru>перв|втор)\w* полугоди\w*)",
+    r"(?P<ru>перв|втор)\w* полугоди\w*|(?P<pl>pierwsz|drug)\w* połow\w*|(?P<nl>eerste|tweede) (?:helft|jaarhelft)|"
+    r"(?P<sv>första|andra) halv(?:år|året)|(?P<uk>перш|друг)\w* півріч\w*|(?P<cs>první|druh)\w* pololetí|"
+    r"(?P<tr>ilk|ikinci) yarı\w*|(?P<pt>primeira|segunda) metade)",
     re.I,
 )
 # A season word is a date after a date word ("in spring", "im Herbst", "au printemps", "next winter"), or
@@ -222,7 +225,8 @@ _SEASON_CUES = frozenset(
         "прошлой",
     ]
 )
-_FIRST = ("first", "erste", "ersten", "premier", "primer", "primo", "перв")
+_FIRST = ("first", "erste", "ersten", "premier", "primer", "primo", "перв", "pierwsz", "eerste", "första", "перш")
+_FIRST += ("první", "ilk", "primeira")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _OF = ("of", "de", "du", "di", "del")  # "end of May", "début de juin", "finales de mayo", "inizio di giugno"

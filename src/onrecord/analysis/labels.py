@@ -151,8 +151,8 @@ def label_pair(
         conflict.append(f"negation: opposite terms ({poles})")
     nums_a, dates_a = _scan(a, lang_a)
     nums_b, dates_b = _scan(b, lang_b)
+    dates_a, dates_b = _resolve_relative(dates_a, dates_b, year)  # first: "来年" may be the other side's "2026"
     nums_a, dates_a, nums_b, dates_b = _years_as_dates(nums_a, dates_a, nums_b, dates_b)
-    dates_a, dates_b = _resolve_relative(dates_a, dates_b, year)
     if nums_a and nums_b and nums_a != nums_b:
         if nums_a < nums_b or nums_b < nums_a:
             partial.append(f"detail_only_{'b' if nums_a < nums_b else 'a'}: numbers {_fmt(nums_a ^ nums_b)}")
