@@ -225,8 +225,8 @@ _SEASON_CUES = frozenset(
         "прошлой",
     ]
 )
-_FIRST = ("first", "erste", "ersten", "premier", "primer", "primo", "перв", "pierwsz", "eerste", "första", "перш")
-_FIRST += ("první", "ilk", "primeira")
+_FIRST: tuple[str, ...] = ("first", "erste", "ersten", "premier", "primer", "primo", "перв", "pierwsz", "eerste")
+_FIRST += ("första", "перш", "první", "ilk", "primeira")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DOT_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _OF = ("of", "de", "du", "di", "del")  # "end of May", "début de juin", "finales de mayo", "inizio di giugno"
