@@ -85,7 +85,8 @@ HELDOUT = DATA / "heldout" / "readouts.json"
 BLIND = DATA / "blind" / "readouts.json"  # development set 2: blind until 2026-11-25, used for tuning since
 BLIND2 = DATA / "blind2" / "readouts.json"  # development set 3: blind until 2026-11-25 (measured once), tuned on since
 BLIND3 = DATA / "blind3" / "readouts.json"  # blind test set 3: measured once, studied since
-BLIND4 = DATA / "blind4" / "readouts.json"  # blind test set 4: measured once (the figures to quote), studied since
+BLIND4 = DATA / "blind4" / "readouts.json"  # blind test set 4: measured once, studied since (development set 4)
+BLIND5 = DATA / "blind5" / "readouts.json"  # blind test set 5: measured once (the figures to quote), never studied
 
 
 def _norm(s: str) -> str:

@@ -1,4 +1,4 @@
-"""Stand-alone check of annotated readout sets (blind/ to blind4/ readouts.json, or the files given).
+"""Stand-alone check of annotated readout sets (blind/ to blind5/ readouts.json, or the files given).
 
 Uses the standard library only (never onrecord.analysis), so an annotator can run it without the engine:
     python tests/data/compare/check_readouts.py [FILE ...]
@@ -105,7 +105,7 @@ def check(path: Path) -> tuple[list[str], dict]:
     return errors, stats
 
 
-DEFAULT = [Path(__file__).parent / name / "readouts.json" for name in ("blind", "blind2", "blind3", "blind4")]
+DEFAULT = [Path(__file__).parent / name / "readouts.json" for name in ("blind", "blind2", "blind3", "blind4", "blind5")]
 
 
 def main(argv: list[str]) -> int:
