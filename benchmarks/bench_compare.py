@@ -218,7 +218,9 @@ def main() -> None:
     report = "\n".join(lines)
     print(report)
     if "--write" in sys.argv:
-        write_section(report)
+        from markdown_section import replace_section
+
+        replace_section(ROOT / "BENCHMARKS.md", SECTION, report)
 
 
 def label_table(labels: dict[str, Any], goals: dict[str, str] | None = None) -> list[str]:
@@ -232,18 +234,6 @@ def label_table(labels: dict[str, Any], goals: dict[str, str] | None = None) -> 
         goal = f" {goals.get(lab, '–')} |" if goals else ""
         out.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |" + goal)
     return out
-
-
-def write_section(report: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + report
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + report + ("\n" + text[end + 1 :] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
