@@ -515,3 +515,60 @@ def test_relative_year_is_resolved_before_a_bare_year_is_read():
     b = "Ambos líderes acordaron declarar 2026 como «Año de la Amistad»."
     assert label_pair(a, b, "ja", "es", year=2025).label == "agree"
     assert label_pair(a, b.replace("2026", "2027"), "ja", "es", year=2025).label != "agree"
+
+
+# --- Romanian, Greek and Arabic ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "negated, plain, lang",
+    [
+        ("Părțile nu au semnat acordul.", "Părțile au semnat acordul.", "ro"),
+        ("Οι δύο πλευρές δεν υπέγραψαν τη συμφωνία.", "Οι δύο πλευρές υπέγραψαν τη συμφωνία.", "el"),
+        ("لم يوقع الطرفان على الاتفاق.", "وقع الطرفان على الاتفاق.", "ar"),
+    ],
+)
+def test_negation_ro_el_ar(negated, plain, lang):
+    from onrecord.analysis.cues import is_negated
+
+    assert is_negated(negated, lang) and not is_negated(plain, lang)
+
+
+def test_dutch_nu_is_no_romanian_negation():
+    from onrecord.analysis.cues import is_negated
+
+    assert not is_negated("De ministers spreken nu over handel.", "nl")
+
+
+@pytest.mark.parametrize(
+    "hedged, lang",
+    [
+        ("Așa-zisul incident a fost discutat.", "ro"),
+        ("Συζητήθηκε το δήθεν επεισόδιο.", "el"),
+        ("نوقش الحادث المزعوم.", "ar"),
+    ],
+)
+def test_hedges_ro_el_ar(hedged, lang):
+    lab = label_pair(hedged, "The incident was discussed.", lang, "en")
+    assert lab.label == "conflict" and lab.reasons[0].startswith("hedge"), lab
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Convorbirea a avut loc la cererea părții germane.",
+        "Η συνομιλία έγινε κατόπιν αιτήματος της ελληνικής πλευράς.",
+        "جرى الاتصال بناءً على طلب الجانب الفرنسي.",
+    ],
+)
+def test_initiative_ro_el_ar(text):
+    from onrecord.analysis.cues import find_initiative
+
+    assert find_initiative(text)
+
+
+def test_dates_and_numbers_ro_el_ar():
+    assert extract_dates("في 15 مارس 2026", "ar") >= {"m3-d15"}
+    assert extract_dates("στις 15 Μαρτίου", "el") == {"m3-d15"}
+    assert extract_dates("pe 15 martie", "ro") == {"m3-d15"}
+    assert extract_numbers("patruzeci și cinci de tone", "ro") == {45.0}

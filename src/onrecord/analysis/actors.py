@@ -23,6 +23,7 @@ _AGENT_VERB = re.compile(
     r"schlug|schlugen|regte|lud|bot|rief|"
     r"предложил\w*|пригласил\w*|позвонил\w*|выступил\w* с инициативой|"
     r"запропонува\w*|запроси\w*|зателефонува\w*|"
+    r"a propus|au propus|a invitat|au invitat|a sunat|πρότεινε|πρότειναν|κάλεσε|προσκάλεσε|"
     r"a proposé|ont proposé|a suggéré|a invité|ont invité|a appelé|a offert|"
     r"propuso|propusieron|sugirió|invitó|ofreció|ha propuesto|ha invitado|"
     r"ha proposto|hanno proposto|propose|ha suggerito|ha invitato|invitò|ha offerto)\b",

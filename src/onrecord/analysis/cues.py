@@ -186,6 +186,13 @@ _KO_NEG = re.compile(r"않|못(?:했|한|하)|없[었다는]|아니[다었며]|�
 _KO_NEG_EXCEPT = re.compile(r"뿐만 아니라|뿐 아니라|아니라")
 
 
+# Romanian "nu" is Dutch "now": read only in Romanian text (ă, ș or ț present) or when the language says so.
+_RO_TEXT = re.compile(r"[ășțşţĂȘȚ]")
+_RO_NEG = re.compile(r"(?<!\w)(?:nu|n-|niciun\w*|nicio|niciodată|refuzat|respins)(?!\w)", re.I)
+# Greek and Arabic: their own scripts, so their negations cannot be another language's words.
+_EL_AR_NEG = re.compile(r"(?<!\w)(?:δεν|μην|ουδέποτε|κανένα|καμία|αρνήθηκε|απέρριψε|لا|لم|لن|ليس|ليست|رفض|رفضت)(?!\w)")
+
+
 def is_negated(text: str, lang: str = "und") -> bool:
     """Does the sentence carry a negation (or a refusal verb)? `lang` helps where the letters do not tell
     the language (Czech without ě, ř or ů)."""
@@ -194,6 +201,10 @@ def is_negated(text: str, lang: str = "und") -> bool:
     if (lang == "cs" or _CS_TEXT.search(text)) and _CS_NEG.search(text):
         return True
     if _JA_NEG.search(_JA_NEG_EXCEPT.sub("", text)) or _KO_NEG.search(_KO_NEG_EXCEPT.sub("", text)):
+        return True
+    if (lang == "ro" or _RO_TEXT.search(text)) and _RO_NEG.search(text):
+        return True
+    if _EL_AR_NEG.search(text):
         return True
     low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
     for exc in _NEG_EXCEPT:
@@ -242,6 +253,8 @@ _HEDGE = re.compile(
     r"rzekom\w*|tzw\.|tak zwan\w*|domniema\w*|zogenaamd\w*|vermeend\w*|naar verluidt|нібито|начебто|"
     r"так зван\w*|påstådd\w*|så kallad\w*|s\.k\.|enligt uppgift|údajn\w*|takzvan\w*|tzv\.|domněl\w*|"
     r"supost[oa]s?)(?!\w)"
+    r"|(?<!\w)(?:δήθεν|φερόμεν\w*|υποτιθέμεν\w*|λεγόμεν\w*|pretins\w*|așa-zis\w*|aşa-zis\w*|presupus\w*|"
+    r"المزعوم\w*|مزعوم\w*|ما يسمى|ما يُسمى|يُزعم|يزعم)(?!\w)"
     r"|所谓|据称|声称|涉嫌|いわゆる|とされる|이른바|소위|주장하는|알려진",
     re.I,
 )
@@ -263,6 +276,7 @@ _EPISTEMIC = re.compile(
     r"\bprovavelmente\b|\bpossivelmente\b|\bpoderia (?:dever-se|ter)|"
     r"\bprawdopodobnie\b|\bbyć może\b|\bwaarschijnlijk\b|\bmogelijk(?:erwijze)?\b|\bmuhtemelen\b|"
     r"\bpravděpodobně\b|\bmožná\b|\btroligen\b|\bantagligen\b|\bmöjligen\b|"
+    r"(?<!\w)(?:πιθανότατα|πιθανώς|ενδεχομένως|probabil|posibil|ربما|على الأرجح|يُرجح|يرجح)(?!\w)|"
     r"可能是|或许|也许|おそらく|可能性がある|아마|가능성이",
     re.I,
 )
@@ -333,6 +347,13 @@ _INITIATIVE = [
     re.compile(r"在(?P<x>[^，。,]{1,20}?)(?:的)?(?:倡议|提议|请求)下"),
     re.compile(r"(?P<x>应约)"),
     re.compile(r"(?P<x>[^、。，,はがも]{1,20}?)(?:側)?の(?:要請|招待|招き|提案|申し入れ|呼びかけ)(?:により|で|を受け)"),
+    re.compile(
+        r"\bla (?:cererea|invitația|invitaţia|inițiativa|iniţiativa|solicitarea) (?:lui )?(?P<x>[^,.;]{2,60})", re.I
+    ),
+    re.compile(r"(?:κατόπιν|μετά από) (?:αιτήματος|πρόσκλησης|πρωτοβουλίας) (?:του |της |των )?(?P<x>[^,.;]{2,60})"),
+    re.compile(r"με πρωτοβουλία (?:του |της |των )?(?P<x>[^,.;]{2,60})"),
+    re.compile(r"(?:بناءً|بناء) على (?:طلب|دعوة) (?:من )?(?P<x>[^،,.؛]{2,60})"),
+    re.compile(r"(?:بدعوة|بمبادرة) (?:من )?(?P<x>[^،,.؛]{2,60})"),
     re.compile(r"(?P<x>(?:\S+\s)?\S+?)(?: 측)?의 (?:요청|초청|제안)(?:으로|에 따라)"),
 ]
 

@@ -163,11 +163,12 @@ _STOPWORDS = {
     "tr": "ve bir bu da de ile için olarak olan ki daha çok gibi en ise ayrıca olduğunu tarafından iki",
     "cs": "a v se na je že s z do o k to i jako pro by po ale jsou byl bylo byla také které který při",
     "sv": "och i att det som en på är av för med till den har de inte om ett var sig också vid från",
+    "ro": "și în de la cu pe care este a fost nu o un să din pentru au mai ca sau această acest celor",
 }
 _STOP = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-_LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "cs", "sv")
+_LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "cs", "sv", "ro")
 # Letters that only one of those languages uses: they count as two stopwords for it.
-_LATIN_LETTERS = {"cs": "ěřůťčň", "tr": "ığş", "pl": "łąęśźż", "sv": "å", "de": "ß", "pt": "ãõ"}
+_LATIN_LETTERS = {"cs": "ěřůťčň", "tr": "ığ", "pl": "łąęśźż", "sv": "å", "de": "ß", "pt": "ãõ", "ro": "ășțţ"}
 _UKR_LETTERS = set("іїєґ")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -197,7 +198,7 @@ def detect_language(text: str, default: str = "und", prefer: str | None = None) 
     """Guess the language of `text` as an ISO 639 code; `default` when there is nothing to go on.
 
     Handles scripts with one main language directly, Han (zh, or ja when kana appear), Cyrillic
-    (ru/uk/bg by letters and stopwords) and Latin (en, de, fr, es, it, pt, nl, pl, tr, cs, sv by stopwords).
+    (ru/uk/bg by letters and stopwords) and Latin (en, de, fr, es, it, pt, nl, pl, tr, cs, sv, ro by stopwords).
     `prefer` (the document's language, for one sentence of it) wins unless the text clearly says otherwise.
     """
     counts = _script_counts(text)

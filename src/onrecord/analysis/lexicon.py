@@ -20,8 +20,9 @@ from typing import Any
 __all__ = ["LANGUAGES", "month_names", "number_words", "ordinal_words", "scale_words", "weekday_names"]
 
 # Languages whose names and number words are loaded. Adding one here is all a new language needs.
-LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "nb", "ro", "ja")
-_NUM2WORDS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro")
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "nb")
+LANGUAGES += ("ro", "ja", "ar", "el")
+_NUM2WORDS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro", "ar")
 
 
 def _locales() -> Iterator[tuple[str, Any]]:

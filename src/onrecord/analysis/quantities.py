@@ -145,15 +145,15 @@ _SCALE = [
     (re.compile(r"^亿$"), 1e8),
 ]
 _DECIMAL_COMMA = frozenset(
-    ["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl", "bg", "cs", "tr", "sv", "da", "nb", "ro"]
+    ["de", "fr", "ru", "uk", "es", "it", "pt", "nl", "pl", "bg", "cs", "tr", "sv", "da", "nb", "ro", "el"]
 )
 # num2words number words of more languages, where the word is not in the lists above
-for _lang in ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da"):
+for _lang in ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro", "ar"):
     _by = _NUMBER_WORDS_BY_LANG.setdefault(_lang, {})
     for _f, _v in number_words(_lang).items():
         if _f not in _NUMBER_WORDS:
             _by.setdefault(_f, _v)
-for _lang in ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "sv", "da"):
+for _lang in ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "sv", "da", "ro", "ar"):
     _by = _NUMBER_WORDS_BY_LANG.setdefault(_lang, {})
     for _f, _v in ordinal_words(_lang).items():
         if _f not in _NUMBER_WORDS:
@@ -494,8 +494,9 @@ def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
                 used.update(range(i + 1, last + 1))
                 numbers.add(value * _scale_after(low, last))
                 continue
-            # "treinta y cinco", "quarenta e cinco"
-            k = i + 2 if i + 2 < len(low) and low[i + 1] in ("y", "e") and lang in ("es", "pt") else i + 1
+            # "treinta y cinco", "quarenta e cinco", "patruzeci și cinci"
+            joined = i + 2 < len(low) and low[i + 1] in ("y", "e", "și", "şi") and lang in ("es", "pt", "ro")
+            k = i + 2 if joined else i + 1
             nxt = (_NUMBER_WORDS.get(low[k]) or words_here.get(low[k]) or 0) if k < len(low) else 0
             if 20 <= val <= 90 and val % 10 == 0 and 1 <= nxt <= 9:  # "forty-five", "сорок пять"
                 used.update(range(i + 1, k + 1))
