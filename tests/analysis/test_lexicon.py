@@ -572,3 +572,10 @@ def test_dates_and_numbers_ro_el_ar():
     assert extract_dates("στις 15 Μαρτίου", "el") == {"m3-d15"}
     assert extract_dates("pe 15 martie", "ro") == {"m3-d15"}
     assert extract_numbers("patruzeci și cinci de tone", "ro") == {45.0}
+
+
+def test_not_only_and_especially_are_no_negation():
+    from onrecord.analysis.cues import is_negated
+
+    assert not is_negated("Cooperarea vizează nu numai energia, ci și transporturile.", "ro")
+    assert not is_negated("ناقش الطرفان التعاون، لا سيما في مجال الطاقة.", "ar")

@@ -143,6 +143,12 @@ _NEG_EXCEPT = (
     "non confirmé",
     "не подтвержд",
     "nicht bestätigt",
+    # "not only" and "especially" in ro and ar
+    "nu numai",
+    "nu doar",
+    "nu mai puțin",
+    "لا سيما",
+    "لاسيما",
     "not only",
     "nicht nur",
     "не только",
@@ -202,13 +208,13 @@ def is_negated(text: str, lang: str = "und") -> bool:
         return True
     if _JA_NEG.search(_JA_NEG_EXCEPT.sub("", text)) or _KO_NEG.search(_KO_NEG_EXCEPT.sub("", text)):
         return True
-    if (lang == "ro" or _RO_TEXT.search(text)) and _RO_NEG.search(text):
-        return True
-    if _EL_AR_NEG.search(text):
-        return True
     low = re.sub(r"\bnon[-‐]", "non", text.lower())  # "non-proliferation", "non-agression": no negation
     for exc in _NEG_EXCEPT:
         low = low.replace(exc, " ")
+    if (lang == "ro" or _RO_TEXT.search(text)) and _RO_NEG.search(low):
+        return True
+    if _EL_AR_NEG.search(low):
+        return True
     if any(w in _NEG_WORDS or w.endswith("n't") for w in _words(low)):
         return True
     if re.search(r"\bn['’]", low):  # French elision: n'a pas, n’ont
