@@ -158,5 +158,20 @@ def evaluate_heldout(encoder: Encoder, path: Path = HELDOUT, nli: NLIModel | Non
         "reason_accuracy": round(reason_hits / reason_total, 4) if reason_total else 1.0,
         "pairs": len(json.loads(path.read_text(encoding="utf-8"))),
         "split_differs": split_diffs,
+        "alignment": alignment_counts(rows),
         "rows": rows,
+    }
+
+
+def alignment_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Where the errors come from: gold aligned rows (both claims given), how many of them the engine aligned
+    (any label), how many rows it aligned in all, and how many of the found ones got the gold label."""
+    aligned = [r for r in rows if r["row"][0] and r["row"][1]]
+    gold = [r for r in aligned if r["gold"] in ("agree", "partial", "conflict")]
+    found = [r for r in gold if r["pred"] is not None]
+    return {
+        "gold": len(gold),
+        "found": len(found),
+        "predicted": sum(1 for r in aligned if r["pred"] is not None),
+        "label_right": sum(1 for r in found if r["pred"] == r["gold"]),
     }

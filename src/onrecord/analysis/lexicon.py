@@ -96,10 +96,8 @@ def scale_words() -> dict[str, float]:
     return out
 
 
-@cache
-def number_words(lang: str) -> dict[str, float]:
-    """Cardinal words 2-100 of `lang` written as one token ("sześć", "vijfenveertig", "onze") -> value.
-    Words of several tokens ("czterdzieści pięć") are not listed: the caller reads tens + unit itself."""
+def _num2words(lang: str, first: int, to: str) -> dict[str, float]:
+    """num2words' words for first..100 in `lang` (`to`: "cardinal" or "ordinal") that are one token."""
     base = lang.split("-")[0]
     if base not in _NUM2WORDS:
         return {}
@@ -108,14 +106,24 @@ def number_words(lang: str) -> dict[str, float]:
     except ImportError:  # pragma: no cover - a declared dependency; degrade to the hand lists
         return {}
     out: dict[str, float] = {}
-    for n in range(2, 101):
+    for n in range(first, 101):
         try:
-            w = str(num2words(n, lang=base)).lower()
-        except (NotImplementedError, KeyError, ValueError, TypeError):
+            w = str(num2words(n, lang=base, to=to)).lower()
+        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
             return out
-        if w.isalpha():
+        if w.replace("'", "").isalpha():
             out.setdefault(w, float(n))
+            if to == "ordinal" and base == "de":  # "sechzigste" declines: "sechzigsten", "sechzigster"
+                for end in "nrsm":
+                    out.setdefault(w + end, float(n))
     return out
+
+
+@cache
+def number_words(lang: str) -> dict[str, float]:
+    """Cardinal words 2-100 of `lang` written as one token ("sześć", "vijfenveertig", "onze") -> value.
+    Words of several tokens ("czterdzieści pięć") are not listed: the caller reads tens + unit itself."""
+    return _num2words(lang, 2, "cardinal")
 
 
 @cache
@@ -123,22 +131,4 @@ def ordinal_words(lang: str) -> dict[str, float]:
     """Ordinal words 3-100 of `lang` written as one token ("sixtieth", "sechzigste", "soixantième",
     "altmışıncı") -> value: "the sixtieth anniversary" states the number that "60周年" states. "second" and
     its kin are left out: too often not a count ("a second round", "secondo me")."""
-    base = lang.split("-")[0]
-    if base not in _NUM2WORDS:
-        return {}
-    try:
-        from num2words import num2words
-    except ImportError:  # pragma: no cover
-        return {}
-    out: dict[str, float] = {}
-    for n in range(3, 101):
-        try:
-            w = str(num2words(n, lang=base, to="ordinal")).lower()
-        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
-            return out
-        if w.replace("'", "").isalpha():
-            out.setdefault(w, float(n))
-            if base == "de":  # "sechzigste" declines: "sechzigsten", "sechzigster", "sechzigstes"
-                for end in "nrsm":
-                    out.setdefault(w + end, float(n))
-    return out
+    return _num2words(lang, 3, "ordinal")
