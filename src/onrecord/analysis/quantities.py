@@ -310,7 +310,7 @@ _KO_FORMS = [
     (re.compile(r"(\d{1,2})\s*월\s*중순"), r"\1月中旬"),
     (re.compile(r"(\d{1,2})\s*월"), r"\1月"),
     (re.compile(r"((?:19|20)\d\d)\s*년"), r"\1年"),
-    (re.compile(r"(\d+(?:[.,]\d+)?)\s*억"), r"\1亿"),  # "1,860억": the thousands comma is dropped below
+    (re.compile(r"(\d+(?:[.,]\d+)?)\s*억"), r"\1亿"),  # "1,860억": `_scan` drops the thousands comma first
     (re.compile(r"(\d+(?:[.,]\d+)?)\s*만(?=\s|[^\uac00-\ud7a3]|$|명|톤|달러|원|유로)"), r"\1万"),
     (re.compile(r"제\s*(\d+)\s*차"), r"第\1次"),
     (re.compile(r"(\d+)\s*단계"), r"第\1阶段"),
@@ -321,13 +321,12 @@ _KO_FORMS = [
 
 
 def _korean_as_cjk(text: str) -> str:
-    text = _THOUSANDS_BEFORE_SCALE.sub(lambda m: m.group(0).replace(",", ""), text)
     for pat, rep in _KO_FORMS:
         text = pat.sub(rep, text)
     return text
 
 
-_MORE_SEASON_CUES = frozenset(["au", "under", "i", "na", "v", "w", "we", "in"])  # "under hösten", "na jaře"
+_MORE_SEASON_CUES = frozenset(["au", "under", "i", "na", "v", "w", "we"])  # "under hösten", "na jaře"
 
 
 def _word_value(word: str, words_here: dict[str, float]) -> float:
@@ -360,9 +359,9 @@ def _hundreds(low: list[str], i: int, words_here: dict[str, float]) -> tuple[flo
 def _scan(text: str, lang: str) -> tuple[set[float], set[str]]:
     numbers: set[float] = set()
     dates: set[str] = set()
+    text = _THOUSANDS_BEFORE_SCALE.sub(lambda m: m.group(0).replace(",", ""), text)  # "1,860억" -> "1860억"
     if _HANGUL.search(text):
         text = _korean_as_cjk(text)
-    text = _THOUSANDS_BEFORE_SCALE.sub(lambda m: m.group(0).replace(",", ""), text)
     text = _ZH_BOTH.sub("双", _compound_words(text))
     rest = text
     for m in _ISO_DATE.finditer(text):
