@@ -46,7 +46,7 @@ def test_write_and_read_back_by_index(tmp_path: Path) -> None:
     a.close()
     with open(tmp_path / cap.warc_file, "rb") as f:
         types = [r.rec_type for r in ArchiveIterator(f)]
-    assert types == ["request", "response"]
+    assert types == ["warcinfo", "request", "response"]
 
 
 def test_identical_payload_becomes_a_small_revisit(tmp_path: Path) -> None:
