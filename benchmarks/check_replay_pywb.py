@@ -63,7 +63,7 @@ def main() -> int:
     from onrecord.store import Store
 
     store = Store(f"sqlite:///{data / 'onrecord.db'}")
-    archive = Archive(data / "warc", create=False)
+    archive = Archive(data / "warc")
     caps = [c for c in store.captures(limit=10_000_000) if c.warc_file and c.status in (200, 304)]
     by_record = {}
     for c in caps:
@@ -94,7 +94,7 @@ def main() -> int:
         for c in caps:
             rep = archive.read(c)
             if rep.record_type == "revisit":
-                want = by_record.get((rep.refers_to or "", rep.refers_to_date or ""))
+                want = by_record.get((rep.refers_to or "", getattr(rep, "refers_to_date", None) or ""))
                 body = want.body if want is not None else None
             else:
                 body = rep.body

@@ -398,7 +398,19 @@ class Archive:
         }
         revisit = False
         if res.status == 304 and known_prev and previous is not None:
-            record = writer.create_warc_record(uri, "revisit", http_headers=http, warc_headers_dict=extra)
+            # No block: replay tools then serve the payload it confirms with that payload's own
+            # headers (a block with the 304's headers replays as a bare 304). The 304's validators
+            # stay as WARC-Etag / WARC-Last-Modified, as Heritrix writes them; the payload digest
+            # is what pywb finds the payload by.
+            for name in ("etag", "last-modified"):
+                value = res.header(name)
+                if value:
+                    extra["WARC-Etag" if name == "etag" else "WARC-Last-Modified"] = value
+            record = writer.create_warc_record(
+                uri, "revisit", payload=io.BytesIO(b""), length=0, warc_headers_dict=extra
+            )
+            record.rec_headers.remove_header("Content-Type")  # an empty block has no type
+            record.content_type = None
             record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
             record.rec_headers.add_header("WARC-Refers-To-Target-URI", str(previous.digest_uri))
             record.rec_headers.add_header("WARC-Refers-To-Date", str(previous.digest_date))
@@ -512,6 +524,8 @@ class Archive:
                         status = int(code) if code and code.isdigit() else None
                         headers = list(rec.http_headers.headers)
                     h = rec.rec_headers
+                    if status is None and h.get_header("WARC-Profile") == PROFILE_NOT_MODIFIED:
+                        status = 304
                     return Replay(
                         record_type=rec.rec_type,
                         target_uri=h.get_header("WARC-Target-URI") or "",
