@@ -189,3 +189,19 @@ def test_round_trip_any_payload(tmp_path_factory: object, body: bytes) -> None:
     cap = a.write(result(body))
     assert a.read(cap).body == (body if not cap.revisit else b"")
     a.close()
+
+
+def test_a_file_held_by_a_running_writer_is_not_appended_to(tmp_path: Path) -> None:
+    """`check` while `watch` writes the newest file: it appends to its own last file instead."""
+    earlier = Archive(tmp_path, VirtualClock(T0), worker="w")
+    mine = earlier.write(result(b"from an earlier check")).warc_file
+    earlier.close()
+    os.utime(tmp_path / str(mine), (1, 1))  # older than the one the writer holds
+    watch = Archive(tmp_path, VirtualClock(T0), worker="w", max_size=10)  # full: it starts a new file
+    held = watch.write(result(b"watch")).warc_file
+    assert held != mine
+    check = Archive(tmp_path, VirtualClock(T0), worker="w")
+    assert check.write(result(b"check")).warc_file == mine
+    check.close()
+    assert (tmp_path / (str(held) + ".open")).exists()  # still the writer's
+    watch.close()

@@ -243,16 +243,21 @@ class Archive:
         raise ArchiveError(f"cannot find a free WARC file name in {self.dir}")
 
     def _reopen(self) -> _OpenFile | None:
-        """The newest file of this worker, locked, when it has room and ends on a whole record."""
+        """One of this worker's newest files (a `watch` may hold the very newest), locked, when it
+        has room and ends on a whole record."""
         try:
             own = [
                 (p.stat().st_mtime, p.name) for p in self.dir.glob(f"{self.prefix}-*.warc.gz") if self.is_own(p.name)
             ]
         except OSError:
             return None
-        if not own:
-            return None
-        name = max(own)[1]
+        for _, name in sorted(own, reverse=True)[:3]:
+            got = self._reopen_one(name)
+            if got is not None:
+                return got
+        return None
+
+    def _reopen_one(self, name: str) -> _OpenFile | None:
         path = self.dir / name
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
