@@ -382,6 +382,7 @@ class Archive:
                 final_url=res.final_url,
             )
         f = self._open()
+        self._members.take()  # nothing left over from a capture that failed half-built
         writer = self._writer
         uri = res.final_url or res.url
         date = warc_date(res.started_at)
