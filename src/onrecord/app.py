@@ -117,9 +117,28 @@ class Onrecord:
 
     @property
     def archive(self) -> Archive:
+        """The archive, ready to write: crash leftovers of this worker repaired, files found cut
+        short or missing marked in the index, and the file to write to open (or ArchiveError)."""
         if self._archive is None:
-            self._archive = Archive(self.warc_dir, self.clock, max_size=self.settings.warc_max_size)
-            self._archive.repair(self.store.warc_extent())
+            from onrecord.store.archive_index import mark_lost
+
+            archive = Archive(
+                self.warc_dir, self.clock, max_size=self.settings.warc_max_size, worker=self.settings.worker_id
+            )
+            extent = self.store.warc_extent()
+            archive.repair(extent)
+            for name, size, end in archive.damaged(extent):
+                lost, forgotten = mark_lost(self.store, name, size)
+                what = "is missing" if size is None else f"is cut short at byte {size} (its index reaches {end})"
+                log.warning(
+                    "warc=%s %s: %d capture(s) lost, %d URL(s) will be fetched whole again; see `onrecord verify`",
+                    name,
+                    what,
+                    lost,
+                    forgotten,
+                )
+            archive.ready()
+            self._archive = archive
         return self._archive
 
     @property
@@ -324,3 +343,33 @@ class Onrecord:
             raise SourceError(f"item {ref!r} has no archived text yet")
         v = versions[-1]
         return v.title, v.text
+
+    # -- the archive, for archivists -----------------------------------------------------------
+    def verify(self, on_file: Callable[[Any], None] | None = None) -> Any:
+        """Check every WARC file and index row (reading only); returns an `onrecord.verify.Report`."""
+        from onrecord.store.archive_index import index_rows
+        from onrecord.verify import verify
+
+        return verify(self.warc_dir, index_rows(self.store), on_file=on_file)
+
+    def export_wacz(self, path: Path) -> Any:
+        """Write the archive as one WACZ file with its page list; returns an `onrecord.export.WaczResult`."""
+        from importlib.metadata import version
+
+        from onrecord.export import write_wacz
+        from onrecord.store.archive_index import pages
+
+        software = f"onrecord {version('onrecord')}"
+        return write_wacz(self.warc_dir, list(pages(self.store)), path, now=self.clock.now(), software=software)
+
+    def export_sources(self, path: Path, fmt: str) -> int:
+        """Write the sources as OPML (`fmt="opml"`) or sources.toml (`fmt="toml"`); returns how many."""
+        from onrecord.export import opml, sources_toml
+
+        rows = self.store.sources()
+        data = opml(rows, self.clock.now()) if fmt == "opml" else sources_toml(rows).encode("utf-8")
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise OnrecordError(f"cannot write {path}: {exc.strerror}") from None
+        return len(rows)

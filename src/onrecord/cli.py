@@ -508,6 +508,9 @@ def demo(ctx: click.Context, demo_data: Path) -> None:
 
 
 def _register_extensions() -> None:
+    from onrecord import cli_archive
+
+    cli_archive.register(cli)
     try:
         from onrecord import cli_compare
     except ImportError:

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")
     cold_every: str = Field("1d", description="how often older items are re-verified")
     warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
+    worker_id: str = Field(
+        "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
+    )
 
     @field_validator("deletion_gap", "every", "hot_window", "cold_every")
     @classmethod

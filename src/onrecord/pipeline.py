@@ -28,7 +28,7 @@ from onrecord.detect import (
     detect_republished,
     detect_source_health,
 )
-from onrecord.errors import OnrecordError, SourceError
+from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parse.feed import parse_feed
 from onrecord.parse.page import parse_page
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
@@ -116,6 +116,10 @@ class Check:
             if state is None:
                 state = self.store.check_states([source]).get(source.id) or CheckState("ok", 0, {}, {})
             write, result = await self._run(source, now, state)
+        except ArchiveError as exc:  # nothing of this check is recorded without its evidence
+            log.warning("source=%s url=%s not archived: %s", source.name, source.url, exc)
+            write = self._error_write(source, now, str(exc), state, "unarchived")
+            result = CheckResult(source, error=str(exc))
         except OnrecordError as exc:
             log.warning("source=%s url=%s error=%s", source.name, source.url, exc)
             write, result = self._error_write(source, now, str(exc), state), CheckResult(source, error=str(exc))
@@ -141,8 +145,12 @@ class Check:
             if self.on_done is not None:
                 self.on_done(result)
 
-    def _error_write(self, source: Source, now: datetime, msg: str, state: CheckState | None) -> CheckWrite:
+    def _error_write(
+        self, source: Source, now: datetime, msg: str, state: CheckState | None, as_status: str | None = None
+    ) -> CheckWrite:
         status, fails = (state.status, state.fail_count) if state is not None else ("ok", 0)
+        if as_status is not None and status != "unreachable":
+            status = as_status
         return CheckWrite(source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg))
 
     def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:

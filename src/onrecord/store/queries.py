@@ -295,7 +295,7 @@ class Store:
         with self.session() as s:
             rows = s.execute(
                 select(CaptureRow.warc_file, func.max(CaptureRow.offset + CaptureRow.length))
-                .where(CaptureRow.warc_file.is_not(None))
+                .where(CaptureRow.warc_file.is_not(None), CaptureRow.lost.is_(False))
                 .group_by(CaptureRow.warc_file)
             ).all()
             return {f: int(end) for f, end in rows if f is not None and end is not None}

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -67,7 +68,7 @@ class SourceRow(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_check: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | failing | unreachable
+    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | failing | unreachable | unarchived
     fail_count: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 
@@ -99,6 +100,8 @@ class CaptureRow(Base):
     length: Mapped[int | None] = mapped_column(BigInteger)
     revisit: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)
+    # The record was in a WARC file later found cut short or missing (see archive.md).
+    lost: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (Index("ix_captures_url_at", "url", "at"), Index("ix_captures_digest", "digest"))
 
 
