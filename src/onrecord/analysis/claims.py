@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from onrecord.analysis.lang import detect_language
 
@@ -19,6 +20,7 @@ __all__ = [
     "Claims",
     "EventMeta",
     "extract_claims",
+    "find_initiative",
     "find_speaker",
     "split_clauses",
     "split_inline_list",
@@ -397,6 +399,28 @@ _SPEAKER_PATTERNS = [
 ]
 
 
+def find_initiative(text: str, lang: str = "und") -> str | None:
+    """Whose request or initiative the text names ("at the request of X", "auf Wunsch von X", "по инициативе
+    X", "应X邀请"), from the language file's `[initiative]` patterns; None when it names none."""
+    from onrecord.analysis import langdata
+
+    lg = langdata.for_text(lang)
+    for pat in _initiative_patterns(lg.code):
+        m = pat.search(text)
+        if m:
+            who = (m.groupdict().get("x") or m.group(0)).strip(" ,")
+            return " ".join(who.split()[:6])
+    return None
+
+
+@cache
+def _initiative_patterns(code: str) -> list[re.Pattern[str]]:
+    from onrecord.analysis import langdata
+
+    lg = langdata.for_text(code)
+    return sorted(langdata.phrase_patterns(lg.initiative, lg.spaced), key=lambda p: -len(p.pattern))
+
+
 def find_speaker(sentence: str) -> str | None:
     """Who the sentence relays, when it names someone: "the aide said" -> "the aide"."""
     s = sentence.strip()
@@ -593,15 +617,15 @@ _COUNTERPART = re.compile(
 
 
 def _names(sentence: str) -> frozenset[str]:
-    from onrecord.analysis.actors import _names as name_keys  # actors does not import claims; kept local anyway
+    from onrecord.analysis.facts import entity_keys  # facts does not import claims; kept local anyway
 
-    return name_keys(sentence)
+    return entity_keys(sentence)
 
 
 def _has_date(sentence: str, lang: str) -> bool:
-    from onrecord.analysis.quantities import extract_dates  # quantities does not import claims; kept local anyway
+    from onrecord.analysis.facts import read_facts
 
-    return bool(extract_dates(sentence, lang))
+    return any(f.kind in ("date", "weekday") for f in read_facts(sentence, lang).facts)
 
 
 def _parse_boilerplate(sentence: str) -> EventMeta | None:
