@@ -221,7 +221,9 @@ _MONTHS = frozenset(
 _CJK_END = "。！？"
 _END = ".!?…"
 _CLOSERS = "\"'”’»)]」』）"
-_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|[一二三四五六七八九十]+[、.])\s+")
+_BULLET = re.compile(
+    r"^\s*(?:(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|[一二三四五六七八九十]+[、.])\s+|\d{1,2}\s+(?=[\u3040-\u9fff]))"
+)
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -741,7 +743,13 @@ def _is_content(sentence: str) -> bool:
 
 
 def extract_claims(
-    text: str, lang: str | None = None, prefix: str = "c", title: str | None = None, *, any_call_opening: bool = False
+    text: str,
+    lang: str | None = None,
+    prefix: str = "c",
+    title: str | None = None,
+    *,
+    any_call_opening: bool = False,
+    keep_opening: bool = False,
 ) -> Claims:
     """Split `text` into claims with ids `prefix1`, `prefix2`, ... and pull out a boilerplate opening.
 
@@ -751,6 +759,7 @@ def extract_claims(
 
     `lang` is the statement's language if known; each claim also gets its own detected language, so a
     mixed-language statement keeps a language per claim. A first line that repeats `title` is dropped.
+    `keep_opening`: the opening is also a claim (kind `opening`), so that "the call itself" can be a topic.
     """
     doc_lang = lang or detect_language(text)
     units = [(k, s) for k, s in _units(text, doc_lang, title) if _is_content(s)]
@@ -763,7 +772,9 @@ def extract_claims(
                 meta = _generic_opening(sentence, doc_lang)
             if meta is not None:
                 event = meta
-                continue
+                if not keep_opening:
+                    continue
+                kind = "opening"
         claim_lang = detect_language(sentence, default=doc_lang, prefer=doc_lang) if lang is None else lang
         claims.append(
             Claim(

@@ -183,7 +183,9 @@ class Comparison:
 
 def side_of(st: Statement, prefix: str) -> Side:
     """Split one statement into a Side with claim ids `prefix1`, `prefix2`, ..."""
-    split = extract_claims(st.text, st.lang, prefix=prefix, title=st.title or None, any_call_opening=True)
+    split = extract_claims(
+        st.text, st.lang, prefix=prefix, title=st.title or None, any_call_opening=True, keep_opening=True
+    )
     if len(split.claims) > MAX_CLAIMS:
         raise CompareError(
             f"statement {st.ref or prefix} has {len(split.claims)} claims; at most {MAX_CLAIMS} can be compared"
@@ -276,8 +278,8 @@ class _Work:
 
 def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
     ca, cb = side_a.claims, side_b.claims
-    fa = [read_facts(c.text, c.lang) for c in ca]
-    fb = [read_facts(c.text, c.lang) for c in cb]
+    fa = [read_facts(c.text, c.lang, side_a.date) for c in ca]
+    fb = [read_facts(c.text, c.lang, side_b.date) for c in cb]
     if not ca or not cb:
         groups = [TopicGroup((i,), (), ()) for i in range(len(ca))] + [TopicGroup((), (j,), ()) for j in range(len(cb))]
         empty = np.zeros((len(ca), len(cb)), dtype=np.float32)
@@ -297,7 +299,15 @@ def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
     bg_a = va @ bg.T if bg is not None else None
     bg_b = vb @ bg.T if bg is not None else None
     _, margin = pair_scores(cos, anchors, bg_a, bg_b, k)
-    return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors))
+    openings = _openings(ca, cb)
+    return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors, openings))
+
+
+def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] | None:
+    """The two openings ("X spoke with Y"): always one topic, the call itself."""
+    ia = next((i for i, c in enumerate(ca) if c.kind == "opening"), None)
+    ib = next((j for j, c in enumerate(cb) if c.kind == "opening"), None)
+    return (ia, ib) if ia is not None and ib is not None else None
 
 
 def _link_label(w: _Work, lk: Link, diffs: list[Difference], why: str | None) -> tuple[str, tuple[str, ...]]:

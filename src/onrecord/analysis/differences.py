@@ -87,6 +87,8 @@ def describe(f: Fact) -> str:
         return about + _minutes(float(f.value[0]))  # type: ignore[arg-type]
     if f.kind == "date":
         y, mo, d, part = f.value
+        if d and not mo:
+            return f"the {_ordinal(int(d))}"  # type: ignore[call-overload]
         out = ""
         if mo:
             month = _MONTHS[int(mo) - 1]  # type: ignore[call-overload]
@@ -105,6 +107,11 @@ def describe(f: Fact) -> str:
     return f.text
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 _PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
 
@@ -115,6 +122,8 @@ def _dates_conflict(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
         return True
     if ma and mb and ma != mb:
         return True
+    if da and db and not (ma and mb):
+        return bool(da != db)  # "the 23rd" against "yesterday, 22 October"
     if not (ma and mb):
         return False
     if da and db:
@@ -154,6 +163,11 @@ def _values_differ(kind: str, fa: Fact, fb: Fact) -> bool:
     return False
 
 
+def _one_day_apart(a: Fact, b: Fact) -> bool:
+    da, db = a.value[2], b.value[2]
+    return isinstance(da, int) and isinstance(db, int) and abs(da - db) in (1, 27, 28, 29, 30)
+
+
 def _far(a: float, b: float, approx: bool) -> bool:
     if a == b:
         return False
@@ -189,8 +203,10 @@ def differences(
         da, db = describe(a), describe(b)
         if da == db:
             continue
-        out.append(Difference(kind, da, db, a.text, b.text, f"{_NAME[kind]} differs: {da} vs {db}",
-                              *(ids or (None, None))))
+        sentence = f"{_NAME[kind]} differs: {da} vs {db}"
+        if kind == "date" and _one_day_apart(a, b):
+            sentence += " (one day apart: time zones can explain it)"
+        out.append(Difference(kind, da, db, a.text, b.text, sentence, *(ids or (None, None))))
     return out
 
 

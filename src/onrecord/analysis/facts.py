@@ -366,10 +366,21 @@ _TZ = re.compile(r"\b(?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT|MSK)\b|Moscow time|мо
                  re.I)
 
 
+_CJK_CLOCK = re.compile(r"(午前|午後|上午|下午|晚上)?\s*(\d{1,2})\s*[時时点點]\s*(?:(\d{1,2})\s*分|(半))?(頃|左右)?")
+
+
 def _times(text: str) -> list[Fact]:
     out: list[Fact] = []
     tz = _TZ.search(text)
     zone = tz.group(0).lower() if tz else ""
+    for m in _CJK_CLOCK.finditer(text):
+        h = int(m.group(2))
+        if h > 24 or (m.group(1) is None and m.group(3) is None and not m.group(4)):
+            continue  # "3点" alone is too often a count ("three points")
+        if m.group(1) in ("午後", "下午", "晚上") and h < 12:
+            h += 12
+        mi = int(m.group(3)) if m.group(3) else (30 if m.group(4) else 0)
+        out.append(Fact("time", (h, mi, zone), m.group(0), bool(m.group(5)), m.start()))
     for m in _CLOCK.finditer(text):
         h, mi = int(m.group(1)), int(m.group(2))
         if m.group(3) and m.group(3).lower().startswith("p") and h < 12:
@@ -585,9 +596,45 @@ def _places(text: str, lang: str) -> list[Fact]:
     return out
 
 
-def read_facts(text: str, lang: str = "und") -> Facts:
-    """All facts of one claim, and its keys (names, places, countries, numbers, dates)."""
+_CJK_DAY = re.compile(r"(?<![月\d])(\d{1,2})\s*日(?![本曜])")
+
+
+@cache
+def _relative_regex(lang: str) -> tuple[tuple[re.Pattern[str], int], ...]:
+    lg = langdata.for_text(lang)
+    out = []
+    for offset, words in lg.relative_days.items():
+        pat = langdata.phrase_regex(words, lg.spaced)
+        if pat is not None:
+            out.append((pat, int(offset)))
+    return tuple(out)
+
+
+def _relative_dates(text: str, lang: str, ref: str) -> list[Fact]:
+    """ "today", "yesterday", "heute", "вчера", "昨日" resolved against the statement's own date (ISO)."""
+    from datetime import date, timedelta
+
+    try:
+        day = date.fromisoformat(ref[:10])
+    except ValueError:
+        return []
+    out = []
+    for pat, offset in _relative_regex(lang):
+        for m in pat.finditer(text):
+            d = day + timedelta(days=offset)
+            out.append(Fact("date", (d.year, d.month, d.day, None), m.group(0), start=m.start()))
+    return out[:1]
+
+
+def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Facts:
+    """All facts of one claim, and its keys (names, places, countries, numbers, dates). `ref_date`: the
+    statement's date (ISO), to resolve "today" and "yesterday"."""
     dates = _dates(text, lang)
+    if not dates:
+        dates = [Fact("date", (None, None, int(m.group(1)), None), m.group(0), start=m.start())
+                 for m in _CJK_DAY.finditer(text) if 1 <= int(m.group(1)) <= 31][:1]
+    if not dates and ref_date:
+        dates = _relative_dates(text, lang, ref_date)
     spans = [(f.start, f.start + len(f.text)) for f in dates]
     times = _times(text)
     spans += [(f.start, f.start + len(f.text)) for f in times]

@@ -61,6 +61,7 @@ class Lang:
     quarter: tuple[str, ...] = ()
     months: dict[str, int] = field(default_factory=dict)
     month_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    relative_days: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "-1" -> yesterday's words
     titles: tuple[str, ...] = ()
     examples: dict[str, Any] = field(default_factory=dict)
 
@@ -114,6 +115,7 @@ def _load(path: Path) -> Lang:
         quarter=_tuple(dur.get("quarter")),
         months={str(k): int(v) for k, v in dates.get("months", {}).items()},
         month_parts={str(k): _tuple(v) for k, v in dates.get("parts", {}).items()},
+        relative_days={str(k): _tuple(v) for k, v in dates.get("relative", {}).items()},
         titles=_tuple(data.get("titles", {}).get("words")),
         examples=dict(data.get("examples", {})),
     )

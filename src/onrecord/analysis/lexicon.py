@@ -180,7 +180,8 @@ def currency_words() -> dict[str, str]:
     for code in codes:
         out.setdefault(code, code)  # the ISO code itself, upper case only ("EUR", not the word "try")
     # "dollar(s)" alone is the US dollar in readouts; other dollars are named with their country
-    for w in ("dollar", "dollars", "доллар", "доллара", "долларов", "dollaro", "dollari", "dólar", "dólares", "美元"):
+    for w in ("dollar", "dollars", "доллар", "доллара", "долларов", "долар", "долари", "доларів", "dollaro", "dollari",
+              "dólar", "dólares", "美元", "ドル"):
         out.setdefault(w, "USD")
     return out
 

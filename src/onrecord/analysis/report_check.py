@@ -205,6 +205,16 @@ def extract_points(text: str, lang: str | None = None, title: str | None = None)
     return points
 
 
+def _point(n: int, text: str, lang: str | None) -> ReportPoint:
+    from onrecord.analysis.lang import detect_language
+
+    who, content, _ = split_attribution(text)
+    q = _QUOTE.search(text)
+    kind = "quote" if q else "reported_speech" if who else "sentence"
+    return ReportPoint(f"p{n}", text, lang or detect_language(text), kind, q.group(1) if q else None, who,
+                       content if who else "")
+
+
 # --- the check ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -275,23 +285,28 @@ def check_report(
     threshold: float = SUPPORT_MARGIN,
     nli: NLIModel | None = None,
     nli_threshold: float = DEFAULT_THRESHOLD,
+    points: Sequence[str] | None = None,
 ) -> ReportCheck:
     """Mark each point of `report` supported, not_found or conflict against every version of `primaries`
-    (Statements, each one version, or Primary objects with their versions)."""
+    (Statements, each one version, or Primary objects with their versions). `points`: check these spans of
+    the report instead of its sentences."""
     if not primaries:
         raise CompareError("check-report needs at least one primary statement (--against)")
     prims = [p if isinstance(p, Primary) else Primary.of(p) for p in primaries]
     model = encoder if encoder is not None else default_encoder()
-    points = extract_points(report.text, report.lang, report.title or None)
+    if points is None:
+        pts = extract_points(report.text, report.lang, report.title or None)
+    else:
+        pts = [_point(n, t, report.lang) for n, t in enumerate(points, start=1)]
     pool, all_versions = _pool(prims)
     sources = tuple({"name": p.name, "versions": [
         {"version": v.version, "date": v.date, "url": v.url, "ref": v.ref} for v in p.versions]} for p in prims)
-    if not points or not pool:
-        return ReportCheck(tuple(PointCheck(p, "not_found") for p in points), model.name, model.version,
+    if not pts or not pool:
+        return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version,
                            sources=sources)
-    vecs = model.encode([p.checked for p in points] + [s.text for s in pool])
-    vp, vs = vecs[: len(points)], vecs[len(points) :]
-    fp = [read_facts(p.checked, p.lang) for p in points]
+    vecs = model.encode([p.checked for p in pts] + [s.text for s in pool])
+    vp, vs = vecs[: len(pts)], vecs[len(pts) :]
+    fp = [read_facts(p.checked, p.lang) for p in pts]
     fs = [read_facts(s.text, s.lang) for s in pool]
     anchors = anchor_matrix([f.keys for f in fp], [f.keys for f in fs])
     bg = model.encode(list(BACKGROUND_SENTENCES))
@@ -302,12 +317,12 @@ def check_report(
         cols = [j for j, s in enumerate(pool) if s.source == name and version in s.versions]
         if cols:
             sub = vs[cols]
-            small = min(len(points), len(cols)) < 2 * k
+            small = min(len(pts), len(cols)) < 2 * k
             _, m = pair_scores(vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None,
                                sub @ bg.T if small else None, k)
             by_version[(name, version)] = (cols, m)
     out: list[PointCheck] = []
-    for i, p in enumerate(points):
+    for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
         for (name, version), (cols, m) in by_version.items():
             x = int(m[i].argmax())

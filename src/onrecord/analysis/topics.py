@@ -41,7 +41,7 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # strong | weak | second | sibling | leftover
+    kind: str  # opening | strong | weak | second | sibling | leftover
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,12 @@ def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Lin
     return sorted(links.values(), key=lambda lk: -lk.margin)
 
 
-def group_topics(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[TopicGroup]:
+def group_topics(
+    margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray, forced: tuple[int, int] | None = None
+) -> list[TopicGroup]:
     """Topics in reading order: each `both` topic at its first A claim, each one-sided claim as its own topic;
-    claims only in B sit after the topic of the nearest earlier B claim."""
+    claims only in B sit after the topic of the nearest earlier B claim. `forced`: a pair always linked (the
+    two openings: the call itself)."""
     n, m = margin.shape
     parent = list(range(n + m))
 
@@ -170,7 +173,13 @@ def group_topics(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> li
 
     size = {x: (1, 0) if x < n else (0, 1) for x in range(n + m)}
     kept: list[Link] = []
-    for lk in _links(margin, cos, anchors) if n and m else []:
+    links = _links(margin, cos, anchors) if n and m else []
+    if forced is not None:
+        fa, fb = forced
+        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening")] + [
+            lk for lk in links if (lk.a, lk.b) != forced
+        ]
+    for lk in links:
         ra, rb = find(lk.a), find(n + lk.b)
         if ra != rb:
             sa, sb = size[ra], size[rb]
