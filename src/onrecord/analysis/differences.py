@@ -63,7 +63,7 @@ def _minutes(m: float) -> str:
         if d % 7 == 0 and d < 365:
             return f"{d // 7} week{'s' * (d // 7 != 1)}"
         return f"{d} day{'s' * (d != 1)}"
-    h, mi = int(m // 60), int(round(m % 60))
+    h, mi = int(m // 60), round(m % 60)
     parts = []
     if h:
         parts.append(f"{h} hour{'s' * (h != 1)}")

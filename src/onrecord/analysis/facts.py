@@ -112,9 +112,9 @@ def entity_keys(text: str, lang: str = "und") -> frozenset[str]:
         f = re.sub(r"[^a-z0-9]", "", fold(w))
         if len(f) < 3:
             continue
-        code = terr.get(f[:5])
-        if code:
-            keys.add(code)
+        tc = terr.get(f[:5])
+        if tc:
+            keys.add(tc)
             continue
         if (first and w == first.group(1)) or f in titles or len(f) < 4:
             continue
@@ -141,7 +141,8 @@ def _is_calendar_word(w: str) -> bool:
 
 # --- numbers ------------------------------------------------------------------------------------
 
-_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+               "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_NUM = re.compile(r"[〇零一二两三四五六七八九十百千]+")
 
@@ -168,7 +169,7 @@ class _Num:
 
 
 def _digit_value(tok: str, lang: str) -> float | None:
-    dec, group = number_symbols(lang) if lang and lang != "und" else ("", "")
+    dec, _group = number_symbols(lang) if lang and lang != "und" else ("", "")
     t = tok.replace("\u202f", " ").replace("\xa0", " ").replace("’", "'")
     if dec == "," or (not dec and re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", t)):
         t = t.replace(".", "").replace(" ", "").replace("'", "").replace(",", ".")
@@ -286,21 +287,21 @@ def _dates(text: str, lang: str) -> list[Fact]:
         if 1 <= mo <= 12 and 1 <= d <= 31:
             add(Fact("date", (y, mo, d, None), m.group(0), start=m.start()), m.start(), m.end())
     for m in _CJK_DATE.finditer(text):
-        mo = _int_or_cjk(m.group(2))
+        cmo = _int_or_cjk(m.group(2))
         day = _int_or_cjk(m.group(3)) if m.group(3) else None
-        if mo is None or not 1 <= mo <= 12:
+        if cmo is None or not 1 <= cmo <= 12:
             continue
-        y = int(m.group(1)) if m.group(1) else None
-        add(Fact("date", (y, mo, day, _CJK_PART.get(m.group(4) or "")), m.group(0), start=m.start()),
+        cy = int(m.group(1)) if m.group(1) else None
+        add(Fact("date", (cy, cmo, day, _CJK_PART.get(m.group(4) or "")), m.group(0), start=m.start()),
             m.start(), m.end())
     months = month_names()
     extra = {k.lower(): v for k, v in langdata.for_text(lang).months.items()}
-    for phrase, mo in extra.items():
+    for phrase, emo in extra.items():
         for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.I):
-            add(Fact("date", (None, mo, None, None), m.group(0), start=m.start()), m.start(), m.end())
+            add(Fact("date", (None, emo, None, None), m.group(0), start=m.start()), m.start(), m.end())
     for m in _month_regex().finditer(text):
-        mo = months.get(m.group(1).lower())
-        if mo is None:
+        mmo = months.get(m.group(1).lower())
+        if mmo is None:
             continue
         s, e = m.start(), m.end()
         before, after = text[max(0, s - 12) : s], text[e : e + 14]
@@ -318,9 +319,8 @@ def _dates(text: str, lang: str) -> list[Fact]:
             year, e = int(ym.group(1)), e + ym.end()
         part = None
         for pat, name in _part_patterns(lang):
-            pm = None
-            for pm in pat.finditer(text[max(0, s - 24) : s]):
-                pass
+            hits = list(pat.finditer(text[max(0, s - 24) : s]))
+            pm = hits[-1] if hits else None
             if pm is not None and pm.end() >= len(text[max(0, s - 24) : s]) - 2:
                 part = name
                 s = max(0, s - 24) + pm.start()
@@ -332,7 +332,7 @@ def _dates(text: str, lang: str) -> list[Fact]:
             "may", "mai", "march", "mars", "august"
         ):
             continue
-        add(Fact("date", (year, mo, day, part), text[s:e].strip(), start=s), s, e)
+        add(Fact("date", (year, mmo, day, part), text[s:e].strip(), start=s), s, e)
     for m in _YEAR.finditer(text):
         if any(a <= m.start() < b for a, b in used):
             continue
@@ -362,8 +362,9 @@ def _int_or_cjk(s: str | None) -> int | None:
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])[:.h]([0-5]\d)(?![\d:])(?:\s*(a\.?m\.?|p\.?m\.?))?", re.I)
 _AMPM = re.compile(r"(?<![\d:])(1[0-2]|0?[1-9])\s*(a\.m\.|p\.m\.|am\b|pm\b)", re.I)
 _UHR = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*(?:Uhr|heures?|h)(?!\w)(?:\s*([0-5]\d))?")
-_TZ = re.compile(r"\b(?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT|MSK)\b|Moscow time|московскому времени|北京时间|Ortszeit|local time",
-                 re.I)
+_TZ = re.compile(
+    r"\b(?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT|MSK)\b|Moscow time|московскому времени|北京时间|Ortszeit|local time", re.I
+)
 
 
 _CJK_CLOCK = re.compile(r"(午前|午後|上午|下午|晚上)?\s*(\d{1,2})\s*[時时点點]\s*(?:(\d{1,2})\s*分|(半))?(頃|左右)?")
@@ -495,6 +496,9 @@ def _quarter_regex(lang: str) -> re.Pattern[str] | None:
     return langdata.phrase_regex(lg.quarter, lg.spaced)
 
 
+_PARTIES = re.compile(r"\s*(?:sides|parties|countries|leaders|presidents|Seiten|стороны|сторон)")
+
+
 def _quantities(text: str, lang: str, date_spans: list[tuple[int, int]]) -> list[Fact]:
     out: list[Fact] = []
     nums = [n for n in _numbers(text, lang) if not any(a <= n.start < b for a, b in date_spans)]
@@ -554,7 +558,7 @@ def _quantities(text: str, lang: str, date_spans: list[tuple[int, int]]) -> list
             continue  # "a", "one", "half": too often no count
         if n.digits and 1900 <= value <= 2100 and value == int(value):
             continue  # a year the date reader did not take
-        if not n.digits and re.match(r"\s*(?:sides|parties|countries|leaders|presidents|Seiten|стороны|сторон)", text[end:]):
+        if not n.digits and _PARTIES.match(text[end:]):
             continue  # "the two sides": the parties, not a quantity
         out.append(Fact("count", (value,), text[n.start : end].strip(), approx, n.start))
         taken_until = end

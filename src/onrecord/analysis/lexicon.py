@@ -167,7 +167,7 @@ def currency_words() -> dict[str, str]:
     for _, loc in _locales():
         plural = loc._data.get("currency_names_plural", {})
         for code in codes:
-            names = [loc.currencies.get(code, "")] + list(dict(plural.get(code, {})).values())
+            names = [loc.currencies.get(code, ""), *list(dict(plural.get(code, {})).values())]
             for name in names:
                 name = str(name).strip().lower()
                 if not name:

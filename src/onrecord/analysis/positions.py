@@ -34,12 +34,12 @@ def _langs(lang: str) -> tuple[str, ...]:
     return ("und",)
 
 
-def negation_words(text: str, lang: str) -> list[str]:
-    """The negation and refusal words found (exceptions removed first)."""
+def negation_words(text: str, lang: str, refusal: bool = True) -> list[str]:
+    """The negation (and refusal) words found (exceptions removed first)."""
     out: list[str] = []
     for lg in _langs(lang):
         t = _clean(text, lg)
-        for name in ("negation", "refusal"):
+        for name in ("negation", "refusal") if refusal else ("negation",):
             pat = langdata.compiled(lg, name)
             if pat is not None:
                 out += [m.group(0) for m in pat.finditer(t)]
@@ -92,7 +92,7 @@ def _pole_hits(text: str, lang: str) -> dict[str, tuple[int, str]]:
 
 def opposed(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
     """A sentence saying why the two claims oppose each other, or None when the evidence is not clear."""
-    na, nb = negation_words(a, lang_a), negation_words(b, lang_b)
+    na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
     if bool(na) != bool(nb):
         side, words = ("A", na) if na else ("B", nb)
         return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"

@@ -26,7 +26,7 @@ import numpy as np
 __all__ = ["Link", "TopicGroup", "group_topics", "pair_scores"]
 
 STRONG = 1.05  # mutual best at this margin or more: linked whatever the order
-WEAK = 1.015  # mutual best from here up: linked when it keeps the order of the strong links
+ORDER_FLOOR = 1.0  # in the readouts' order, a pair whose margin passes this is linked
 SECOND = 0.975  # a claim's second partner joins when its margin is this share of the first one's ...
 SECOND_MIN = 1.06  # ... and at least this margin
 SIBLING = 1.0  # a follow-up sentence joins its neighbour's partner at this margin
@@ -41,7 +41,7 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # opening | strong | weak | second | sibling | leftover
+    kind: str  # opening | strong | order | second | sibling | leftover
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,34 @@ def pair_scores(
     return score, margin
 
 
+def _monotone(margin: np.ndarray, floor: float, fixed: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One-to-one pairs in both documents' order that maximize the summed margin above `floor`; the
+    `fixed` pairs (strong links) are rewarded so the path goes through them."""
+    n, m = margin.shape
+    gain = margin - floor
+    for i, j in fixed:
+        gain[i, j] += 1.0
+    best = np.zeros((n + 1, m + 1), dtype=np.float64)
+    move = np.zeros((n + 1, m + 1), dtype=np.int8)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = (best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1])
+            k = int(np.argmax(options))
+            best[i, j], move[i, j] = options[k], k
+    out = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        if move[i, j] == 2:
+            if gain[i - 1, j - 1] > 0:
+                out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif move[i, j] == 0:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
 def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Link]:
     n, m = margin.shape
     best_a = margin.argmax(axis=1)
@@ -106,14 +134,11 @@ def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Lin
         j = int(best_a[i])
         if int(best_b[j]) == i and margin[i, j] >= STRONG:
             links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "strong")
-    strong = list(links)
-    for i in range(n):
-        j = int(best_a[i])
-        if (i, j) in links or int(best_b[j]) != i or margin[i, j] < WEAK:
-            continue
-        if any((i - si) * (j - sj) < 0 for si, sj in strong):
-            continue
-        links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "weak")
+    # the readouts' order: a monotone alignment (dynamic programming over margin - ORDER_FLOOR) through the
+    # strong links picks up the weaker pairs that sit where the order says they should
+    for i, j in _monotone(margin, ORDER_FLOOR, set(links)):
+        if (i, j) not in links:
+            links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "order")
     # second partners: one claim of a side covering two of the other
     for side in (0, 1):
         mat = margin if side == 0 else margin.T
@@ -198,8 +223,8 @@ def group_topics(
             comps[r][1].append(x - n)
     groups = []
     for a_ids, b_ids in comps.values():
-        links = tuple(lk for lk in kept if lk.a in a_ids and lk.b in b_ids)
-        groups.append(TopicGroup(tuple(a_ids), tuple(b_ids), links))
+        mine = tuple(lk for lk in kept if lk.a in a_ids and lk.b in b_ids)
+        groups.append(TopicGroup(tuple(a_ids), tuple(b_ids), mine))
 
     def position(g: TopicGroup) -> tuple[float, int]:
         if g.a:
