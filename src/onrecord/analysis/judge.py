@@ -143,9 +143,12 @@ class Judge:
             headers["Authorization"] = f"Bearer {self._key}"
         try:
             async with session.post(f"{self.url}/chat/completions", json=self._body(a, b), headers=headers) as resp:
-                raw = await resp.content.read(self.max_bytes + 1)
-                if len(raw) > self.max_bytes:
-                    raise CompareError(f"judge answer larger than {self.max_bytes} bytes")
+                buf = bytearray()
+                async for chunk in resp.content.iter_chunked(65536):
+                    buf += chunk
+                    if len(buf) > self.max_bytes:
+                        raise CompareError(f"judge answer larger than {self.max_bytes} bytes")
+                raw = bytes(buf)
                 if resp.status != 200:
                     raise CompareError(f"judge endpoint answered HTTP {resp.status}")
         except (aiohttp.ClientError, TimeoutError) as exc:

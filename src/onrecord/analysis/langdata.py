@@ -27,6 +27,8 @@ __all__ = ["Lang", "available", "compiled", "for_text", "get", "merged", "phrase
 LANGS_DIR = Path(__file__).resolve().parent / "langs"
 _NAME = r"(?P<x>[^,.;:!?()\[\]«»\"“”„،。，、；：]{2,80}?)"
 # a name that opens a phrase ("{x}, who had requested the call"): at most six words, whole words
+# a name that ends a phrase ("at the request of {x}"): at most four words, up to punctuation
+_TAIL_NAME = r"(?P<x>[^\s,.;:!?()«»\"“”„]+(?:\s+[^\s,.;:!?()«»\"“”„]+){0,3})"
 _LEAD_NAME = r"(?<!\w)(?P<x>(?:[^\s,.;:!?()«»\"“”„]+\s+){0,5}[^\s,.;:!?()«»\"“”„]+)"
 
 
@@ -172,11 +174,13 @@ def for_text(code: str | None) -> Lang:
 
 def _phrase(p: str, spaced: bool) -> str:
     out = []
-    for n, tok in enumerate(re.split(r"(\{x\}|\*|\s+)", p.strip())):
+    toks = re.split(r"(\{x\}|\*|\s+)", p.strip())
+    last = max(n for n, t in enumerate(toks) if t)
+    for n, tok in enumerate(toks):
         if not tok:
             continue
         if tok == "{x}":
-            out.append(_LEAD_NAME if n <= 1 and spaced else _NAME)
+            out.append(_LEAD_NAME if n <= 1 and spaced else _TAIL_NAME if n == last and spaced else _NAME)
         elif tok == "*":
             out.append(r"\w*")
         elif tok.isspace():

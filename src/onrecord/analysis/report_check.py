@@ -333,6 +333,7 @@ def check_report(
             else:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             per_version.append((j, vc))
+        per_version = _gone_in_later_versions(per_version)
         j, vc = max(per_version, key=lambda t: (t[1].verdict != "not_found", t[1].verdict == "supported",
                                                 t[1].score or 0.0))
         found = vc.verdict != "not_found"
@@ -344,6 +345,25 @@ def check_report(
         out = _refine_with_nli(out, nli, nli_threshold)
     return ReportCheck(tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None,
                        sources)
+
+
+REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
+
+
+def _gone_in_later_versions(checks: list[tuple[int, VersionCheck]]) -> list[tuple[int, VersionCheck]]:
+    """Per primary: when one version matches the point clearly and another only through a weaker, different
+    sentence, the other version no longer says it (the sentence was removed or rewritten away)."""
+    out = list(checks)
+    for name in {vc.source for _, vc in checks}:
+        mine = [(n, j, vc) for n, (j, vc) in enumerate(checks) if vc.source == name and vc.score is not None]
+        found = [(j, vc) for _, j, vc in mine if vc.verdict != "not_found"]
+        if len(mine) < 2 or not found:
+            continue
+        top_j, top = max(found, key=lambda t: t[1].score or 0.0)
+        for n, j, vc in mine:
+            if vc.verdict == "supported" and j != top_j and (vc.score or 0.0) < (top.score or 0.0) - REMOVED_GAP:
+                out[n] = (j, replace(vc, verdict="not_found", sentence=None, reasons=()))
+    return out
 
 
 def _verdict(p: ReportPoint, s: _Sentence, score: float, fp: Any, fs: Any, threshold: float, name: str,
