@@ -38,6 +38,7 @@ __all__ = ["MAX_CLAIMS", "Comparison", "Pair", "Side", "Statement", "Topic", "co
 MAX_CLAIMS = 2000  # beyond this a statement is not a readout; refuse with a clear error
 AGREE_MARGIN = 1.10  # a linked pair this clear, with nothing that differs, is labelled `agree`
 AGREE_COS = 0.86  # ... and this close in absolute terms
+SAME_WORDS = 0.995  # or this close whatever the neighbourhood: the same wording
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ def _link_label(w: _Work, lk: Link, diffs: list[Difference], why: str | None) ->
         notes.append("one claim covers part of the other")
     if notes:
         return "partial", tuple(notes)
-    if lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS and lk.kind == "strong":
+    if lk.cos >= SAME_WORDS or (lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS and lk.kind in ("strong", "opening")):
         return "agree", ()
     return "partial", ()
 
