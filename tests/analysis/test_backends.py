@@ -79,8 +79,8 @@ def test_sentence_transformer_backend_compares_identical_documents(st_dir, tmp_p
     enc = get_encoder(str(st_dir), cache_dir=tmp_path / "cache")
     c = compare(Statement(A, lang="en"), Statement(A, lang="en"), enc)
     assert c.model_name == "sentence-transformers/tiny-st"
-    assert [p.label for p in c.pairs] == ["agree"] * 3
-    assert [(p.a, p.b) for p in c.pairs] == [("a1", "b1"), ("a2", "b2"), ("a3", "b3")]
+    assert [p.label for p in c.pairs] == ["agree"] * 4  # the opening ("held a telephone conversation") and 3 claims
+    assert [(p.a, p.b) for p in c.pairs] == [("a1", "b1"), ("a2", "b2"), ("a3", "b3"), ("a4", "b4")]
     assert any((tmp_path / "cache").rglob("*")), "embeddings were cached on disk"
 
 
@@ -112,9 +112,10 @@ def test_contradiction_scores_need_both_directions(nli_contra, nli_entail):
 
 def test_nli_turns_aligned_rows_into_conflicts(nli_contra):
     plain = compare(Statement(A, lang="en"), Statement(B), ENC)
-    assert [p.label for p in plain.pairs] == ["agree"] * 3
+    assert [p.label for p in plain.pairs] == ["agree"] * 4
     c = compare(Statement(A, lang="en"), Statement(B), ENC, nli=CrossEncoderNLI(str(nli_contra)))
-    assert [p.label for p in c.pairs] == ["conflict"] * 3
+    assert [p.label for p in c.pairs] == ["conflict"] * 4
+    assert all(t.position == "opposed" for t in c.topics)
     reason = re.compile(r"contradiction: NLI (0\.9\d|1\.00) \(nli/tiny-nli-contra\)")
     assert all(reason.fullmatch(p.reasons[0]) for p in c.pairs)
     assert c.to_json()["model"]["nli"]["name"] == "nli/tiny-nli-contra"
@@ -131,7 +132,7 @@ def test_nli_entailment_changes_nothing(nli_entail):
 
 def test_nli_threshold_is_respected(nli_contra):
     c = compare(Statement(A, lang="en"), Statement(B), ENC, nli=CrossEncoderNLI(str(nli_contra)), nli_threshold=0.999)
-    assert [p.label for p in c.pairs] == ["agree"] * 3
+    assert [p.label for p in c.pairs] == ["agree"] * 4
 
 
 def test_nli_not_an_nli_model_is_refused(tmp_path):
@@ -146,10 +147,10 @@ def test_check_report_with_nli(nli_contra):
     report = Statement("Analysts were busy.\n- The sides discussed the grain corridor.")
     primary = Statement(A, lang="en")
     plain = check_report(report, [primary], ENC)
-    assert [p.verdict for p in plain.points] == ["supported"]
+    assert [p.verdict for p in plain.points] == ["not_found", "supported"]
     r = check_report(report, [primary], ENC, nli=CrossEncoderNLI(str(nli_contra)))
-    assert [p.verdict for p in r.points] == ["conflict"]
-    assert r.points[0].reasons[0].startswith("contradiction: NLI")
+    assert [p.verdict for p in r.points] == ["not_found", "conflict"]
+    assert r.points[1].reasons[0].startswith("contradiction: NLI")
     assert r.to_json()["model"]["nli"]["name"] == "nli/tiny-nli-contra"
 
 
@@ -161,11 +162,11 @@ def test_cli_compare_with_both_backends(st_dir, nli_contra, tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["model"]["name"] == "sentence-transformers/tiny-st" and out["model"]["nli"] is None
-    assert [p["label"] for p in out["pairs"]] == ["agree"] * 3
+    assert [p["label"] for p in out["pairs"]] == ["agree"] * 4
     res = CliRunner().invoke(cli, ["compare", str(fa), str(fb), "--nli", str(nli_contra), "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    assert [p["label"] for p in out["pairs"]] == ["conflict"] * 3
+    assert [p["label"] for p in out["pairs"]] == ["conflict"] * 4
     assert out["model"]["nli"]["name"] == "nli/tiny-nli-contra"
     res = CliRunner().invoke(cli, ["compare", str(fa), str(fb), "--nli", str(tmp_path / "missing")])
     assert res.exit_code == 1 and "cannot load NLI model" in res.output

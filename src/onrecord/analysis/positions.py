@@ -1,0 +1,105 @@
+"""Opposed positions, only on clear evidence: one claim negates (or refuses) what the linked claim states,
+or the two use the two poles of an explicit opposite ("in line with" / "in breach of", "welcomed" /
+"condemned"). Everything else stays `both`: the texts side by side, for the reader to weigh.
+
+Negation, refusal and opposite words come from the language files (`langdata`); exceptions ("not only",
+"no later than", 不断) are removed before looking.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from onrecord.analysis import langdata
+
+__all__ = ["hedges", "is_negated", "opposed", "unnegated"]
+
+
+@cache
+def _except_regex(lang: str) -> re.Pattern[str] | None:
+    lg = langdata.for_text(lang)
+    return langdata.phrase_regex(lg.negation_except, lg.spaced)
+
+
+def _clean(text: str, lang: str) -> str:
+    pat = _except_regex(lang)
+    return pat.sub(" ", text) if pat is not None else text
+
+
+def _langs(lang: str) -> tuple[str, ...]:
+    """The claim's language; for an undetermined one, every language file."""
+    if lang and lang != "und" and lang.split("-")[0] in langdata.available():
+        return (lang,)
+    return ("und",)
+
+
+def negation_words(text: str, lang: str, refusal: bool = True) -> list[str]:
+    """The negation (and refusal) words found (exceptions removed first)."""
+    out: list[str] = []
+    for lg in _langs(lang):
+        t = _clean(text, lg)
+        for name in ("negation", "refusal") if refusal else ("negation",):
+            pat = langdata.compiled(lg, name)
+            if pat is not None:
+                out += [m.group(0) for m in pat.finditer(t)]
+    return out
+
+
+def is_negated(text: str, lang: str = "und") -> bool:
+    return bool(negation_words(text, lang))
+
+
+def unnegated(text: str, lang: str = "und") -> str:
+    """The sentence without its plain negation words (refusal verbs stay), so that alignment can find the
+    positive counterpart of a negated claim: "did not discuss" -> "did discuss"."""
+    out = text
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, "negation")
+        if pat is not None:
+            out = pat.sub(" ", _clean(out, lg))
+    return " ".join(out.split())
+
+
+def hedges(text: str, lang: str = "und") -> list[str]:
+    out: list[str] = []
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, "hedges")
+        if pat is not None:
+            out += [m.group(0).lower() for m in pat.finditer(text)]
+    return out
+
+
+@cache
+def _poles(lang: str) -> dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]:
+    lg = langdata.for_text(lang)
+    return {k: (langdata.phrase_regex((x,), lg.spaced), langdata.phrase_regex((y,), lg.spaced))
+            for k, (x, y) in lg.opposites.items()}
+
+
+def _pole_hits(text: str, lang: str) -> dict[str, tuple[int, str]]:
+    """meaning -> (pole 0 or 1, the words), for the meanings whose one pole only the text uses."""
+    out = {}
+    for k, (p0, p1) in _poles(lang).items():
+        h0 = p0.search(text) if p0 else None
+        h1 = p1.search(text) if p1 else None
+        if h0 and not h1:
+            out[k] = (0, h0.group(0))
+        elif h1 and not h0:
+            out[k] = (1, h1.group(0))
+    return out
+
+
+def opposed(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
+    """A sentence saying why the two claims oppose each other, or None when the evidence is not clear."""
+    na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
+    if bool(na) != bool(nb):
+        side, words = ("A", na) if na else ("B", nb)
+        return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"
+    if na:
+        return None
+    ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
+    for k, (pole, wa) in ha.items():
+        if k in hb and hb[k][0] != pole:
+            return f"opposed: “{wa}” vs “{hb[k][1]}”"
+    return None

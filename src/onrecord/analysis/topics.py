@@ -1,0 +1,240 @@
+"""Group two sides' claims into topics, many-to-many: a topic is a set of A claims and a set of B claims
+(`both`), or claims of one side only (`only_a`, `only_b`).
+
+Two claims are linked when they are close for *this* document pair: the score of a pair is its cosine
+plus a bonus for what the two share exactly (names and places keyed across scripts, countries, numbers,
+dates; `facts.read_facts`), weighted by how rare each shared key is in the two documents; the score is then
+divided by the typical score of each claim's nearest neighbours on the other side (the ratio margin of
+bitext mining, Artetxe & Schwenk 2019), so the cut-off is relative to the pair, not a global cosine.
+
+Links: mutual best pairs with a clear margin; mutual best pairs with a weaker margin when they keep the
+order of the clear ones (two readouts of one call mostly tell it in the same order); a claim's second
+partner when it is nearly as close as the first (one sentence of A summing up two of B); and among what is
+left, mutual best pairs that share a rare key. Linked claims form topics (connected components), capped so
+that a chain of weak links cannot swallow a readout: a link that would make a topic hold more than
+`MAX_SIDE` claims of one side is dropped, weakest first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Link", "TopicGroup", "group_topics", "pair_scores"]
+
+STRONG = 1.05  # mutual best at this margin or more: linked whatever the order
+ORDER_FLOOR = 1.0  # in the readouts' order, a pair whose margin passes this is linked
+SECOND = 0.975  # a claim's second partner joins when its margin is this share of the first one's ...
+SECOND_MIN = 1.06  # ... and at least this margin
+SIBLING = 1.0  # a follow-up sentence joins its neighbour's partner at this margin
+LEFTOVER = 1.0  # leftovers: mutual best among themselves at this margin, sharing a rare key
+ANCHOR_WEIGHT = 0.06  # cosine units added for shared exact keys (names, places, numbers, dates), at most
+MAX_SIDE = 4  # claims of one side in one topic
+
+
+@dataclass(frozen=True)
+class Link:
+    a: int
+    b: int
+    cos: float
+    margin: float
+    kind: str  # opening | strong | order | second | sibling | leftover
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    links: tuple[Link, ...]
+
+    @property
+    def coverage(self) -> str:
+        return "both" if self.a and self.b else ("only_a" if self.a else "only_b")
+
+
+def _knn_mean(sim: np.ndarray, k: int, extra: np.ndarray | None) -> np.ndarray:
+    if extra is not None and sim.shape[1] < k:
+        sim = np.concatenate([sim, extra], axis=1)
+    kk = max(1, min(k, sim.shape[1]))
+    top: np.ndarray = -np.partition(-sim, kk - 1, axis=1)[:, :kk]
+    out: np.ndarray = top.mean(axis=1)
+    return out
+
+
+def anchor_matrix(keys_a: Sequence[frozenset[str]], keys_b: Sequence[frozenset[str]]) -> np.ndarray:
+    """Shared exact keys per claim pair, each weighted by its rarity in the two documents (a key every claim
+    shares, such as the two countries of a call, weighs nothing), scaled to 0..1."""
+    n = len(keys_a) + len(keys_b)
+    df: dict[str, int] = {}
+    for ks in (*keys_a, *keys_b):
+        for k in ks:
+            df[k] = df.get(k, 0) + 1
+    w = {k: max(0.0, math.log(n / d)) / math.log(max(n, 2)) for k, d in df.items()}
+    out = np.zeros((len(keys_a), len(keys_b)), dtype=np.float32)
+    for i, ka in enumerate(keys_a):
+        if not ka:
+            continue
+        for j, kb in enumerate(keys_b):
+            shared = ka & kb
+            if shared:
+                out[i, j] = min(1.0, sum(w[k] for k in shared))
+    return out
+
+
+def pair_scores(
+    cos: np.ndarray, anchors: np.ndarray, bg_a: np.ndarray | None, bg_b: np.ndarray | None, k: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score, margin): score = cosine + ANCHOR_WEIGHT * shared rare keys; margin = score over the mean score
+    of each claim's k nearest neighbours (topped up from generic background sentences when a side is short)."""
+    score = (cos + ANCHOR_WEIGHT * anchors).astype(np.float32)
+    ra = _knn_mean(score, k, bg_a)
+    rb = _knn_mean(score.T, k, bg_b)
+    denom = np.maximum((ra[:, None] + rb[None, :]) / 2.0, 1e-6)
+    margin: np.ndarray = (score / denom).astype(np.float32)
+    return score, margin
+
+
+def _monotone(margin: np.ndarray, floor: float, fixed: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One-to-one pairs in both documents' order that maximize the summed margin above `floor`; the
+    `fixed` pairs (strong links) are rewarded so the path goes through them."""
+    n, m = margin.shape
+    gain = margin - floor
+    for i, j in fixed:
+        gain[i, j] += 1.0
+    best = np.zeros((n + 1, m + 1), dtype=np.float64)
+    move = np.zeros((n + 1, m + 1), dtype=np.int8)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = (best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1])
+            k = int(np.argmax(options))
+            best[i, j], move[i, j] = options[k], k
+    out = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        if move[i, j] == 2:
+            if gain[i - 1, j - 1] > 0:
+                out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif move[i, j] == 0:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
+def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Link]:
+    n, m = margin.shape
+    best_a = margin.argmax(axis=1)
+    best_b = margin.argmax(axis=0)
+    links: dict[tuple[int, int], Link] = {}
+    for i in range(n):
+        j = int(best_a[i])
+        if int(best_b[j]) == i and margin[i, j] >= STRONG:
+            links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "strong")
+    # the readouts' order: a monotone alignment (dynamic programming over margin - ORDER_FLOOR) through the
+    # strong links picks up the weaker pairs that sit where the order says they should
+    for i, j in _monotone(margin, ORDER_FLOOR, set(links)):
+        if (i, j) not in links:
+            links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "order")
+    # second partners: one claim of a side covering two of the other
+    for side in (0, 1):
+        mat = margin if side == 0 else margin.T
+        for x in range(mat.shape[0]):
+            order = np.argsort(-mat[x])
+            if len(order) < 2:
+                continue
+            y1, y2 = int(order[0]), int(order[1])
+            first = (x, y1) if side == 0 else (y1, x)
+            second = (x, y2) if side == 0 else (y2, x)
+            if first not in links or second in links:
+                continue
+            v = float(mat[x, y2])
+            other_best = float((margin[:, y2] if side == 0 else margin[y2, :]).max())
+            if v >= SECOND_MIN and v >= SECOND * float(mat[x, y1]) and v >= 0.97 * other_best:
+                links[second] = Link(*second, float(cos[second]), v, "second")
+    # leftovers: among claims with no link yet, mutual best that share a rare exact key
+    la = [i for i in range(n) if not any(lk.a == i for lk in links.values())]
+    lb = [j for j in range(m) if not any(lk.b == j for lk in links.values())]
+    if la and lb:
+        sub = margin[np.ix_(la, lb)]
+        for x, i in enumerate(la):
+            y = int(sub[x].argmax())
+            j = lb[y]
+            if int(sub[:, y].argmax()) == x and sub[x, y] >= LEFTOVER and anchors[i, j] >= 0.3:
+                links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "leftover")
+    # siblings: a claim left alone whose best partner is linked to the claim right before or after it on its
+    # own side (a follow-up sentence: "The Chancellor welcomed this pledge.")
+    for side in (0, 1):
+        mat = margin if side == 0 else margin.T
+        mine = {(lk.a if side == 0 else lk.b) for lk in links.values()}
+        partners = {((lk.a, lk.b) if side == 0 else (lk.b, lk.a)) for lk in links.values()}
+        for x in range(mat.shape[0]):
+            if x in mine:
+                continue
+            y = int(mat[x].argmax())
+            if mat[x, y] >= SIBLING and ((x - 1, y) in partners or (x + 1, y) in partners):
+                key = (x, y) if side == 0 else (y, x)
+                links[key] = Link(*key, float(cos[key]), float(mat[x, y]), "sibling")
+    return sorted(links.values(), key=lambda lk: -lk.margin)
+
+
+def group_topics(
+    margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray, forced: tuple[int, int] | None = None
+) -> list[TopicGroup]:
+    """Topics in reading order: each `both` topic at its first A claim, each one-sided claim as its own topic;
+    claims only in B sit after the topic of the nearest earlier B claim. `forced`: a pair always linked (the
+    two openings: the call itself)."""
+    n, m = margin.shape
+    parent = list(range(n + m))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    size = {x: (1, 0) if x < n else (0, 1) for x in range(n + m)}
+    kept: list[Link] = []
+    links = _links(margin, cos, anchors) if n and m else []
+    if forced is not None:
+        fa, fb = forced
+        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening")] + [
+            lk for lk in links if (lk.a, lk.b) != forced
+        ]
+    for lk in links:
+        ra, rb = find(lk.a), find(n + lk.b)
+        if ra != rb:
+            sa, sb = size[ra], size[rb]
+            if sa[0] + sb[0] > MAX_SIDE or sa[1] + sb[1] > MAX_SIDE:
+                continue
+            parent[rb] = ra
+            size[ra] = (sa[0] + sb[0], sa[1] + sb[1])
+        kept.append(lk)
+    comps: dict[int, tuple[list[int], list[int]]] = {}
+    for x in range(n + m):
+        r = find(x)
+        comps.setdefault(r, ([], []))
+        if x < n:
+            comps[r][0].append(x)
+        else:
+            comps[r][1].append(x - n)
+    groups = []
+    for a_ids, b_ids in comps.values():
+        mine = tuple(lk for lk in kept if lk.a in a_ids and lk.b in b_ids)
+        groups.append(TopicGroup(tuple(a_ids), tuple(b_ids), mine))
+
+    def position(g: TopicGroup) -> tuple[float, int]:
+        if g.a:
+            return (float(min(g.a)), min(g.b) if g.b else -1)
+        j = g.b[0]
+        earlier = [h for h in groups if h.a and h.b and min(h.b) < j]
+        if earlier:
+            anchor = max(earlier, key=lambda h: min(h.b))
+            return (min(anchor.a) + 0.5, j)
+        later = [h for h in groups if h.a and h.b]
+        return ((min(min(h.a) for h in later) - 0.5) if later else n + 0.5, j)
+
+    return sorted(groups, key=position)

