@@ -23,6 +23,7 @@ from onrecord.sim.scenario import builtin_scenario, load_scenario
 from onrecord.sim.score import render
 
 DEMO_MARKER = ".onrecord-demo"
+DEMO_FOLDER = Path("onrecord-demo")  # the demo's own default when no --data is given
 STYLE = {
     "new": "green",
     "edited": "yellow",

@@ -22,7 +22,7 @@ def page_title(tree: HTMLParser) -> str:
         if node is not None:
             text = node.attributes.get("content") if sel.startswith("meta") else node.text()
             if text and text.strip():
-                return normalize_text(text)
+                return " ".join(normalize_text(text).split())  # a title is one line, however the source wraps it
     return ""
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from onrecord.errors import StoreError
 
@@ -21,7 +25,8 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    kwargs: dict[str, Any] = {}
+    # JSON columns as UTF-8 text ("Straße", not "Stra\\u00dfe"): readable in Datasette and sqlite3
+    kwargs: dict[str, Any] = {"json_serializer": _json_dumps}
     if url.startswith("postgresql"):
         if schema:
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
@@ -37,6 +42,10 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     return engine
 
 
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -46,6 +55,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -53,18 +64,99 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision."""
+    from alembic import command
+
     cfg = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            if sqlite:  # table rebuilds in batch mode must not cascade: SQLite's own advice
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise StoreError(f"migration left {len(broken)} broken reference(s), e.g. {broken[0]}")
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except SQLAlchemyError as exc:
         raise StoreError(
             f"cannot migrate database {mask(str(engine.url))}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         ) from None
 
 
-def mask(url: str) -> str:
-    import re
+_REVISION = re.compile(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\b[^=]*=\s*(.+)$", re.M)
 
+
+@lru_cache(maxsize=1)
+def schema_heads() -> frozenset[str]:
+    """The newest revision(s), read from the migration files' own `revision`/`down_revision` lines:
+    no Alembic import, so a start-up whose schema is current costs one small query."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        rev = _REVISION.search(src)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        down = _DOWN.search(src)
+        if down is not None:
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return frozenset(revisions - parents)
+
+
+def known_revisions() -> frozenset[str]:
+    revs = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        rev = _REVISION.search(path.read_text(encoding="utf-8"))
+        if rev is not None:
+            revs.add(rev.group(1))
+    return frozenset(revs)
+
+
+def schema_revisions(engine: Engine) -> set[str] | None:
+    """The revision(s) the database is at; None for a database onrecord has never set up."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except SQLAlchemyError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise StoreError(f"cannot open database {mask(str(engine.url))}: {first}") from None
+
+
+def schema_behind(engine: Engine) -> bool:
+    """True when the schema needs `migrate`; a StoreError when the database is newer than this onrecord."""
+    current = schema_revisions(engine)
+    if current is None:
+        return True
+    if current == set(schema_heads()):
+        return False
+    unknown = current - known_revisions()
+    if unknown:
+        raise StoreError(
+            f"database {mask(str(engine.url))} has schema {', '.join(sorted(unknown))}, newer than this "
+            "onrecord knows: upgrade onrecord"
+        )
+    return True
+
+
+def ensure_schema(engine: Engine) -> bool:
+    """Migrate only when the schema is behind (one cheap query otherwise); True when it migrated."""
+    if not schema_behind(engine):
+        return False
+    migrate(engine)
+    return True
+
+
+def mask(url: str) -> str:
     return re.sub(r"//([^:/@]+):([^@]+)@", r"//\1:***@", url)
