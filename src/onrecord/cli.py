@@ -604,10 +604,12 @@ def demo(ctx: click.Context, demo_data: Path | None) -> None:
     stays for `findings`, `show`, `diff` and `compare`, with the exact commands printed at the end.
     The simulator's scores for the same world: `onrecord sim run demo`.
     """
+    from rich.console import Console
+
     from onrecord.demo import DEMO_FOLDER, run_demo
 
     folder = demo_data or ctx.obj["overrides"].get("data") or DEMO_FOLDER
-    run_demo(folder, _console())
+    run_demo(folder, Console(highlight=False))  # wraps at the terminal's width (80 columns stay readable)
 
 
 # -- database ----------------------------------------------------------------------------------
