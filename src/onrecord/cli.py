@@ -24,17 +24,19 @@ if TYPE_CHECKING:
 
     from onrecord.app import Onrecord
 
-_CONSOLES: dict[bool, Console] = {}
+_CONSOLES: dict[bool, tuple[Any, Console]] = {}
 
 
 def _console(stderr: bool = False) -> Console:
-    """The Rich console for stdout (or stderr), made on first use: Rich loads only when printing."""
-    con = _CONSOLES.get(stderr)
-    if con is None or con.file is not (sys.stderr if stderr else sys.stdout):
+    """The Rich console for stdout (or stderr), made on first use: Rich loads only when printing.
+    A new stream (a test runner's) gets a new console, which reads the terminal width afresh."""
+    stream = sys.stderr if stderr else sys.stdout
+    got = _CONSOLES.get(stderr)
+    if got is None or got[0] is not stream:
         from rich.console import Console
 
-        con = _CONSOLES[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
-    return con
+        got = _CONSOLES[stderr] = (stream, Console(file=stream, highlight=False, soft_wrap=not stderr))
+    return got[1]
 
 
 def _warn(message: str) -> None:
@@ -255,8 +257,8 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     from onrecord.config import format_duration
 
     t = Table("id", "name", "kind", "every", "actor", "status", "url", box=None, pad_edge=False)
-    t.columns[5].overflow = "fold"
-    t.columns[6].overflow = "fold"
+    for col in t.columns[4:]:
+        col.overflow = "fold"
     for s in rows:
         h = health.get(s.id, {})
         st = "paused" if s.paused else h.get("status", "ok")
@@ -264,7 +266,13 @@ def sources(ctx: click.Context, as_json: bool) -> None:
             st += f": {h['last_error']}"
         # Text cells: a server's reason phrase like 'Not Found [/bold]' is shown, never parsed as markup.
         t.add_row(
-            str(s.id), Text(s.name), s.kind, format_duration(s.every), Text(s.actor or ""), Text(st), Text(s.url)
+            str(s.id),
+            Text(s.name),
+            s.kind,
+            format_duration(s.every),
+            Text(s.actor or "", overflow="fold"),
+            Text(st, overflow="fold"),
+            Text(s.url, overflow="fold"),
         )
     _console().print(t)
 
