@@ -111,6 +111,9 @@ def test_a_gone_url_is_refused_then_forced_and_shown_failing(
     assert code == 1
     [row] = sources(tmp_path)
     assert row["status"] == "failing" and f"HTTP {status}" in str(row["last_error"])
+    # Without --set, `sources` reads SQLite with sqlite3 alone (a quick start): the same rows.
+    quick = CliRunner().invoke(cli, ["--data", str(tmp_path), "sources", "--json"], catch_exceptions=False)
+    assert quick.exit_code == 0 and [json.loads(line) for line in quick.stdout.splitlines()] == [row]
 
 
 def test_an_unreachable_host_and_a_duplicate_are_refused(server: Server, tmp_path: Path) -> None:

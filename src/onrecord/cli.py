@@ -187,7 +187,7 @@ def add(
     The URL is fetched once first: a URL that answers 404 or 410, a host that cannot be reached and a
     URL already watched are refused (exit 1) unless --force is given, which adds it with a warning.
     """
-    from onrecord.config import format_duration
+    from onrecord.durations import format_duration
 
     s = _app(ctx).add_source(
         url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore,
@@ -203,7 +203,7 @@ def _duration_option(value: str | None) -> str | None:
     """A bad duration is a usage error (exit 2), caught before anything is opened."""
     if value is None:
         return None
-    from onrecord.config import parse_duration
+    from onrecord.durations import parse_duration
 
     try:
         seconds = parse_duration(value)
@@ -241,12 +241,14 @@ def _source_json(s: Any, health: dict[str, Any] | None = None) -> dict[str, Any]
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
     """List sources with their schedule and health (ok, failing, unreachable, paused)."""
-    app = _app(ctx)
-    health = app.store.source_rows_status()
-    rows = app.sources()
+    rows = _quick_sources(ctx)
+    if rows is None:  # PostgreSQL, a schema to upgrade, --set, ...: the full library path
+        app = _app(ctx)
+        health = app.store.source_rows_status()
+        rows = [_source_json(s, health.get(s.id)) for s in app.sources()]
     if as_json:
-        for s in rows:
-            _jsonl(_source_json(s, health.get(s.id)))
+        for row in rows:
+            _jsonl(row)
         return
     if not rows:
         click.echo("no sources yet: add one with `onrecord add URL`", err=True)
@@ -254,27 +256,59 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from onrecord.config import format_duration
+    from onrecord.durations import format_duration
 
     t = Table("id", "name", "kind", "every", "actor", "status", "url", box=None, pad_edge=False)
     for col in t.columns[4:]:
         col.overflow = "fold"
-    for s in rows:
-        h = health.get(s.id, {})
-        st = "paused" if s.paused else h.get("status", "ok")
-        if h.get("last_error"):
-            st += f": {h['last_error']}"
+    for row in rows:
+        st = "paused" if row["paused"] else str(row.get("status") or "ok")
+        if row.get("last_error"):
+            st += f": {row['last_error']}"
         # Text cells: a server's reason phrase like 'Not Found [/bold]' is shown, never parsed as markup.
         t.add_row(
-            str(s.id),
-            Text(s.name),
-            s.kind,
-            format_duration(s.every),
-            Text(s.actor or "", overflow="fold"),
+            str(row["id"]),
+            Text(row["name"]),
+            row["kind"],
+            format_duration(row["every"]),
+            Text(row["actor"] or "", overflow="fold"),
             Text(st, overflow="fold"),
-            Text(s.url, overflow="fold"),
+            Text(row["url"], overflow="fold"),
         )
     _console().print(t)
+
+
+def _quick_sources(ctx: click.Context) -> list[dict[str, Any]] | None:
+    """`sources` without SQLAlchemy and pydantic (they cost most of a second to import): when the
+    database is the SQLite file of the data folder and its schema is current, read it with sqlite3."""
+    if ctx.obj["sets"]:
+        return None
+    path = _sqlite_path(ctx.obj["overrides"].get("data"), ctx.obj["overrides"].get("db"))
+    if path is None:
+        return None
+    from onrecord.store.quick import quick_sources
+
+    return quick_sources(path)
+
+
+def _sqlite_path(data: Path | None, db: str | None) -> Path | None:
+    """The SQLite file that settings would choose (flags and ONRECORD_* come through click), reading
+    `db` from onrecord.toml as Settings does; None when that is not a plain SQLite file."""
+    folder = Path(data) if data is not None else Path("onrecord-data")
+    if db is None:
+        toml = folder / "onrecord.toml"
+        if toml.is_file():
+            import tomllib
+
+            try:
+                db = tomllib.loads(toml.read_text(encoding="utf-8")).get("db")
+            except (OSError, ValueError):
+                return None
+    if db is None:
+        return folder / "onrecord.db"
+    if isinstance(db, str) and db.startswith("sqlite:///") and "?" not in db:
+        return Path(db[len("sqlite:///") :])
+    return None
 
 
 @cli.command()
@@ -420,7 +454,7 @@ def _print_finding(f: Finding) -> None:
 
 
 def parse_since(value: str, now: datetime) -> datetime:
-    from onrecord.config import parse_duration
+    from onrecord.durations import parse_duration
 
     try:
         return now - timedelta(seconds=parse_duration(value))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -15,8 +13,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 from onrecord.errors import StoreError
+from onrecord.store.revisions import MIGRATIONS, known_revisions, schema_heads
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["MIGRATIONS", "ensure_schema", "make_engine", "mask", "migrate", "schema_behind", "schema_heads"]
 
 
 def make_engine(url: str, *, schema: str | None = None) -> Engine:
@@ -89,37 +88,6 @@ def migrate(engine: Engine) -> None:
         raise StoreError(
             f"cannot migrate database {mask(str(engine.url))}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         ) from None
-
-
-_REVISION = re.compile(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", re.M)
-_DOWN = re.compile(r"^down_revision\b[^=]*=\s*(.+)$", re.M)
-
-
-@lru_cache(maxsize=1)
-def schema_heads() -> frozenset[str]:
-    """The newest revision(s), read from the migration files' own `revision`/`down_revision` lines:
-    no Alembic import, so a start-up whose schema is current costs one small query."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        src = path.read_text(encoding="utf-8")
-        rev = _REVISION.search(src)
-        if rev is None:
-            continue
-        revisions.add(rev.group(1))
-        down = _DOWN.search(src)
-        if down is not None:
-            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
-    return frozenset(revisions - parents)
-
-
-def known_revisions() -> frozenset[str]:
-    revs = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        rev = _REVISION.search(path.read_text(encoding="utf-8"))
-        if rev is not None:
-            revs.add(rev.group(1))
-    return frozenset(revs)
 
 
 def schema_revisions(engine: Engine) -> set[str] | None:
