@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onrecord.app import Onrecord
 from onrecord.config import Settings
 from onrecord.parse.feed import html_to_text
+from onrecord.parse.normalize import collapse_html_whitespace
 from onrecord.parse.page import parse_page
 
 # As published: one line per paragraph.
@@ -119,3 +122,14 @@ async def test_a_reflowed_page_is_no_edit_but_a_changed_figure_is(
         assert edit.kind == "edited" and edit.detail["words_removed"] >= 1 and edit.detail["words_added"] >= 1
     finally:
         app.close()
+
+
+_HTMLISH = st.text(alphabet=st.sampled_from(list("ab <>/p\n\t pre br\u00a0&;")), max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_HTMLISH)
+def test_layout_collapse_is_idempotent_and_html_to_text_never_fails(doc: str) -> None:
+    once = collapse_html_whitespace(doc)
+    assert collapse_html_whitespace(once) == once
+    assert isinstance(html_to_text(doc), str)

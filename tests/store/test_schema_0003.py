@@ -113,3 +113,23 @@ def test_new_json_is_utf8_and_findings_point_at_their_capture(store: Store) -> N
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:
             assert "Straße" in conn.execute(text("SELECT detail FROM findings")).scalars().first()
+
+
+def test_db_upgrade_by_command_and_a_newer_schema_refused(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from onrecord.cli import cli
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--data", str(tmp_path), *args])
+
+    first = run("db", "upgrade")
+    assert first.exit_code == 0 and first.stdout.strip() == "database schema upgraded to 0003"
+    again = run("db", "upgrade")
+    assert again.exit_code == 0 and again.stdout.strip() == "database schema already at 0003"
+    store = Store(f"sqlite:///{tmp_path / 'onrecord.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    store.close()
+    newer = run("sources", "--json")
+    assert newer.exit_code == 1 and "newer than this onrecord knows: upgrade onrecord" in newer.stderr
