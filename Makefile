@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r $(LOCK)
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check || { echo "locks/ is behind pyproject.toml: run 'pip install uv && make lock'"; exit 1; }
 	touch $(STAMP)
 
 # The tests also cover the optional sentence-transformers backends (`onrecord[st]`). torch comes first and
@@ -26,6 +27,7 @@ $(STAMP): pyproject.toml $(LOCK)
 $(TEST_STAMP): $(STAMP) $(LOCK_ST)
 	$(BIN)/pip install -q torch==$(TORCH)
 	$(BIN)/pip install -q -r $(LOCK_ST)
+	$(BIN)/pip check || { echo "locks/ is behind pyproject.toml: run 'pip install uv && make lock'"; exit 1; }
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
