@@ -205,7 +205,10 @@ def test_watch_stops_cleanly_on_sigint(world: ThreadedSim, tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # "watching N source(s)": the signal handlers are in place
+    assert first.startswith("watching"), first
+    time.sleep(2)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err

@@ -256,6 +256,42 @@ async def test_robots_disallow_and_bypass(world, tmp_path):
     assert world.hits["/robots.txt"] == 1
 
 
+# A robots.txt as sites write it today. Python's urllib.robotparser takes the first matching line and
+# reads `*` and `$` literally; RFC 9309 says the longest match wins (Allow on a tie) and `*`/`$` are
+# wildcards. The expected verdicts below are RFC 9309's.
+RFC_ROBOTS = """User-agent: *
+Disallow: /news/
+Allow: /news/statements/
+Disallow: /*.pdf$
+Disallow: /*?print=
+"""
+RFC_CASES = {
+    "/news/statements/readout": True,  # longer Allow beats the shorter Disallow listed first
+    "/news/archive": False,
+    "/files/annex.pdf": False,  # wildcard and end anchor
+    "/files/annex.pdf.html": True,
+    "/statements/1?print=1": False,
+    "/statements/1": True,
+}
+
+
+def test_the_rfc_robots_file_is_one_the_stdlib_gets_wrong():
+    from urllib.robotparser import RobotFileParser
+
+    stdlib = RobotFileParser()
+    stdlib.parse(RFC_ROBOTS.splitlines())
+    wrong = [p for p, ok in RFC_CASES.items() if stdlib.can_fetch(UA, "http://x" + p) != ok]
+    assert len(wrong) >= 2  # the issue's finding: the standard library allowed URLs the file disallows
+
+
+async def test_robots_follow_rfc_9309(world, tmp_path):
+    world.robots_body = RFC_ROBOTS
+    async with Fetcher(settings(tmp_path)) as f:
+        for path, allowed in RFC_CASES.items():
+            res = await f.get(world.url(path))
+            assert (res.outcome != "robots") == allowed, (path, res.outcome)
+
+
 async def test_robots_fetched_once_under_concurrency(world, tmp_path):
     async with Fetcher(settings(tmp_path)) as f:
         results = await asyncio.gather(*(f.get(world.url("/hello")) for _ in range(8)))

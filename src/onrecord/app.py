@@ -13,18 +13,20 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from onrecord.archive import Archive
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
 from onrecord.errors import OnrecordError, SourceError
 from onrecord.loop import run as run_async
-from onrecord.pipeline import Check, CheckResult, Fetches, Schedule
-from onrecord.records import SOURCE_KINDS, Finding, Item, Source, Version
+from onrecord.records import SOURCE_KINDS, FetchResult, Finding, Item, Source, Version
 from onrecord.store import Store
+
+if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
+    from onrecord.archive import Archive
+    from onrecord.pipeline import Check, CheckResult, Fetches
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,18 @@ def check_url(url: str, allow_private: bool) -> str:
     return url
 
 
+def _answer_problem(url: str, res: FetchResult) -> str | None:
+    """Why a source's first answer says it cannot be watched: gone, or no host to ask; else None."""
+    if res.status in (404, 410):
+        reason = f" {res.reason}" if res.reason else ""
+        return f"{url} answers HTTP {res.status}{reason}"
+    if res.outcome in ("network_error", "timeout", "refused"):
+        return f"cannot reach {url}: {res.error or res.outcome}"
+    if res.outcome == "robots":
+        return res.error or f"robots.txt disallows {url}"
+    return None
+
+
 def default_name(url: str, taken: set[str]) -> str:
     parts = urlsplit(url)
     base = (parts.hostname or "source").removeprefix("www.")
@@ -91,7 +105,7 @@ class Onrecord:
         except OSError as exc:
             raise OnrecordError(f"cannot create data folder {self.settings.data}: {exc.strerror}") from None
         self.store = store or Store(self.settings.db_url)
-        self.store.migrate()
+        self.store.ensure_schema()
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
 
@@ -120,6 +134,7 @@ class Onrecord:
         """The archive, ready to write: crash leftovers of this worker repaired, files found cut
         short or missing marked in the index, and the file to write to open (or ArchiveError)."""
         if self._archive is None:
+            from onrecord.archive import Archive
             from onrecord.store.archive_index import mark_lost
 
             archive = Archive(
@@ -168,8 +183,15 @@ class Onrecord:
         selector: str | None = None,
         ignore: str | None = None,
         sniff: bool = True,
+        validate: bool = False,
+        force: bool = False,
+        warn: Callable[[str], None] | None = None,
     ) -> Source:
+        """Add a source. With `validate` the URL is fetched once first: an answer of 404/410, a host
+        that cannot be reached and a URL already watched raise SourceError, unless `force`, which adds
+        it anyway and reports the problem through `warn` (default: the log)."""
         url = check_url(url, self.settings.allow_private_addresses)
+        say = warn or (lambda msg: log.warning("source=%s %s", url, msg))
         if kind is not None and kind not in SOURCE_KINDS:
             raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
         if ignore:
@@ -182,14 +204,31 @@ class Onrecord:
             raise SourceError(f"--every: {exc}") from None
         if seconds < 1:
             raise SourceError("--every must be at least 1s")
+        try:
+            asyncio.get_running_loop()
+            in_loop = True
+        except RuntimeError:
+            in_loop = False
+        problems: list[str] = []
+        if validate:
+            same = [s for s in self.store.sources() if s.url == url]
+            if same:
+                problems.append(f"{url} is already watched as {same[0].name!r}")
+        # Inside a running event loop (an async caller) there is no blocking fetch: guess from the URL.
+        if (validate or (kind is None and sniff)) and not in_loop:
+            res = run_async(self._fetch_once(url))
+            if kind is None:
+                kind = guess_kind(url, res.header("content-type"), res.body) if res.outcome == "ok" else guess_kind(url)
+            if validate:
+                problem = _answer_problem(url, res)
+                if problem:
+                    problems.append(problem)
         if kind is None:
-            try:
-                asyncio.get_running_loop()
-                in_loop = True
-            except RuntimeError:
-                in_loop = False
-            # Inside a running event loop (an async caller) there is no blocking sniff: guess from the URL.
-            kind = run_async(self._sniff(url)) if sniff and not in_loop else guess_kind(url)
+            kind = guess_kind(url)
+        if problems and not force:
+            raise SourceError(f"not added: {problems[0]}; add it anyway with --force")
+        for p in problems:
+            say(f"added anyway: {p}")
         if not name:
             name = default_name(url, self.store.names_like(default_name(url, set())))
         return self.store.add_source(
@@ -203,12 +242,10 @@ class Onrecord:
             now=self.clock.now(),
         )
 
-    async def _sniff(self, url: str) -> str:
+    async def _fetch_once(self, url: str) -> FetchResult:
         async with self._fetcher() as f:
-            res = await f.get(url)
-        if res.outcome == "ok":
-            return guess_kind(url, res.header("content-type"), res.body)
-        return guess_kind(url)
+            result: FetchResult = await f.get(url)
+        return result
 
     def sources(self) -> list[Source]:
         return self.store.sources()
@@ -240,6 +277,8 @@ class Onrecord:
 
     # -- checking ------------------------------------------------------------------------------
     def _check(self, fetcher: Fetches, on_done: Callable[[CheckResult], None] | None = None) -> Check:
+        from onrecord.pipeline import Check, Schedule
+
         return Check(
             self.store,
             self.archive,

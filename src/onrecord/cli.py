@@ -1,30 +1,48 @@
-"""The `onrecord` command: parse, call the library, print."""
+"""The `onrecord` command: parse, call the library, print.
+
+Start-up is kept short (`onrecord --help` and `onrecord sources` in well under a second): the
+library, Rich, pydantic and SQLAlchemy load inside the commands that need them, never at import.
+Text that comes from a server (titles, errors, URLs) is printed as text, never as Rich markup.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from onrecord.app import Onrecord
-from onrecord.config import format_duration, load_settings, parse_duration
 from onrecord.errors import ConfigError, OnrecordError
-from onrecord.loop import run as run_async
 from onrecord.records import FINDING_KINDS, SOURCE_KINDS, Finding
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from onrecord.app import Onrecord
+
+_CONSOLES: dict[bool, tuple[Any, Console]] = {}
+
+
+def _console(stderr: bool = False) -> Console:
+    """The Rich console for stdout (or stderr), made on first use: Rich loads only when printing.
+    A new stream (a test runner's) gets a new console, which reads the terminal width afresh."""
+    stream = sys.stderr if stderr else sys.stdout
+    got = _CONSOLES.get(stderr)
+    if got is None or got[0] is not stream:
+        from rich.console import Console
+
+        got = _CONSOLES[stderr] = (stream, Console(file=stream, highlight=False, soft_wrap=not stderr))
+    return got[1]
+
+
+def _warn(message: str) -> None:
+    """One line on stderr: `warning: ...`, the message printed as plain text."""
+    click.echo(f"warning: {message}", err=True)
+
 
 KIND_STYLE = {
     "new": "green",
@@ -59,6 +77,9 @@ def _settings_overrides(ctx: click.Context) -> dict[str, Any]:
 
 def _app(ctx: click.Context) -> Onrecord:
     if "app" not in ctx.obj:
+        from onrecord.app import Onrecord
+        from onrecord.config import load_settings
+
         ctx.obj["app"] = Onrecord(load_settings(**_settings_overrides(ctx)))
         ctx.call_on_close(ctx.obj["app"].close)
     app: Onrecord = ctx.obj["app"]
@@ -135,9 +156,18 @@ def cli(
 )
 @click.option("--name", help="Short unique name (default: from the URL).")
 @click.option("--actor", help="Who speaks through this source, e.g. 'Aldorian Foreign Ministry'.")
-@click.option("--every", help="Poll interval, e.g. 90s, 5m, 1h (default: setting 'every').")
+@click.option(
+    "--every",
+    callback=lambda _ctx, _param, value: _duration_option(value),
+    help="Poll interval, e.g. 90s, 5m, 1h (default: setting 'every').",
+)
 @click.option("--selector", help="CSS selector for the part of a page that matters.")
 @click.option("--ignore", help="Regular expression of text to treat as noise.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add it even when the URL answers 404/410, its host cannot be reached, or it is already watched.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new source as JSON.")
 @click.pass_context
 def add(
@@ -149,14 +179,39 @@ def add(
     every: str | None,
     selector: str | None,
     ignore: str | None,
+    force: bool,
     as_json: bool,
 ) -> None:
-    """Add a source to watch: a feed (RSS, Atom, JSON Feed) or a web page."""
-    s = _app(ctx).add_source(url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore)
+    """Add a source to watch: a feed (RSS, Atom, JSON Feed) or a web page.
+
+    The URL is fetched once first: a URL that answers 404 or 410, a host that cannot be reached and a
+    URL already watched are refused (exit 1) unless --force is given, which adds it with a warning.
+    """
+    from onrecord.durations import format_duration
+
+    s = _app(ctx).add_source(
+        url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore,
+        force=force, warn=_warn, validate=True,
+    )
     if as_json:
         _jsonl(_source_json(s))
     else:
-        out.print(f"added [bold]{s.name}[/] ({s.kind}, every {format_duration(s.every)}): {s.url}")
+        click.echo(f"added {s.name} ({s.kind}, every {format_duration(s.every)}): {s.url}")
+
+
+def _duration_option(value: str | None) -> str | None:
+    """A bad duration is a usage error (exit 2), caught before anything is opened."""
+    if value is None:
+        return None
+    from onrecord.durations import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds < 1:
+        raise click.BadParameter("must be at least 1s")
+    return value
 
 
 def _source_json(s: Any, health: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -185,25 +240,75 @@ def _source_json(s: Any, health: dict[str, Any] | None = None) -> dict[str, Any]
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
-    """List sources with their schedule and health."""
-    app = _app(ctx)
-    health = app.store.source_rows_status()
-    rows = app.sources()
+    """List sources with their schedule and health (ok, failing, unreachable, paused)."""
+    rows = _quick_sources(ctx)
+    if rows is None:  # PostgreSQL, a schema to upgrade, --set, ...: the full library path
+        app = _app(ctx)
+        health = app.store.source_rows_status()
+        rows = [_source_json(s, health.get(s.id)) for s in app.sources()]
     if as_json:
-        for s in rows:
-            _jsonl(_source_json(s, health.get(s.id)))
+        for row in rows:
+            _jsonl(row)
         return
     if not rows:
-        out.print("no sources yet: add one with `onrecord add URL`")
+        click.echo("no sources yet: add one with `onrecord add URL`", err=True)
         return
-    t = Table("id", "name", "kind", "every", "actor", "status", "url", box=None)
-    for s in rows:
-        h = health.get(s.id, {})
-        st = "paused" if s.paused else h.get("status", "ok")
-        if h.get("last_error"):
-            st += f": {h['last_error']}"
-        t.add_row(str(s.id), s.name, s.kind, format_duration(s.every), s.actor or "", st, s.url)
-    out.print(t)
+    from rich.table import Table
+    from rich.text import Text
+
+    from onrecord.durations import format_duration
+
+    t = Table("id", "name", "kind", "every", "actor", "status", "url", box=None, pad_edge=False)
+    for col in t.columns[4:]:
+        col.overflow = "fold"
+    for row in rows:
+        st = "paused" if row["paused"] else str(row.get("status") or "ok")
+        if row.get("last_error"):
+            st += f": {row['last_error']}"
+        # Text cells: a server's reason phrase like 'Not Found [/bold]' is shown, never parsed as markup.
+        t.add_row(
+            str(row["id"]),
+            Text(row["name"]),
+            row["kind"],
+            format_duration(row["every"]),
+            Text(row["actor"] or "", overflow="fold"),
+            Text(st, overflow="fold"),
+            Text(row["url"], overflow="fold"),
+        )
+    _console().print(t)
+
+
+def _quick_sources(ctx: click.Context) -> list[dict[str, Any]] | None:
+    """`sources` without SQLAlchemy and pydantic (they cost most of a second to import): when the
+    database is the SQLite file of the data folder and its schema is current, read it with sqlite3."""
+    if ctx.obj["sets"]:
+        return None
+    path = _sqlite_path(ctx.obj["overrides"].get("data"), ctx.obj["overrides"].get("db"))
+    if path is None:
+        return None
+    from onrecord.store.quick import quick_sources
+
+    return quick_sources(path)
+
+
+def _sqlite_path(data: Path | None, db: str | None) -> Path | None:
+    """The SQLite file that settings would choose (flags and ONRECORD_* come through click), reading
+    `db` from onrecord.toml as Settings does; None when that is not a plain SQLite file."""
+    folder = Path(data) if data is not None else Path("onrecord-data")
+    if db is None:
+        toml = folder / "onrecord.toml"
+        if toml.is_file():
+            import tomllib
+
+            try:
+                db = tomllib.loads(toml.read_text(encoding="utf-8")).get("db")
+            except (OSError, ValueError):
+                return None
+    if db is None:
+        return folder / "onrecord.db"
+    if isinstance(db, str) and db.startswith("sqlite:///") and "?" not in db:
+        return Path(db[len("sqlite:///") :])
+    return None
 
 
 @cli.command()
@@ -212,7 +317,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 def remove(ctx: click.Context, source: str) -> None:
     """Stop watching SOURCE (name, id or URL); its findings stay in the log."""
     s = _app(ctx).remove_source(source)
-    out.print(f"removed {s.name}")
+    click.echo(f"removed {s.name}")
 
 
 @cli.command()
@@ -221,7 +326,7 @@ def remove(ctx: click.Context, source: str) -> None:
 def pause(ctx: click.Context, source: str) -> None:
     """Pause SOURCE: `watch` skips it until `resume`."""
     s = _app(ctx).pause(source, True)
-    out.print(f"paused {s.name}")
+    click.echo(f"paused {s.name}")
 
 
 @cli.command()
@@ -230,7 +335,7 @@ def pause(ctx: click.Context, source: str) -> None:
 def resume(ctx: click.Context, source: str) -> None:
     """Resume a paused SOURCE."""
     s = _app(ctx).pause(source, False)
-    out.print(f"resumed {s.name}")
+    click.echo(f"resumed {s.name}")
 
 
 @cli.command("import")
@@ -239,7 +344,7 @@ def resume(ctx: click.Context, source: str) -> None:
 def import_(ctx: click.Context, file: Path) -> None:
     """Add sources in bulk from a sources.toml ([[source]] tables) or an OPML file."""
     added = _app(ctx).import_sources(file)
-    out.print(f"added {len(added)} source(s) from {file}")
+    click.echo(f"added {len(added)} source(s) from {file}")
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -248,8 +353,16 @@ def import_(ctx: click.Context, file: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print findings of this check as JSON Lines.")
 @click.pass_context
 def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
-    """Check SOURCES now (all unpaused sources when none are named), whatever their schedule."""
+    """Check SOURCES now (all unpaused sources when none are named), whatever their schedule.
+
+    Exits 1 when any source's check failed (each failure is one warning line, then a summary line).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from onrecord.loop import run as run_async
+
     app = _app(ctx)
+    err = _console(stderr=True)
     total = len(sources) or sum(1 for s in app.sources() if not s.paused)
     findings: list[Finding] = []
     errors: list[str] = []
@@ -277,9 +390,12 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
     else:
         for f in findings:
             _print_finding(f)
-        out.print(f"checked {total} source(s): {len(findings)} finding(s), {len(errors)} with errors")
+        click.echo(f"checked {total} source(s): {len(findings)} finding(s), {len(errors)} with errors")
     for e in errors:
-        err.print(f"[yellow]warning:[/] {e}")
+        _warn(e)
+    if errors:
+        click.echo(f"onrecord: error: {len(errors)} of {total} source(s) failed", err=True)
+        ctx.exit(1)
 
 
 @cli.command()
@@ -287,6 +403,11 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
 @click.pass_context
 def watch(ctx: click.Context, as_json: bool) -> None:
     """Follow each source's schedule until Ctrl-C; the write in progress finishes, then it exits."""
+    import asyncio
+    import signal
+
+    from onrecord.loop import run as run_async
+
     app = _app(ctx)
 
     def done(r: Any) -> None:
@@ -303,16 +424,18 @@ def watch(ctx: click.Context, as_json: bool) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         if not as_json:
-            err.print(f"watching {len(app.sources())} source(s); Ctrl-C to stop")
+            click.echo(f"watching {len(app.sources())} source(s); Ctrl-C to stop", err=True)
         await app.watch(stop, on_done=done)
 
     run_async(run())
     if not as_json:
-        err.print("stopped")
+        click.echo("stopped", err=True)
 
 
 # -- reading -----------------------------------------------------------------------------------
 def _print_finding(f: Finding) -> None:
+    from rich.text import Text
+
     line = Text()
     line.append(_local(f.at), style="dim")
     line.append("  ")
@@ -327,10 +450,12 @@ def _print_finding(f: Finding) -> None:
     extra = {k: v for k, v in f.detail.items() if k in ("words_added", "words_removed", "http_status", "error")}
     if extra:
         line.append("  " + " ".join(f"{k}={v}" for k, v in extra.items()), style="dim")
-    out.print(line)
+    _console().print(line)
 
 
 def parse_since(value: str, now: datetime) -> datetime:
+    from onrecord.durations import parse_duration
+
     try:
         return now - timedelta(seconds=parse_duration(value))
     except ValueError:
@@ -363,7 +488,7 @@ def findings(ctx: click.Context, since: str | None, kinds: str | None, source: s
         else:
             _print_finding(f)
     if not rows and not as_json:
-        err.print("no findings")
+        click.echo("no findings", err=True)
 
 
 @cli.command()
@@ -398,12 +523,17 @@ def show(ctx: click.Context, item: str, as_json: bool) -> None:
             }
         )
         return
-    out.print(f"[bold]{it.title or it.key}[/]  ({it.state})")
-    out.print(f"item {it.id}  key {it.key}\n{it.url}")
+    from rich.text import Text
+
+    out = _console()
+    out.print(Text(it.title or it.key, style="bold") + Text(f"  ({it.state})"))
+    out.print(Text(f"item {it.id}  key {it.key}\n{it.url}"))
     out.print(f"first seen {_local(it.first_seen)}, last seen {_local(it.last_seen)}")
     for v in versions:
         out.rule(f"v{v.seq}  {_local(v.at)}")
-        out.print(v.text, markup=False)
+        if v.title and v.title != it.title:
+            out.print(Text(v.title, style="bold"))
+        out.print(Text(v.text))
 
 
 @cli.command()
@@ -415,6 +545,8 @@ def show(ctx: click.Context, item: str, as_json: bool) -> None:
 @click.pass_context
 def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json: bool, full: bool) -> None:
     """Word diff between two versions of ITEM (default: the last two); removed words red, added green."""
+    from rich.text import Text
+
     from onrecord.detect import word_diff
 
     it, versions = _app(ctx).versions(item)
@@ -431,7 +563,9 @@ def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json:
     if as_json:
         _jsonl({"item": it.id, "from": a.seq, "to": b.seq, "diff": ops})
         return
-    out.print(f"[bold]{it.title or it.key}[/]: v{a.seq} ({_local(a.at)}) → v{b.seq} ({_local(b.at)})")
+    out = _console()
+    span = f": v{a.seq} ({_local(a.at)}) → v{b.seq} ({_local(b.at)})"
+    out.print(Text(it.title or it.key, style="bold") + Text(span))
     t = Text()
     for i, (op, words) in enumerate(ops):
         if op == "=" and not full:
@@ -456,15 +590,20 @@ def diff(ctx: click.Context, item: str, v1: int | None, v2: int | None, as_json:
 @click.pass_context
 def config(ctx: click.Context, as_json: bool) -> None:
     """Show the effective settings (defaults < onrecord.toml < ONRECORD_* < flags)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from onrecord.config import load_settings
+
     s = load_settings(**_settings_overrides(ctx))
     values = s.public()
     if as_json:
         _jsonl(values)
         return
-    t = Table("setting", "value", "meaning", box=None)
+    t = Table("setting", "value", "meaning", box=None, pad_edge=False)
     for name, field in type(s).model_fields.items():
-        t.add_row(name, str(values[name]), field.description or "")
-    out.print(t)
+        t.add_row(name, Text(str(values[name]), overflow="fold"), field.description or "")
+    _console().print(t)
 
 
 # -- simulator and demo ------------------------------------------------------------------------
@@ -480,6 +619,7 @@ def sim() -> None:
 @click.pass_context
 def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None) -> None:
     """Play SCENARIO (a built-in name or a .toml file) against a watcher on virtual time; print the score."""
+    from onrecord.loop import run as run_async
     from onrecord.sim.run import run_scenario
     from onrecord.sim.score import render
 
@@ -487,7 +627,7 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
     if as_json:
         _jsonl(result.report.to_json())
     else:
-        render(result.report, out)
+        render(result.report, _console())
 
 
 @cli.command()
@@ -495,16 +635,46 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
     "--data",
     "demo_data",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("onrecord-demo"),
-    show_default=True,
-    help="Folder the demo leaves for `findings`, `show` and `diff`.",
+    default=None,
+    hidden=True,  # kept for old scripts: `onrecord --data DIR demo` is the way
 )
 @click.pass_context
-def demo(ctx: click.Context, demo_data: Path) -> None:
-    """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage."""
-    from onrecord.demo import run_demo
+def demo(ctx: click.Context, demo_data: Path | None) -> None:
+    """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage.
 
-    run_demo(demo_data, out)
+    The story is told as a timeline; the data folder (the global --data, default ./onrecord-demo)
+    stays for `findings`, `show`, `diff` and `compare`, with the exact commands printed at the end.
+    The simulator's scores for the same world: `onrecord sim run demo`.
+    """
+    from rich.console import Console
+
+    from onrecord.demo import DEMO_FOLDER, run_demo
+
+    folder = demo_data or ctx.obj["overrides"].get("data") or DEMO_FOLDER
+    run_demo(folder, Console(highlight=False))  # wraps at the terminal's width (80 columns stay readable)
+
+
+# -- database ----------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """The database: schema version and upgrades (migrations run by command or when the schema is behind)."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the database schema to this version of onrecord (nothing to do when it is current)."""
+    from onrecord.config import load_settings
+    from onrecord.store import Store
+
+    settings = load_settings(**_settings_overrides(ctx))
+    settings.data.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_url)
+    try:
+        changed = store.ensure_schema()
+        click.echo(f"database schema {'upgraded to' if changed else 'already at'} {store.schema_version()}")
+    finally:
+        store.close()
 
 
 def _register_extensions() -> None:
@@ -525,14 +695,20 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: errors are one line on stderr; exit 1 for failures, 2 for usage errors."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="onrecord", standalone_mode=False)
+        # standalone_mode=False returns the exit code of ctx.exit() instead of calling sys.exit:
+        # pass it on, or every error would exit 0.
+        code = cli.main(args=argv, prog_name="onrecord", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        err.print("aborted")
+        click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"onrecord: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"onrecord: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except (OnrecordError, ConfigError) as exc:
         if debug:
@@ -541,3 +717,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

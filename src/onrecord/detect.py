@@ -262,6 +262,8 @@ def _one(
     h = text_hash(obs.text)
     if h == prev.text_hash:
         return change, findings
+    if prev.text is not None and substance(prev.text).split() == substance(obs.text).split():
+        return change, findings  # the same words, laid out anew (line breaks, spaces): not an edit
     if prev.origin != obs.origin:
         # The same statement read from another place (feed summary -> full page): a new version, not an edit.
         version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, None)

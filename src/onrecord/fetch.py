@@ -30,10 +30,10 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.robotparser import RobotFileParser
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
+from protego import Protego
 from yarl import URL
 
 from onrecord.clock import Clock, SystemClock
@@ -249,7 +249,7 @@ _VERDICTS_MAX = 10_000
 @dataclass(frozen=True, slots=True)
 class _Robots:
     expires: datetime
-    parser: RobotFileParser | None  # None: everything allowed
+    parser: Protego | None  # None: everything allowed
     refused: FetchResult | None = None  # robots.txt host refused as private: so is the page
     verdicts: dict[str, bool] = field(default_factory=dict)  # URL -> allowed; re-checks repeat URLs
 
@@ -260,17 +260,17 @@ class _Robots:
         if verdict is None:
             if len(self.verdicts) >= _VERDICTS_MAX:
                 self.verdicts.clear()
-            verdict = self.verdicts[url] = self.parser.can_fetch(agent, url)
+            verdict = self.verdicts[url] = bool(self.parser.can_fetch(url, agent))
         return verdict
 
 
-def _robots_parser(body: bytes) -> RobotFileParser | None:
-    parser = RobotFileParser()
-    parser.parse(body.decode("utf-8", errors="replace").splitlines())
-    state: Any = parser  # the rule attributes are undocumented (and untyped) but stable since 3.0
-    if not state.entries and state.default_entry is None and not state.disallow_all:
+def _robots_parser(body: bytes) -> Protego | None:
+    """RFC 9309 rules (wildcards, `$`, the longest match wins, Allow over Disallow on a tie) by protego,
+    the parser Scrapy uses; the standard library's parser takes the first match and knows no wildcards."""
+    text = body.decode("utf-8", errors="replace")
+    if not any(line.split("#", 1)[0].strip() for line in text.splitlines()):
         return None
-    return parser
+    return Protego.parse(text)
 
 
 # -- the fetcher -----------------------------------------------------------------------------------
@@ -621,7 +621,7 @@ class Fetcher:
         )
         now = self.clock.now()
         ttl = ROBOTS_TTL
-        parser: RobotFileParser | None = None
+        parser: Protego | None = None
         refused: FetchResult | None = None
         status = result.status or 0
         if result.outcome in ("ok", "too_large") and 200 <= status < 300:

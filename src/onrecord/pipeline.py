@@ -272,6 +272,8 @@ class Check:
         )
         if answered and error:
             health.last_error = error
+            if results and results[0].status in (404, 410) and health.status == "ok":
+                health.status = "failing"  # the source's own URL is gone: an answer, but not a healthy one
         changes = detect_items(source, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:

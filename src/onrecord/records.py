@@ -164,6 +164,7 @@ class Finding:
     id: int | None = None
     source_id: int | None = None
     item_id: int | None = None
+    capture_id: int | None = None  # the capture that proves it: `onrecord export`/WARC lookups start here
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,5 +175,6 @@ class Finding:
             "item": self.item,
             "item_id": self.item_id,
             "url": self.url,
+            "capture_id": self.capture_id,
             "detail": self.detail,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,8 +14,15 @@ from onrecord.errors import SourceError
 from onrecord.parse.normalize import normalize_text, strip_tracking
 from onrecord.records import ParsedItem
 
+_BLOCK = "\ue000"  # a private-use mark for "a block ends here", turned into a line break below
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's collapsible white space (not NBSP)
+_BLOCK_RUN = re.compile(r"\s*\ue000[\s\ue000]*")
+
 
 def html_to_text(html: str) -> str:
+    """Text of an HTML fragment, laid out as a browser shows it: white space inside a block (a `<p>`
+    split across source lines, indentation) collapses to one space; blocks and `<br>` end a line.
+    So a page re-flowed by its CMS reads the same as before: no false edit from markup layout."""
     if "<" not in html:
         return html
     tree = HTMLParser(html)
@@ -22,11 +30,14 @@ def html_to_text(html: str) -> str:
         for node in tree.css(tag):
             node.decompose()
     for node in tree.css("br"):
-        node.replace_with("\n")
-    for node in tree.css("p, div, li, h1, h2, h3, h4, h5, h6, blockquote, tr"):
-        node.insert_after("\n")
+        node.replace_with(_BLOCK)
+    for node in tree.css("p, div, li, h1, h2, h3, h4, h5, h6, blockquote, tr, pre, section, article, ul, ol, table"):
+        node.insert_before(_BLOCK)
+        node.insert_after(_BLOCK)
     root = tree.body or tree.root
-    return root.text(separator="") if root is not None else ""
+    raw = root.text(separator="") if root is not None else ""
+    text = _HTML_SPACE.sub(" ", raw.replace(_BLOCK, f" {_BLOCK} "))
+    return _BLOCK_RUN.sub("\n", text).strip()
 
 
 def _when(entry: Any, *keys: str) -> datetime | None:

@@ -43,6 +43,25 @@ def compile_ignore(pattern: str) -> re.Pattern[str]:
         raise SourceError(f"--ignore {pattern!r} is not a valid regular expression: {exc}") from None
 
 
+_KEEP_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.I | re.S)
+_LAYOUT_SPACE = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
+
+
+def collapse_html_whitespace(html: str) -> str:
+    """HTML with every line break (and the indentation around it) turned into one space, as a browser
+    lays it out, except inside <pre>, <textarea>, <script> and <style>. Block structure comes from
+    the tags, so a `<p>` wrapped over several source lines or an inline tag on a line of its own
+    reads the same as the compact markup: a re-flowed page is not an edit."""
+    parts = _KEEP_SPACE.split(html)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 3 == 0:
+            out.append(_LAYOUT_SPACE.sub(" ", part))
+        elif i % 3 == 1:
+            out.append(part)
+    return "".join(out)
+
+
 def normalize_text(text: str, ignore: str | None = None) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _ZERO_WIDTH.sub("", text)

@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.errors import SourceError
 from onrecord.parse.decode import decode_body
 from onrecord.parse.feed import html_to_text
-from onrecord.parse.normalize import normalize_text
+from onrecord.parse.normalize import collapse_html_whitespace, normalize_text
 from onrecord.records import ParsedItem
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -22,7 +22,7 @@ def page_title(tree: HTMLParser) -> str:
         if node is not None:
             text = node.attributes.get("content") if sel.startswith("meta") else node.text()
             if text and text.strip():
-                return normalize_text(text)
+                return " ".join(normalize_text(text).split())  # a title is one line, however the source wraps it
     return ""
 
 
@@ -33,7 +33,7 @@ def parse_page(
     selector: str | None = None,
     ignore: str | None = None,
 ) -> ParsedItem:
-    html = decode_body(body, content_type)
+    html = collapse_html_whitespace(decode_body(body, content_type))
     tree = HTMLParser(html)
     title = page_title(tree)
     if selector:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from onrecord.detect import Candidate, Changes, CheckWrite, ItemChange, SourceChange, StoredItem
 from onrecord.errors import SourceError, StoreError
 from onrecord.records import Capture, Finding, Item, Source, UrlState, Validators, Version
-from onrecord.store.db import make_engine, mask, migrate
+from onrecord.store.db import ensure_schema, make_engine, mask, migrate
 from onrecord.store.tables import CaptureRow, FindingRow, ItemRow, SourceRow, UrlStateRow, VersionRow
 
 
@@ -65,6 +65,7 @@ def _finding(r: FindingRow) -> Finding:
         id=r.id,
         source_id=r.source_id,
         item_id=r.item_id,
+        capture_id=r.capture_id,
     )
 
 
@@ -96,6 +97,17 @@ class Store:
 
     def migrate(self) -> None:
         migrate(self.engine)
+
+    def schema_version(self) -> str:
+        """The schema revision(s) the database is at ('none' before the first migration)."""
+        from onrecord.store.db import schema_revisions
+
+        revs = schema_revisions(self.engine)
+        return ", ".join(sorted(revs)) if revs else "none"
+
+    def ensure_schema(self) -> bool:
+        """Migrate only when the schema is behind; True when it did."""
+        return ensure_schema(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -354,7 +366,7 @@ class Store:
             for w in writes
             for c in w.captures
         ]
-        needs_ids = any(
+        needs_ids = any(w.changes.findings for w in writes) or any(
             ch.version is not None and ch.version.capture is not None for w in writes for ch in w.changes.items
         )
         if needs_ids:
@@ -468,6 +480,7 @@ class Store:
                 [{"b_id": row["item_id"], "vid": vid} for (_, _, row), vid in zip(vers, ver_ids, strict=True)],
             )
         version_of = {(wi, key): vid for (wi, key, _), vid in zip(vers, ver_ids, strict=True)}
+        version_capture = {(wi, key): row["capture_id"] for wi, key, row in vers}
         # 5. findings, in order
         frows: list[dict[str, Any]] = []
         owners: list[int] = []
@@ -476,6 +489,16 @@ class Store:
                 detail = dict(f.detail)
                 if f.kind == "edited" and f.item is not None and (wi, f.item) in version_of:
                     detail["new_version_id"] = version_of[(wi, f.item)]
+                # The proof: the capture of the version this finding wrote, else this check's last
+                # capture of the finding's URL (the 404 seen, the failed request, the answer again).
+                capture_id = version_capture.get((wi, f.item)) if f.item is not None else None
+                if capture_id is None and cap_ids:
+                    base = cap_base[wi]
+                    for ci in range(len(w.captures) - 1, -1, -1):
+                        c = w.captures[ci]
+                        if f.url in (c.url, c.final_url):
+                            capture_id = cap_ids[base + ci]
+                            break
                 frows.append(
                     {
                         "at": f.at,
@@ -486,6 +509,7 @@ class Store:
                         "item": f.item,
                         "url": f.url,
                         "detail": detail,
+                        "capture_id": capture_id,
                     }
                 )
                 owners.append(wi)
@@ -503,6 +527,7 @@ class Store:
                     id=fid,
                     source_id=row["source_id"],
                     item_id=row["item_id"],
+                    capture_id=row["capture_id"],
                 )
             )
         # 6. schedules and health, one bulk statement for the common case

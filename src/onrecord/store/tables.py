@@ -118,7 +118,10 @@ class ItemRow(Base):
     last_checked: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gone_count: Mapped[int] = mapped_column(Integer, default=0)
     gone_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    current_version: Mapped[int | None] = mapped_column(BigInteger)
+    current_version: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("versions.id", ondelete="SET NULL", name="fk_items_current_version", use_alter=True),
+    )
     __table_args__ = (UniqueConstraint("source_id", "key", name="uq_items_source_key"),)
 
 
@@ -132,7 +135,9 @@ class VersionRow(Base):
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64), index=True)
     origin: Mapped[str] = mapped_column(String(10), default="page")  # page | feed
-    capture_id: Mapped[int | None] = mapped_column(BigInteger)
+    capture_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("captures.id", ondelete="SET NULL", name="fk_versions_capture_id")
+    )
     diff: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
@@ -145,7 +150,13 @@ class FindingRow(Base):
     kind: Mapped[str] = mapped_column(String(30), index=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(200))
-    item_id: Mapped[int | None] = mapped_column(BigInteger)
+    item_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("items.id", ondelete="SET NULL", name="fk_findings_item_id")
+    )
     item: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
     detail: Mapped[Any] = mapped_column(JSON)
+    # the capture that proves the finding (the answer read, the 404 seen, the failed request)
+    capture_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("captures.id", ondelete="SET NULL", name="fk_findings_capture_id")
+    )
