@@ -79,6 +79,24 @@ def test_add_check_findings_show_diff(world: ThreadedSim, tmp_path: Path) -> Non
     _, full, _ = run(data, "diff", page, "--full")
     assert "…" in out and "…" not in full and len(full) > len(out)  # context around changes by default
 
+    # check-report against what the statement said then: ITEM@N and ITEM@TIME name one archived version.
+    report = tmp_path / "report.txt"
+    report.write_text("- Aldoria will provide €40 million in reconstruction support.\n", encoding="utf-8")
+
+    def verdict(against: str) -> dict:
+        code, out, err = run(data, "check-report", str(report), "--against", against, "--json")
+        assert code == 0, err
+        (point,) = json.loads(out)["points"]
+        return point
+
+    assert verdict(f"{page}@1")["verdict"] == "supported"
+    assert verdict(f"{page}@2")["verdict"] == "conflict"  # version 2 says €35 million
+    first_at, second_at = (v["at"] for v in shown["versions"])
+    assert verdict(f"{page}@{first_at}")["verdict"] == "supported"
+    assert verdict(f"{page}@{second_at}")["verdict"] == "conflict"
+    every = verdict(page)  # by default every version, saying which one supports the point
+    assert every["verdict"] == "supported" and every["version"] == 1
+
 
 def test_private_addresses_refused_by_default(tmp_path: Path) -> None:
     r = CliRunner().invoke(

@@ -77,7 +77,7 @@ def _split_at(ref: str) -> tuple[str, str | None]:
     its own "@" (only a suffix that is a number or a time counts)."""
     if "@" in ref:
         head, tail = ref.rsplit("@", 1)
-        if tail.isdigit() or re.fullmatch(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?(?:Z|[+-]\d\d:?\d\d)?", tail):
+        if tail.isdigit() or re.fullmatch(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?", tail):
             return head, tail
     return ref, None
 
