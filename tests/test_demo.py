@@ -27,6 +27,10 @@ def test_demo_tells_the_story_and_its_commands_work(tmp_path: Path) -> None:
     assert "removed: “President Holt also raised concerns about the detention" in " ".join(story.split())
     assert "rightly not an edit" in story  # the cosmetic change that was no alert
     assert "an outage, not a deletion" in story
+    flat = " ".join(story.split())
+    # the news report is checked against every version: it quoted the readout before the edit
+    assert "supported by version 1, removed in version 2" in flat
+    assert "supported by version 1, version 2 says otherwise" in flat
     assert "precision" not in out and "recall" not in out  # scores live behind `sim run`
     commands = [line.strip() for line in tail.splitlines() if "--data" in line]
     assert len(commands) >= 5 and all("ITEM" not in c for c in commands)

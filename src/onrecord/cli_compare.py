@@ -72,12 +72,15 @@ def resolve_text(ref: str, name: str = "A") -> tuple[str, str]:
     return st.title, st.text
 
 
+_TIME_SUFFIX = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?")
+
+
 def _split_at(ref: str) -> tuple[str, str | None]:
     """ "ITEM@2" -> ("ITEM", "2"); "ITEM@2025-06-04T18:00Z" -> ("ITEM", "2025-06-04T18:00Z"); a URL keeps
     its own "@" (only a suffix that is a number or a time counts)."""
     if "@" in ref:
         head, tail = ref.rsplit("@", 1)
-        if tail.isdigit() or re.fullmatch(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?", tail):
+        if tail.isdigit() or _TIME_SUFFIX.fullmatch(tail):
             return head, tail
     return ref, None
 

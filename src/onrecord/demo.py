@@ -281,6 +281,16 @@ def _latest(app: Onrecord, source_name: str, contains: str = "") -> tuple[int, s
     return None
 
 
+def _every_version(app: Onrecord, item_id: int) -> Any:
+    """Every archived version of an item, oldest first, as a primary statement for the report check."""
+    from onrecord.analysis.compare import Statement
+    from onrecord.analysis.report_check import Primary
+
+    label = f"item {item_id}"
+    return Primary(label, tuple(Statement(v.text, v.title, None, label, version=v.seq, source=label)
+                                for v in app.store.versions(item_id)))
+
+
 def _compare(app: Onrecord, console: Console) -> dict[str, int]:
     """The two readouts side by side and the news report checked, when the analysis part is there.
     Returns the item ids it used, for the commands suggested at the end."""
@@ -311,7 +321,10 @@ def _compare(app: Onrecord, console: Console) -> dict[str, int]:
             console.print()
             console.rule("[bold]A news report checked against both readouts[/]", align="left")
             console.print(Text(f"“{news[1]}” (item {news[0]}):", style="dim"))
-            _report_story(check_report(Statement(news[2], news[1], None, f"item {news[0]}"), [sa, sb]), console)
+            # against every version of both readouts, as `check-report` does by default: the report may
+            # quote what a readout said before it was edited
+            prims = [_every_version(app, a[0]), _every_version(app, b[0])]
+            _report_story(check_report(Statement(news[2], news[1], None, f"item {news[0]}"), prims), console)
     except OnrecordError as exc:
         console.print(Text(f"comparison skipped: {exc}", style="yellow"))
     return items
@@ -364,8 +377,11 @@ def _report_story(r: Any, console: Console) -> None:
     for pc in r.points:
         words, style = _VERDICT_WORDS.get(pc.verdict, (pc.verdict, ""))
         console.print(Text(f"{words}: ", style=style) + Text(pc.point.text))
-        rows = [(f"{pc.source or 'readout'}:", Text(pc.sentence))] if pc.sentence else []
+        where = f"{pc.source or 'readout'}" + (f" v{pc.version}" if pc.version is not None else "")
+        rows = [(f"{where}:", Text(pc.sentence))] if pc.sentence else []
         rows += [("why:", Text(str(reason))) for reason in pc.reasons]
+        if pc.finding and "version" in pc.finding and "," in pc.finding:  # the versions disagree: say so
+            rows.append(("note:", Text(pc.finding)))
         _indented(console, rows)
 
 
