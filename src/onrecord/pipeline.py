@@ -27,10 +27,12 @@ from onrecord.detect import (
     detect_items,
     detect_republished,
     detect_source_health,
+    mass_gone,
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parse.feed import parse_feed
 from onrecord.parse.page import parse_page
+from onrecord.parse.soft404 import redirected_home, soft_404
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
@@ -176,6 +178,7 @@ class Check:
         results: list[FetchResult] = []
         observations: list[Observation] = []
         error: str | None = None
+        listed_keys: set[str] = set()
 
         if source.kind == "feed":
             listing_gone: str | None = None
@@ -198,6 +201,9 @@ class Check:
             answered = _answered(listing)
             item_urls: dict[str, ParsedItem] = {}
             seen_keys: set[str] = set()
+            listed_keys = {p.key for p in listed}
+            if listing.outcome == "not_modified":  # the feed is as it was: it lists what it listed
+                listed_keys = {k for k, s in stored.items() if s.item.state == "live"}
             for p in listed:
                 if p.key in seen_keys:
                     continue
@@ -216,8 +222,9 @@ class Check:
             base = len(results)
             results.extend(fetched)
             healthy_hosts = {_host(r.url) for r in results if _healthy(r)}
+            own = [source.url] if listing.status in (404, 410) else []
             healthy_hosts |= await self._controls(
-                [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
+                own + [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
                 healthy_hosts,
                 results,
                 validators,
@@ -265,6 +272,13 @@ class Check:
         if errors and error is None:
             error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
         observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
+        if results and results[0].status in (404, 410) and _host(source.url) not in healthy_hosts:
+            answered = False  # the whole site answers gone, front page included: a fault, not an answer
+            error = f"site-wide 404: {source.url} and the site's front page answer {results[0].status}"
+        if listed_keys:
+            observations, mass = mass_gone(observations, stored, listed_keys, self.rules)
+            if mass is not None:
+                answered, error = False, mass
         captures = [self.archive.write(r, state.url_state.get(r.url)) for r in results]
         url_states = self._url_states(results, captures, state.url_state)
         health, health_finding = detect_source_health(
@@ -293,12 +307,12 @@ class Check:
         healthy: set[str],
         errors: list[str],
     ) -> list[Observation]:
-        """Ask again, at once, an item that already answered 'gone' before: a flapping page must not
-        add up to a deletion. The second answer is archived too and is the one that counts."""
+        """Ask again, at once, a known item that answered 'gone': a flapping page must not add up to a
+        deletion. The second answer is archived too and is the one that counts."""
         again = [
             (i, o)
             for i, o in enumerate(observations)
-            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state == "missing"
+            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state != "deleted"
         ]
         if not again:
             return observations
@@ -346,14 +360,26 @@ class Check:
         errors: list[str],
     ) -> Observation:
         if res.outcome == "ok":
-            final = urlsplit(res.final_url)
-            if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
-                return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+            if redirected_home(url, res.final_url, bool(res.redirects)):
+                return Observation(
+                    key,
+                    url,
+                    GONE,
+                    capture=capture,
+                    host_ok=_host(url) in healthy,
+                    http_status=res.status,
+                    soft="redirect to the front page",
+                )
             try:
                 parsed = parse_page(res.body, res.final_url, res.header("content-type"), source.selector, source.ignore)
             except SourceError as exc:
                 errors.append(str(exc))
                 return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+            soft = soft_404(parsed.title, parsed.text)
+            if soft is not None:
+                return Observation(
+                    key, url, GONE, capture=capture, host_ok=_host(url) in healthy, http_status=res.status, soft=soft
+                )
             return Observation(key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status)
         if res.outcome == "not_modified":
             return Observation(key, url, OK, capture=capture, http_status=304)
