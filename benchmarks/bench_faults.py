@@ -35,7 +35,17 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
-def run_one(name: str, db: str, pg: str) -> dict[str, object]:
+ABLATIONS = {
+    "flaky, old rules (2 in a row, no flap memory, no mass check)": {
+        "deletion_confirmations": 2,
+        "flap_confirmations": 2,
+        "mass_gone_min": 10**9,
+    },
+    "flaky, no flap memory (3 in a row)": {"flap_confirmations": 3},
+}
+
+
+def run_one(name: str, db: str, pg: str, label: str | None = None, **rules: object) -> dict[str, object]:
     schema = None
     url = None
     admin = None
@@ -48,7 +58,7 @@ def run_one(name: str, db: str, pg: str) -> dict[str, object]:
     try:
         with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
             t0 = time.perf_counter()
-            res = asyncio.run(run_scenario(name, data=Path(tmp) / "d", db=url))
+            res = asyncio.run(run_scenario(name, data=Path(tmp) / "d", db=url, **rules))
             wall = time.perf_counter() - t0
     finally:
         if admin is not None:
@@ -60,7 +70,7 @@ def run_one(name: str, db: str, pg: str) -> dict[str, object]:
     every = res.report.kinds.get("all")
     false = sum(v.false_positives for n, v in k.items() if n != "all")
     return {
-        "scenario": name,
+        "scenario": label or name,
         "db": db,
         "deleted": f"{d.true_positives}/{d.expected}" if d else "0/0",
         "del_p": _pct(d.precision if d else None),
@@ -83,7 +93,10 @@ def report(rows: list[dict[str, object]]) -> str:
         "'not found' page; 3 a redirect home), a soft-404 flapping host, a mass 404 while the feed lists the\n"
         "items, a real mass deletion of 6 items and a site-wide 404 right after an outage. Goal: `deleted`\n"
         "precision 1.0 and recall >= 0.99. Default rules: deletion_confirmations 3, flap_confirmations 5,\n"
-        "deletion_gap 10m, flap_memory 7d, mass_gone_min 5, mass_gone_share 0.5.\n\n"
+        "deletion_gap 10m, flap_memory 7d, mass_gone_min 5, mass_gone_share 0.5. The last rows run the same\n"
+        "world with weaker rules, to show what each part is worth. Before this change (main at d46347b,\n"
+        "`onrecord sim run --json demo|faults`) demo and faults scored the same as here: all P 1.00 R 1.00,\n"
+        "deleted 1/1, 0 false findings (15 and 14 expected).\n\n"
         "| scenario | database | deleted found/expected | deleted P | deleted R | all P | all R "
         "| false findings | checks | wall s |\n|---|---|---|---|---|---|---|---|---|---|\n"
     )
@@ -100,12 +113,17 @@ def main() -> None:
     ap.add_argument("--pg", default=PG)
     ap.add_argument("--scenarios", nargs="+", default=["flaky", "demo", "faults"])
     ap.add_argument("--dbs", nargs="+", default=["sqlite", "postgresql"])
+    ap.add_argument("--no-ablation", action="store_true", help="skip the flaky runs with weaker rules (SQLite)")
     ap.add_argument("--write", action="store_true", help="replace the section of BENCHMARKS.md")
     a = ap.parse_args()
     rows = []
     for name in a.scenarios:
         for db in a.dbs:
             rows.append(run_one(name, db, a.pg))
+            print(rows[-1], flush=True)
+    if not a.no_ablation and "flaky" in a.scenarios:
+        for label, rules in ABLATIONS.items():
+            rows.append(run_one("flaky", "sqlite", a.pg, label, **rules))
             print(rows[-1], flush=True)
     out = report(rows)
     print(out)
