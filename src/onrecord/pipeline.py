@@ -274,7 +274,7 @@ class Check:
         observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
         if results and results[0].status in (404, 410) and _host(source.url) not in healthy_hosts:
             answered = False  # the whole site answers gone, front page included: a fault, not an answer
-            error = f"site-wide 404: {source.url} and the site's front page answer {results[0].status}"
+            error = f"{error or f'HTTP {results[0].status} from {source.url}'} (site-wide 404: the front page too)"
         if listed_keys:
             observations, mass = mass_gone(observations, stored, listed_keys, self.rules)
             if mass is not None:

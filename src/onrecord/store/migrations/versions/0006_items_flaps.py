@@ -20,9 +20,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("flaps", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(
-            sa.Column("flapped_at", onrecord.store.tables.UTCDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("flapped_at", onrecord.store.tables.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
