@@ -678,9 +678,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_extensions() -> None:
-    from onrecord import cli_archive
+    from onrecord import cli_alerts, cli_archive, cli_search
 
     cli_archive.register(cli)
+    cli_search.register(cli)
+    cli_alerts.register(cli)
     try:
         from onrecord import cli_compare
     except ImportError:
