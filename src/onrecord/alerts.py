@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -226,30 +227,56 @@ class _Capture(logging.Handler):
 Sender = Callable[[Sequence[str], str, str], str | None]
 
 
+QUIET = ("apprise", "urllib3", "requests")  # loggers that may write a URL with its secrets
+
+
+@contextmanager
+def _quiet() -> Iterator[_Capture]:
+    """While Apprise works: its lines (and those of the HTTP library under it) go to a capture, not to
+    the application's log, so a URL's secrets cannot leak there."""
+    cap = _Capture()
+    with _send_lock:  # logger settings are process-wide
+        saved = []
+        for name in QUIET:
+            lg = logging.getLogger(name)
+            saved.append((lg, lg.propagate, lg.level))
+            lg.addHandler(cap)
+            lg.propagate = False
+            lg.setLevel(logging.WARNING)
+        try:
+            yield cap
+        finally:
+            for lg, propagate, level in saved:
+                lg.removeHandler(cap)
+                lg.propagate = propagate
+                lg.setLevel(level)
+
+
+def _unknown(urls: Sequence[str]) -> str | None:
+    """The first URL Apprise cannot read, masked; None when it reads them all."""
+    import apprise
+
+    with _quiet():
+        for u in urls:
+            if not apprise.Apprise().add(u):
+                return mask_url(u)
+    return None
+
+
 def apprise_send(urls: Sequence[str], title: str, body: str) -> str | None:
     """Send through Apprise; None when every URL took it, else the (redacted) reason."""
     import apprise
 
-    ap = apprise.Apprise()
-    for u in urls:
-        if not ap.add(u):
-            return f"{mask_url(u)} is not a notification URL Apprise knows"
-    alog = logging.getLogger("apprise")
-    cap = _Capture()
-    with _send_lock:  # Apprise logs through one global logger: keep its lines (and secrets) to us
-        old = alog.propagate, alog.level
-        alog.addHandler(cap)
-        alog.propagate = False
-        alog.setLevel(logging.WARNING)
+    with _quiet() as cap:
+        ap = apprise.Apprise()
+        for u in urls:
+            if not ap.add(u):
+                return f"{mask_url(u)} is not a notification URL Apprise knows"
         try:
-            ok = ap.notify(title=title, body=body)
+            ok = bool(ap.notify(title=title, body=body))
         except Exception as exc:  # a plugin's own bug must not stop the watch loop
             ok = False
             cap.records.append(f"{exc.__class__.__name__}: {exc}")
-        finally:
-            alog.removeHandler(cap)
-            alog.propagate, _ = old
-            alog.setLevel(old[1])
     if ok:
         return None
     reason = "; ".join(dict.fromkeys(r.strip() for r in cap.records if r.strip())) or "Apprise could not send"
@@ -288,11 +315,9 @@ class Alerts:
         clean = [u.strip() for u in urls if u.strip()]
         if not clean:
             raise AlertError("an alert rule needs at least one notification URL (--url)")
-        import apprise
-
-        for u in clean:
-            if not apprise.Apprise().add(u):
-                raise AlertError(f"{mask_url(u)} is not a notification URL Apprise knows (see docs/alerts.md)")
+        unknown = _unknown(clean)
+        if unknown:
+            raise AlertError(f"{unknown} is not a notification URL Apprise knows (see docs/alerts.md)")
         bad = [k for k in kinds if k not in FINDING_KINDS]
         if bad:
             raise AlertError(f"unknown finding kind {bad[0]!r}: use {', '.join(FINDING_KINDS)}")

@@ -25,8 +25,8 @@ from onrecord.records import SOURCE_KINDS, FetchResult, Finding, Item, Source, V
 from onrecord.store import Store
 
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
-    from onrecord.archive import Archive
     from onrecord.alerts import Alerts
+    from onrecord.archive import Archive
     from onrecord.pipeline import Check, CheckResult, Fetches
     from onrecord.search import SearchHit
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from onrecord.errors import AlertError, StoreError
 from onrecord.records import Finding
-from onrecord.store.queries import Store, _finding
+from onrecord.store.queries import Store, _finding, _table
 from onrecord.store.tables import AlertRuleRow, FindingRow, ItemRow, SourceRow, VersionRow
 
 
@@ -135,22 +135,22 @@ class AlertStore:
             return [AlertFinding(_finding(f), actor, title or "", text or "") for f, actor, title, text in s.execute(q)]
 
     def _update(self, rule_id: int, where: list[Any], **values: Any) -> bool:
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         with self.store.session() as s:
             res = s.execute(update(t).where(t.c.id == rule_id, *where).values(**values))
             return bool(res.rowcount)  # type: ignore[attr-defined]
 
     def advance(self, rule_id: int, cursor: int, to: int) -> bool:
         """Move past findings that match nothing (only if no one else moved or claimed first)."""
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         return self._update(rule_id, [t.c.cursor == cursor, t.c.sending.is_(None)], cursor=to)
 
     def claim(self, rule_id: int, cursor: int, upto: int, now: datetime) -> bool:
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         return self._update(rule_id, [t.c.cursor == cursor, t.c.sending.is_(None)], sending=upto, sending_since=now)
 
     def sent(self, rule_id: int, upto: int, count: int, now: datetime, digest: bool) -> None:
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         extra = {"last_digest_at": now} if digest else {}
         self._update(
             rule_id,
@@ -166,7 +166,7 @@ class AlertStore:
         )
 
     def failed(self, rule_id: int, upto: int, error: str, now: datetime, retry_at: datetime) -> None:
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         self._update(
             rule_id,
             [t.c.sending == upto],
@@ -180,7 +180,7 @@ class AlertStore:
 
     def abandon(self, rule_id: int, upto: int, error: str, now: datetime) -> bool:
         """A claim left by a stop: move past it without sending (at most once), and say so."""
-        t = AlertRuleRow.__table__
+        t = _table(AlertRuleRow)
         return self._update(
             rule_id,
             [t.c.sending == upto],
