@@ -54,10 +54,11 @@ def scenario(n: int) -> Any:
 
 
 async def run(n: int, data: Path, db: str | None) -> dict[str, list[float]]:
-    from onrecord.app import Onrecord
-    from onrecord.sim.run import sim_settings
     from tests.receivers import Smtp, Webhook
     from tests.simthread import ThreadedSim
+
+    from onrecord.app import Onrecord
+    from onrecord.sim.run import sim_settings
 
     with ThreadedSim(scenario(n)) as world, Webhook() as hook, Smtp() as smtp:
         app = Onrecord(sim_settings(data, db))
