@@ -221,6 +221,8 @@ def main() -> None:
     ap.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
     ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     ap.add_argument("--write", action="store_true", help="replace the section in BENCHMARKS.md")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema (its name is printed)")
+    ap.add_argument("--schema", help="measure an existing PostgreSQL schema left by --keep (no load)")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,22 +233,29 @@ def main() -> None:
             else:
                 from sqlalchemy import create_engine, text
 
-                schema = f"bench_{uuid.uuid4().hex[:8]}"
+                schema = args.schema or f"bench_{uuid.uuid4().hex[:8]}"
                 admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-                with admin.connect() as c:
-                    c.execute(text(f"CREATE SCHEMA {schema}"))
+                if not args.schema:
+                    with admin.connect() as c:
+                        c.execute(text(f"CREATE SCHEMA {schema}"))
                 url = f"{args.pg}?options=-csearch_path%3D{schema}"
+                print(f"schema {schema}", flush=True)
             try:
-                print(f"{db}: loading {args.items} items x {args.versions} versions", flush=True)
-                built = build(url, args.items, args.versions)
+                if db != "sqlite" and args.schema:
+                    vocab = [word(i) for i in range(VOCAB)]
+                    built = {"load_s": 0.0, "vocab": vocab, "versions": args.items * args.versions}
+                else:
+                    print(f"{db}: loading {args.items} items x {args.versions} versions", flush=True)
+                    built = build(url, args.items, args.versions)
                 res = measure(url, Path(tmp) / f"d-{db}", queries(built["vocab"], args.queries))
                 res.update(db=db, load_s=built["load_s"], versions=built["versions"])
                 print(res, flush=True)
                 rows.append(res)
             finally:
-                if schema:
+                if schema and not (args.keep or args.schema):
                     with admin.connect() as c:
                         c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+                if schema:
                     admin.dispose()
     report = [
         SECTION,

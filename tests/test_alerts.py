@@ -272,3 +272,38 @@ async def test_watch_delivers_alerts_as_it_goes(tmp_path: Path, hook: Webhook) -
             )
         finally:
             app.close()
+
+
+def test_installed_command_exit_codes_and_no_secret_in_exports(tmp_path: Path) -> None:
+    """As cron runs it: the installed `onrecord`, exit codes, one-line errors, and the URL's token in
+    none of `alerts list`, `config`, `export --sources` or the verbose log."""
+    import subprocess
+
+    from tests.test_exit_codes import INSTALLED
+
+    data = tmp_path / "d"
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(INSTALLED), "-vv", "--data", str(data), *args], input=stdin, capture_output=True, text=True,
+            timeout=60,
+        )
+
+    with Webhook() as hook:
+        r = run("alerts", "add", "desk", "--url", "-", stdin=hook.url())
+        assert r.returncode == 0, r.stderr
+        r = run("alerts", "test", "desk")
+        assert r.returncode == 0 and hook.wait(1, 5), r.stderr
+        out = [run("alerts", "list", "--json"), run("config"), run("export", "--sources", str(tmp_path / "s.toml"))]
+        assert all(o.returncode == 0 for o in out)
+        assert all(TOKEN not in o.stdout + o.stderr for o in [r, *out])
+        assert TOKEN not in (tmp_path / "s.toml").read_text()
+    r = run("alerts", "test", "desk")  # the receiver is gone
+    assert r.returncode == 1 and TOKEN not in r.stderr
+    assert [ln for ln in r.stderr.splitlines() if ln.startswith("onrecord: error:")] == [
+        next(ln for ln in r.stderr.splitlines() if "test not delivered" in ln)
+    ]
+    r = run("search", "--", "-only")
+    assert r.returncode == 1 and "onrecord: error: query '-only' only excludes words" in r.stderr
+    r = run("search", "anything", "--limit", "0")
+    assert r.returncode == 2

@@ -184,3 +184,24 @@ def test_cli_search_prints_hits_and_json_lines(app: Onrecord, tmp_path: Path) ->
     assert res.exit_code == 1 and "only excludes words" in res.output
     res = runner.invoke(cli, [*base, "search", "talks", "--since", "yesterday-ish"])
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("window", [1, 3])
+def test_results_do_not_depend_on_postgresqls_recent_window(
+    app: Onrecord, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the newest versions are searched first and the rest through the index after:
+    with a window of one or three versions, the answers are those of a single pass (SQLite too)."""
+    queries = [
+        ("talks OR grain OR flooded", {}),
+        ("talks OR grain OR flooded", {"order": "oldest"}),
+        ("talks OR grain OR flooded", {"offset": 1, "limit": 2}),
+        ("talks OR grain OR flooded", {"offset": 3, "order": "oldest"}),
+        ("talks OR grain OR flooded", {"sources": ["mfa-feed"]}),
+        ("talks", {"current_only": True}),
+    ]
+    before = [[(h.version_id, h.snippet) for h in app.search(q, **kw)] for q, kw in queries]
+    monkeypatch.setattr("onrecord.store.search.PG_WINDOW", window)
+    after = [[(h.version_id, h.snippet) for h in app.search(q, **kw)] for q, kw in queries]
+    assert after == before
+    assert [v for v, _ in before[0]] == [104, 103, 102, 101]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, Text, bindparam, text
+from sqlalchemy import BigInteger, Connection, Integer, String, Text, bindparam, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from onrecord.errors import SearchError, StoreError
@@ -21,6 +21,8 @@ from onrecord.store.tables import UTCDateTime
 
 # Characters of a version's text that PostgreSQL's ts_headline reads to make a snippet.
 PG_HEADLINE_CHARS = 50_000
+# Newest versions walked in order before the GIN index is asked (see _pg_ids).
+PG_WINDOW = 20_000
 SNIPPET_TOKENS = 24
 ORDERS = ("newest", "oldest", "relevance")
 
@@ -86,6 +88,42 @@ def _pg_tsquery(query: Query, params: dict[str, Any]) -> str:
     return expr
 
 
+def _pg_ids(
+    conn: Connection, tsq: str, where: list[str], params: dict[str, Any], binds: list[Any], order: str
+) -> list[int]:
+    """Ids of the first limit+offset matches, newest (or oldest) first, on PostgreSQL, in two steps.
+
+    Planners guess how many versions hold a word as if matches were spread evenly, but words come in
+    clusters (an item's versions, a week's news), so one plan is sometimes slow by a thousand times:
+    walking versions newest first through thousands of rows for a rare word, or reading every match
+    of a common word from the GIN index only to keep twenty. So: first the newest WINDOW versions,
+    walked in order (bounded); only when they hold too few matches, the rest through the GIN index
+    (few matches there, since the recent ones were few), sorted.
+    """
+    desc = order == "newest"
+    edge = conn.scalar(text(f"SELECT {'max' if desc else 'min'}(id) FROM versions"))
+    if edge is None:
+        return []
+    want = params["limit"] + params["offset"]
+    cut = edge - PG_WINDOW if desc else edge + PG_WINDOW
+    base = (
+        "SELECT v.id FROM versions v JOIN items i ON i.id = v.item_id JOIN sources s ON s.id = i.source_id "
+        f"WHERE v.search @@ ({tsq}) {''.join(' AND ' + w for w in where)} "
+    )
+    first = base + ("AND v.id > :cut ORDER BY v.id DESC" if desc else "AND v.id < :cut ORDER BY v.id") + " LIMIT :want"
+    p = {**params, "cut": cut, "want": want}
+    own = list(binds)
+    ids = [r[0] for r in conn.execute(text(first).bindparams(*own), p)]
+    if len(ids) >= want:
+        return ids
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rest = base + ("AND v.id <= :cut ORDER BY v.id + 0 DESC" if desc else "AND v.id >= :cut ORDER BY v.id + 0")
+    p["want"] = want - len(ids)
+    ids += [r[0] for r in conn.execute(text(rest + " LIMIT :want").bindparams(*own), p)]
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
+    return ids
+
+
 def search(
     store: Store, query: Query, filters: Filters, *, limit: int = 20, offset: int = 0, order: str = "newest"
 ) -> list[SearchHit]:
@@ -106,28 +144,30 @@ def search(
         )
     else:
         tsq = _pg_tsquery(query, params)
-        inner, outer = {
-            "newest": ("v.id DESC", "hits.version_id DESC"),
-            "oldest": ("v.id", "hits.version_id"),
-            "relevance": ("rank DESC, v.id DESC", "hits.rank DESC, hits.version_id DESC"),
-        }[order]
-        rank = "ts_rank_cd(v.search, q.tsq)" if order == "relevance" else "0"
+        rank = f"ts_rank_cd(v.search, {tsq})" if order == "relevance" else "0"
         hl = (
             f"'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords={SNIPPET_TOKENS}, "
             f"MinWords={SNIPPET_TOKENS // 2}, MaxFragments=2, FragmentDelimiter=\" … \"'"
         )
         sql = (
-            f"WITH q AS (SELECT {tsq} AS tsq), hits AS ("
-            f"SELECT {_COLUMNS}, v.text, {rank} AS rank "
-            "FROM q, versions v JOIN items i ON i.id = v.item_id JOIN sources s ON s.id = i.source_id "
-            f"WHERE v.search @@ q.tsq {''.join(' AND ' + w for w in where)} "
-            f"ORDER BY {inner} LIMIT :limit OFFSET :offset) "
-            f"SELECT hits.*, ts_headline('simple', left(hits.text, {PG_HEADLINE_CHARS}), q.tsq, {hl}) AS snip "
-            f"FROM hits, q ORDER BY {outer}"
+            f"SELECT {_COLUMNS}, {rank} AS rank, "
+            f"ts_headline('simple', left(v.text, {PG_HEADLINE_CHARS}), {tsq}, {hl}) AS snip "
+            "FROM versions v JOIN items i ON i.id = v.item_id JOIN sources s ON s.id = i.source_id "
         )
+        if order == "relevance":  # ranks every match: the one order that reads them all
+            sql = (
+                f"WITH hits AS (SELECT v.id, {rank} AS rank FROM versions v JOIN items i ON i.id = v.item_id "
+                f"JOIN sources s ON s.id = i.source_id WHERE v.search @@ ({tsq}) "
+                f"{''.join(' AND ' + w for w in where)} ORDER BY rank DESC, v.id DESC LIMIT :limit OFFSET :offset) "
+                + sql
+                + "JOIN hits ON hits.id = v.id ORDER BY hits.rank DESC, v.id DESC"
+            )
+        else:
+            sql += "WHERE v.id IN :ids"
+    by_ids = store.engine.dialect.name == "postgresql" and order != "relevance"
     stmt = (
         text(sql)
-        .bindparams(*binds)
+        .bindparams(*([bindparam("ids", expanding=True)] if by_ids else binds))
         .columns(
             version_id=BigInteger(),
             item_id=BigInteger(),
@@ -146,12 +186,23 @@ def search(
     )
     try:
         with store.engine.connect() as conn:
+            if store.engine.dialect.name == "postgresql":
+                # a plan for these very words each time: a generic plan cannot know how rare they are
+                conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+                if by_ids:
+                    ids = _pg_ids(conn, tsq, where, params, binds, order)
+                    params["ids"] = ids[params["offset"] : params["offset"] + params["limit"]]
+                    if not params["ids"]:
+                        return []
             rows = conn.execute(stmt, params).mappings().all()
     except (OperationalError, ProgrammingError) as exc:
         first = str(exc.orig).splitlines()[0] if exc.orig is not None else exc.__class__.__name__
         if "fts5" in first or "tsquery" in first:
             raise SearchError(f"cannot search for {str(query)!r}: {first}") from None
         raise StoreError(f"database {mask(store.url)}: search failed: {first}") from None
+    if by_ids:
+        place = {vid: n for n, vid in enumerate(params["ids"])}
+        rows = sorted(rows, key=lambda r: place[r["version_id"]])
     hits = []
     for r in rows:
         snippet, marks = split_marks(r["snip"] or "")
