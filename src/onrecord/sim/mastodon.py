@@ -143,6 +143,7 @@ class MastodonSim:
         self.bind = host
         self.ports: dict[str, int] = {}
         self.requests = 0
+        self.auth_seen: set[str] = set()  # Authorization headers received (tests check a token arrives)
         self._runners: list[web.AppRunner] = []
         self._budget: dict[str, tuple[datetime, int]] = {}
         self.accounts: dict[str, _Account] = {}
@@ -307,9 +308,7 @@ class MastodonSim:
             site = web.TCPSite(runner, self.bind, 0)
             await site.start()
             self._runners.append(runner)
-            server = site._server
-            assert server is not None
-            self.ports[host] = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self.ports[host] = runner.addresses[-1][1]
         return self
 
     async def __aexit__(
@@ -323,6 +322,8 @@ class MastodonSim:
     def _handler(self, host: str) -> Any:
         async def handle(request: web.Request) -> web.StreamResponse:
             self.requests += 1
+            if "Authorization" in request.headers:
+                self.auth_seen.add(request.headers["Authorization"])
             now = self.clock.now()
             path = request.path
             if path == "/robots.txt":

@@ -20,7 +20,7 @@ from onrecord.config import Settings
 from onrecord.errors import ConfigError
 from onrecord.fetch import Fetcher
 from onrecord.records import Finding
-from onrecord.sim.mastodon import SOCIAL_NAMES, MastodonSim, builtin_social, load_social
+from onrecord.sim.mastodon import SOCIAL_NAMES, MastodonSim, SocialScenario, builtin_social, load_social
 from onrecord.sim.scenario import Expected, Scenario, builtin_names, builtin_scenario, load_scenario
 from onrecord.sim.score import ScoreReport, score
 from onrecord.sim.server import SimServer
@@ -28,7 +28,7 @@ from onrecord.sim.server import SimServer
 
 @dataclass
 class SimResult:
-    scenario: Scenario
+    scenario: Scenario | SocialScenario
     report: ScoreReport
     findings: list[Finding]
     expected: list[Expected]
@@ -62,7 +62,9 @@ def sim_settings(data: Path, db: str | None = None, **extra: Any) -> Settings:
     return Settings(**values)
 
 
-async def play(sc: Any, app: Onrecord, clock: VirtualClock, sim: SimServer, *, on_finding: Any = None) -> int:
+async def play(
+    sc: Any, app: Onrecord, clock: VirtualClock, sim: SimServer | MastodonSim, *, on_finding: Any = None
+) -> int:
     """Run the watcher over the scenario's whole duration; returns the number of source checks."""
     pending = sorted(sim.source_urls(), key=lambda s: s["add_at"])
     checks = 0
@@ -165,7 +167,7 @@ async def run_social(
             found = app.findings()
         finally:
             app.close()
-        return SimResult(sc, score(expected, found), found, expected, data, checks)  # type: ignore[arg-type]
+        return SimResult(sc, score(expected, found), found, expected, data, checks)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
