@@ -234,6 +234,11 @@ class Onrecord:
                 problem = _answer_problem(url, res)
                 if problem:
                     problems.append(problem)
+        if validate and not web_kind and kind is not None and not in_loop:
+            probe = Source(0, "probe", url, kind, options=dict(options or {}))
+            problem = run_async(self._probe(probe))
+            if problem:
+                problems.append(problem)
         if kind is None:
             kind = guess_kind(url)
             options = registry.adapter(kind).check_options(options or {})
@@ -254,6 +259,12 @@ class Onrecord:
             now=self.clock.now(),
             options=options or None,
         )
+
+    async def _probe(self, source: Source) -> str | None:
+        from onrecord.pipeline import probe
+
+        async with self._fetcher() as f:
+            return await probe(f, source, self.clock.now())
 
     async def _fetch_once(self, url: str) -> FetchResult:
         async with self._fetcher() as f:

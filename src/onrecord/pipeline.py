@@ -150,7 +150,7 @@ class Check:
     async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
         adapter = registry.adapter(source.kind)
         stored = state.stored
-        ctx = _Context(self, now)
+        ctx = _Context(self.fetcher, now, lambda stored: self._due_items(stored, now))
         poll = await adapter.poll(ctx, source, stored, state.validators)
         results, errors, error = poll.results, poll.errors, poll.error
         if errors and error is None:
@@ -238,22 +238,36 @@ class Check:
 class _Context:
     """What one check lends its adapter (sources.base.CheckContext)."""
 
-    def __init__(self, check: Check, now: datetime) -> None:
-        self._check = check
+    def __init__(
+        self, fetcher: Fetches, now: datetime, due: Callable[[Mapping[str, StoredItem]], dict[str, StoredItem]]
+    ) -> None:
+        self._fetcher = fetcher
+        self._due = due
         self.now = now
 
     async def get(self, url: str, validators: Mapping[str, Validators]) -> FetchResult:
-        return await self._check.fetcher.get(url, validators=validators.get(url))
+        return await self._fetcher.get(url, validators=validators.get(url))
 
     async def request(self, req: Request) -> FetchResult:
-        fetch = getattr(self._check.fetcher, "fetch", None)
+        fetch = getattr(self._fetcher, "fetch", None)
         if fetch is None:
             raise SourceError("this fetcher cannot send API requests (no fetch(Request))")
         result: FetchResult = await fetch(req)
         return result
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]:
-        return self._check._due_items(stored, self.now)
+        return self._due(stored)
+
+
+async def probe(fetcher: Fetches, source: Source, now: datetime) -> str | None:
+    """One poll of a source not yet stored (what `add` checks for an API channel): the problem it
+    shows (an error, bot protection, an account state), or None. Nothing is archived or written."""
+    poll = await registry.adapter(source.kind).poll(_Context(fetcher, now, lambda _s: {}), source, {}, {})
+    if poll.blocked:
+        return poll.blocked
+    if poll.account_state:
+        return f"the account at {source.url} is {poll.account_state}"
+    return poll.error
 
 
 def account_findings(source: Source, poll: Poll, previous: str, health: SourceChange, now: datetime) -> list[Finding]:

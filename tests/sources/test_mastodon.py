@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -151,22 +153,68 @@ async def test_the_access_token_is_sent_but_never_archived(tmp_path: Path, caplo
     assert secret not in json.dumps(app.settings.public())
 
 
-def test_options_are_checked_and_shown(tmp_path: Path) -> None:
-    url = "http://127.0.0.1:9/@leader"
-    base = ["--data", str(tmp_path), "--set", "allow_private_addresses=true"]
-    r = CliRunner().invoke(cli, [*base, "add", url, "--option", "boosts=maybe"])
-    assert r.exit_code == 1 and "option boosts must be true or false" in r.stderr
-    r = CliRunner().invoke(cli, [*base, "add", url, "--option", "colour=red"])
-    assert r.exit_code == 1 and "unknown option 'colour' for kind mastodon" in r.stderr
-    r = CliRunner().invoke(cli, [*base, "add", url, "--option", "nonsense"])
-    assert r.exit_code == 2
-    r = CliRunner().invoke(cli, [*base, "add", url, "--option", "replies=yes", "--option", "max_pages=2", "--json"])
-    assert r.exit_code == 0, r.stderr
-    row = json.loads(r.stdout)
-    assert row["kind"] == "mastodon" and row["options"] == {"replies": True, "max_pages": 2}
-    r = CliRunner().invoke(cli, [*base, "sources", "--json"])
-    assert json.loads(r.stdout)["options"] == {"replies": True, "max_pages": 2}
-    r = CliRunner().invoke(cli, [*base, "add", "http://127.0.0.1:9/page", "--kind", "page", "--option", "a=b"])
+class ThreadedMastodon:
+    """The Mastodon simulator on a background loop, for CLI tests."""
+
+    def __init__(self, sc: SocialScenario, at: datetime) -> None:
+        self.clock = VirtualClock(at)
+        self.sim = MastodonSim(sc, self.clock)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self.sim.__aenter__())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self.sim.__aexit__(None, None, None))
+        self._loop.close()
+
+    def __enter__(self) -> MastodonSim:
+        self._thread.start()
+        assert self._ready.wait(10)
+        return self.sim
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+def test_add_resolves_the_account_and_checks_options(tmp_path: Path) -> None:
+    base = ["--data", str(tmp_path), "--set", "allow_private_addresses=true", "--set", "retries=0"]
+
+    def add(*args: str) -> Any:
+        return CliRunner().invoke(cli, [*base, "add", *args], catch_exceptions=False)
+
+    sc = world(
+        [
+            {"at": 0, "do": "post", "account": "h/leader", "id": "a", "text": "Hello."},
+            {"at": 0, "do": "suspend", "account": "h/gone"},
+        ],
+        accounts=[{"host": "h", "name": "leader"}, {"host": "h", "name": "gone"}],
+    )
+    with ThreadedMastodon(sc, START + _s(60)) as sim:
+        url = sim.url("h/leader")
+        r = add(url, "--option", "boosts=maybe")
+        assert r.exit_code == 1 and "option boosts must be true or false" in r.stderr
+        r = add(url, "--option", "colour=red")
+        assert r.exit_code == 1 and "unknown option 'colour' for kind mastodon" in r.stderr
+        r = add(url, "--option", "nonsense")
+        assert r.exit_code == 2
+        r = add(sim.base("h") + "/@nobody")
+        assert r.exit_code == 1 and "no account" in r.stderr and "--force" in r.stderr
+        r = add(sim.url("h/gone"))
+        assert r.exit_code == 1 and "is suspended" in r.stderr
+        r = add(url, "--option", "replies=yes", "--option", "max_pages=2", "--json")
+        assert r.exit_code == 0, r.stderr
+        row = json.loads(r.stdout)
+        assert row["kind"] == "mastodon" and row["options"] == {"replies": True, "max_pages": 2}
+        r = CliRunner().invoke(cli, [*base, "sources", "--json"])
+        assert json.loads(r.stdout)["options"] == {"replies": True, "max_pages": 2}
+    r = add("http://127.0.0.1:9/@leader", "--name", "x")
+    assert r.exit_code == 1 and "cannot connect" in r.stderr
+    r = add("http://127.0.0.1:9/page", "--kind", "page", "--option", "a=b")
     assert r.exit_code == 1 and "kind page takes no options" in r.stderr
 
 
