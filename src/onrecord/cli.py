@@ -151,8 +151,8 @@ def cli(
 @click.argument("url")
 @click.option(
     "--kind",
-    type=click.Choice(SOURCE_KINDS),  # extensions: sources.registry.kinds()
-    help="Source kind; guessed from the URL's answer when left out.",
+    callback=lambda _ctx, _param, value: _kind_option(value),
+    help=f"Source kind: {', '.join(SOURCE_KINDS)} or an installed extension's; guessed when left out.",
 )
 @click.option("--name", help="Short unique name (default: from the URL).")
 @click.option("--actor", help="Who speaks through this source, e.g. 'Aldorian Foreign Ministry'.")
@@ -215,6 +215,17 @@ def add(
         _jsonl(_source_json(s))
     else:
         click.echo(f"added {s.name} ({s.kind}, every {format_duration(s.every)}): {s.url}")
+
+
+def _kind_option(value: str | None) -> str | None:
+    """A kind no adapter is registered for is a usage error (exit 2)."""
+    if value is None or value in SOURCE_KINDS:
+        return value
+    from onrecord.sources import registry
+
+    if value not in registry.kinds():
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(registry.kinds())}")
+    return value
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -285,8 +285,8 @@ def account_findings(source: Source, poll: Poll, previous: str, health: SourceCh
         if previous != poll.account_state:
             detail = {"account_state": poll.account_state}
             out.append(Finding("unreachable", now, source.name, None, source.url, detail, source_id=source.id))
-    elif previous == "blocked" and health.status == "ok":
-        out.append(Finding("recovered", now, source.name, None, source.url, {"was": "blocked"}, source_id=source.id))
+    elif previous in ("blocked", "suspended") and health.status == "ok":
+        out.append(Finding("recovered", now, source.name, None, source.url, {"was": previous}, source_id=source.id))
     return out
 
 
