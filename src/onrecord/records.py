@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-SOURCE_KINDS = ("feed", "page", "mastodon")  # built-ins; sources.registry.kinds() adds extensions
+SOURCE_KINDS = ("feed", "page", "mastodon", "bluesky")  # built-ins; sources.registry.kinds() adds extensions
 FINDING_KINDS = (
     "new",
     "edited",

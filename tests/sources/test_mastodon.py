@@ -45,14 +45,15 @@ def _s(seconds: float) -> Any:
 
 
 async def test_social_scenario_scores_perfectly(db_url: str, tmp_path: Path) -> None:
-    """Posts, two edits in one interval, delete, delete & re-draft, boosts kept, replies left out, an
-    outage, a cut-off JSON body, a rate limit, a challenge page and a suspended account."""
+    """Mastodon and Bluesky: posts, two edits in one interval, delete, delete & re-draft, boosts kept,
+    replies left out, an outage, a cut-off JSON body, a rate limit, a challenge page, a suspension."""
     result = await run_scenario("social", data=tmp_path / "s", db=db_url)
     everything = result.report.kinds["all"]
     assert (everything.precision, everything.recall) == (1.0, 1.0), result.report.to_json()
-    assert everything.true_positives == everything.expected >= 15
+    assert everything.true_positives == everything.expected >= 20
     kinds = [f.kind for f in result.findings]
-    assert kinds.count("deleted") == 2 and kinds.count("blocked") == 1
+    assert kinds.count("deleted") == 3 and kinds.count("blocked") == 1
+    assert any("/profile/did:plc:" in f.url for f in result.findings if f.kind == "deleted")  # Bluesky too
     # The suspended account's post is not deleted post by post; it is one account state.
     suspended = [f for f in result.findings if f.detail.get("account_state") == "suspended"]
     assert len(suspended) == 1 and suspended[0].kind == "unreachable"

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onrecord.clock import Clock
 from onrecord.errors import ConfigError
+from onrecord.sim import bluesky
 from onrecord.sim.scenario import Expected
 
 _FAULTS = ("outage", "ratelimit", "challenge", "malformed")
@@ -52,6 +53,7 @@ class _Model(BaseModel):
 class AccountSpec(_Model):
     host: str
     name: str
+    service: Literal["mastodon", "bluesky"] = "mastodon"
     actor: str | None = None
     every: float = 300.0
     options: dict[str, str] = Field(default_factory=dict)
@@ -130,6 +132,7 @@ class _Account:
     id: str
     host: str
     name: str
+    service: str = "mastodon"
     suspended_at: datetime | None = None
     statuses: list[_Status] = field(default_factory=list)
 
@@ -155,7 +158,7 @@ class MastodonSim:
         sc = self.scenario
         for n, a in enumerate(sc.accounts):
             key = f"{a.host}/{a.name}"
-            self.accounts[key] = _Account(str(100000 + n), a.host, a.name)
+            self.accounts[key] = _Account(str(100000 + n), a.host, a.name, a.service)
         for seq, ev in enumerate(sorted(sc.events, key=lambda e: e.at), start=1):
             t = sc.time(ev.at)
             if ev.do in ("post", "repost", "boost", "reply"):
@@ -203,23 +206,27 @@ class MastodonSim:
 
     def url(self, account: str) -> str:
         a = self.accounts[account]
+        if a.service == "bluesky":
+            return f"{self.base(a.host)}/profile/{bluesky.handle(a)}"
         return f"{self.base(a.host)}/@{a.name}"
 
     def status_url(self, st: _Status) -> str:
         a = next(x for x in self.accounts.values() if x.name == st.account)
+        if a.service == "bluesky":
+            return f"{self.base(a.host)}/profile/{bluesky.did(a)}/post/{st.id}"
         return f"{self.base(a.host)}/@{a.name}/{st.id}"
 
     def source_urls(self) -> list[dict[str, Any]]:
         return [
             {
                 "url": self.url(f"{a.host}/{a.name}"),
-                "kind": "mastodon",
+                "kind": a.service,
                 "name": f"{a.host}-{a.name}",
                 "actor": a.actor,
                 "every": a.every,
                 "selector": None,
                 "ignore": None,
-                "options": a.options,
+                "options": {**a.options, "plc": self.base(a.host)} if a.service == "bluesky" else a.options,
                 "site": a.host,
                 "add_at": self.scenario.start,
             }
@@ -286,7 +293,7 @@ class MastodonSim:
                     )
                 continue
             st = self.by_script[ev.id or ""]
-            if ev.do == "boost" and opts.get("boosts", "false") != "true":
+            if ev.do == "boost" and "true" not in (opts.get("boosts"), opts.get("reposts")):
                 continue
             if ev.do == "reply" and opts.get("replies", "false") != "true":
                 continue
@@ -333,18 +340,25 @@ class MastodonSim:
                 return web.Response(
                     status=403, text=_CHALLENGE_HTML, content_type="text/html", headers={"cf-mitigated": "challenge"}
                 )
+            xrpc = path.startswith(("/xrpc/", "/did:"))
             if fault == "outage":
+                if xrpc:
+                    return bluesky.error("NotEnoughResources", "Service unavailable", 503)
                 return _json({"error": "There was a temporary problem serving your request, please try again"}, 503)
-            if fault == "malformed" and path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
+            if fault == "malformed" and (path.endswith("/statuses") or path.endswith("getAuthorFeed")):
                 return web.Response(text='[{"id": "1", "content": "<p>cut', content_type="application/json")
-            limit = self._rate(host, now, spent=fault == "ratelimit")
+            limit = self._rate(host, now, spent=fault == "ratelimit", atproto=xrpc)
             if limit.pop("over", "") or fault == "ratelimit":
+                if xrpc:
+                    return bluesky.error("RateLimitExceeded", "Rate Limit Exceeded", 429, limit)
                 return _json({"error": "Too many requests"}, 429, limit)
+            if xrpc:
+                return bluesky.route(self, host, request, now, limit)
             return self._route(host, request, now, limit)
 
         return handle
 
-    def _rate(self, host: str, now: datetime, *, spent: bool) -> dict[str, str]:
+    def _rate(self, host: str, now: datetime, *, spent: bool, atproto: bool = False) -> dict[str, str]:
         start, used = self._budget.get(host, (now, 0))
         if (now - start).total_seconds() >= RATE_WINDOW:
             start, used = now, 0
@@ -352,11 +366,15 @@ class MastodonSim:
         self._budget[host] = (start, used)
         reset = start + timedelta(seconds=RATE_WINDOW)
         remaining = 0 if spent else max(0, RATE_LIMIT - used)
-        out = {
-            "X-RateLimit-Limit": str(RATE_LIMIT),
-            "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": reset.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        }
+        out = (
+            bluesky.rate_headers(RATE_LIMIT, remaining, reset, RATE_WINDOW)
+            if atproto
+            else {
+                "X-RateLimit-Limit": str(RATE_LIMIT),
+                "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": reset.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            }
+        )
         if used > RATE_LIMIT:
             out["over"] = "1"
         return out

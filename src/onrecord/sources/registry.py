@@ -25,6 +25,7 @@ BUILTINS = {
     "feed": "onrecord.sources.feed:FeedAdapter",
     "page": "onrecord.sources.page:PageAdapter",
     "mastodon": "onrecord.sources.mastodon:MastodonAdapter",
+    "bluesky": "onrecord.sources.bluesky:BlueskyAdapter",
 }
 
 
