@@ -1,13 +1,15 @@
-"""API checks per CPU-second for Mastodon-compatible accounts (issue 10), next to the feed/page figures.
+"""API checks per CPU-second for social accounts (issue 10), next to the feed/page figures.
 
-    .venv/bin/python benchmarks/bench_social.py --accounts 1000 [--hosts 20] [--statuses 5] [--json out.json]
+    .venv/bin/python benchmarks/bench_social.py --accounts 1000 [--hosts 20] [--statuses 5]
+        [--service mastodon|bluesky] [--json out.json]
 
 The Mastodon simulator (onrecord.sim.mastodon) runs in its own process pinned to CPU 1, its clock
 fixed one hour after every account posted; the watcher runs in this process pinned to CPU 0 with a
 real SQLite database, WARC archive and fetcher. Round `new`: every account resolved (lookup) and its
 statuses listed, all new. Round `unchanged`: the same again one poll interval later. Checks per
 CPU-second = accounts checked / (user + system CPU time of this process during the round); API
-requests per CPU-second counts every archived answer (lookup + statuses page).
+requests per CPU-second counts every archived answer (Mastodon: lookup + statuses page; Bluesky:
+getProfile + getAuthorFeed).
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def cpu_self() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def scenario(accounts: int, hosts: int, statuses: int) -> Any:
+def scenario(accounts: int, hosts: int, statuses: int, service: str = "mastodon") -> Any:
     from onrecord.sim.mastodon import SocialScenario
 
-    accts = [{"host": f"h{i % hosts}", "name": f"a{i}", "actor": f"Actor {i}"} for i in range(accounts)]
+    accts = [
+        {"host": f"h{i % hosts}", "name": f"a{i}", "actor": f"Actor {i}", "service": service} for i in range(accounts)
+    ]
     events = [
         {
             "at": 60 + j * 60,
@@ -69,9 +73,8 @@ def serve(args: argparse.Namespace) -> None:
 
     async def main() -> None:
         clock = VirtualClock(START + timedelta(hours=1))
-        async with MastodonSim(scenario(args.accounts, args.hosts, args.statuses), clock) as sim:
-            urls = [sim.url(f"h{i % args.hosts}/a{i}") for i in range(args.accounts)]
-            print(json.dumps(urls), flush=True)
+        async with MastodonSim(scenario(args.accounts, args.hosts, args.statuses, args.service), clock) as sim:
+            print(json.dumps(sim.source_urls(), default=str), flush=True)
             await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
 
     asyncio.run(main())
@@ -101,14 +104,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         text=True,
     )
     assert proc.stdout is not None and proc.stdin is not None
-    urls = json.loads(proc.stdout.readline())
-    out: dict[str, Any] = {"accounts": args.accounts, "hosts": args.hosts, "statuses": args.statuses, "rounds": {}}
+    specs = json.loads(proc.stdout.readline())
+    out: dict[str, Any] = {
+        "service": args.service,
+        "accounts": args.accounts,
+        "hosts": args.hosts,
+        "statuses": args.statuses,
+        "rounds": {},
+    }
     with tempfile.TemporaryDirectory(prefix="onrecord-bench-social-") as tmp:
         clock = VirtualClock(START + timedelta(hours=1))
         app = Onrecord(sim_settings(Path(tmp), timeout=30.0), clock=clock)
         try:
-            for i, url in enumerate(urls):
-                app.add_source(url, kind="mastodon", name=f"a{i}", every=300, sniff=False)
+            for i, spec in enumerate(specs):
+                app.add_source(
+                    spec["url"], kind=spec["kind"], name=f"a{i}", every=300, options=spec["options"], sniff=False
+                )
 
             async def rounds() -> None:
                 async with Fetcher(app.settings, clock) as fetcher:
@@ -145,6 +156,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1000)
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--statuses", type=int, default=5)
+    ap.add_argument("--service", choices=("mastodon", "bluesky"), default="mastodon")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
