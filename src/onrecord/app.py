@@ -25,8 +25,10 @@ from onrecord.records import FetchResult, Finding, Item, Source, Version
 from onrecord.store import Store
 
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
+    from onrecord.alerts import Alerts
     from onrecord.archive import Archive
     from onrecord.pipeline import Check, CheckResult, Fetches
+    from onrecord.search import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class Onrecord:
         self.store.ensure_schema()
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
+        self._alerts: Alerts | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Onrecord:
@@ -373,6 +376,7 @@ class Onrecord:
         async with self._fetcher() as f:
             while not stop.is_set():
                 await self.check_due(f, on_done)
+                await self.deliver_alerts()
                 nxt = self.store.next_due()
                 wait = max_sleep if nxt is None else (nxt - self.clock.now()).total_seconds()
                 wait = min(max(wait, 0.05), max_sleep)
@@ -406,6 +410,60 @@ class Onrecord:
             raise SourceError(f"item {ref!r} has no archived text yet")
         v = versions[-1]
         return v.title, v.text
+
+    # -- search and alerts (onrecord.search, onrecord.alerts) -----------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        source_kinds: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        current_only: bool = False,
+        item: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        order: str = "newest",
+    ) -> list[SearchHit]:
+        """Full-text search over every version (see `onrecord.search` for the query language).
+
+        Filters: source kinds (feed, page, ...), source names, actors, version time [since, until),
+        only each item's current version, one item. Hits come newest first (or "oldest",
+        "relevance"), each with a snippet and the spans of its matches."""
+        from onrecord.search import parse_query
+        from onrecord.store.search import Filters
+        from onrecord.store.search import search as run_search
+
+        names = tuple(self.store.find_source(ref).name for ref in sources)  # unknown: an error, not no hits
+        filters = Filters(
+            source_kinds=tuple(source_kinds),
+            sources=names,
+            actors=tuple(actors),
+            since=since,
+            until=until,
+            current_only=current_only,
+            item_id=self.store.find_item(item).id if item else None,
+        )
+        return run_search(self.store, parse_query(query), filters, limit=limit, offset=offset, order=order)
+
+    async def deliver_alerts(self) -> None:
+        """One alert delivery round off the event loop (Apprise sends block); `watch` calls it after
+        each round of checks. Failures are kept on the rules, never raised."""
+        try:
+            await asyncio.to_thread(self.alerts.deliver)
+        except OnrecordError as exc:
+            log.warning("alerts not delivered this round: %s", exc)
+
+    @property
+    def alerts(self) -> Alerts:
+        """Alert rules and their delivery (`onrecord.alerts.Alerts`)."""
+        from onrecord.alerts import Alerts
+
+        if self._alerts is None:
+            self._alerts = Alerts(self.store, self.clock)
+        return self._alerts
 
     # -- the archive, for archivists -----------------------------------------------------------
     def verify(self, on_file: Callable[[Any], None] | None = None) -> Any:

@@ -442,7 +442,10 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON Lines as they happen.")
 @click.pass_context
 def watch(ctx: click.Context, as_json: bool) -> None:
-    """Follow each source's schedule until Ctrl-C; the write in progress finishes, then it exits."""
+    """Follow each source's schedule until Ctrl-C; the write in progress finishes, then it exits.
+
+    Alert rules (`onrecord alerts`) are delivered as findings come, after each round of checks.
+    """
     import asyncio
     import signal
 
@@ -718,9 +721,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_extensions() -> None:
-    from onrecord import cli_archive
+    from onrecord import cli_alerts, cli_archive, cli_search
 
     cli_archive.register(cli)
+    cli_search.register(cli)
+    cli_alerts.register(cli)
     try:
         from onrecord import cli_compare
     except ImportError:

@@ -1,7 +1,7 @@
 """sources.options: per-source, per-kind options in one JSON column (see sources/)
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0005"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
