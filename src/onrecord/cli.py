@@ -52,6 +52,7 @@ KIND_STYLE = {
     "republished": "magenta",
     "unreachable": "red",
     "recovered": "blue",
+    "blocked": "bold yellow",
     "overdue": "bold magenta",
     "expectation_met": "green",
 }
