@@ -722,11 +722,12 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_extensions() -> None:
-    from onrecord import cli_alerts, cli_archive, cli_search
+    from onrecord import cli_alerts, cli_archive, cli_search, cli_web
 
     cli_archive.register(cli)
     cli_search.register(cli)
     cli_alerts.register(cli)
+    cli_web.register(cli)
     try:
         from onrecord import cli_compare
     except ImportError:

@@ -1,0 +1,119 @@
+"""`onrecord serve`: pages, JSON API, Atom feed and access rules over a real database filled by the
+simulator's demo world (SQLite and PostgreSQL), through FastAPI's in-process HTTP client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from onrecord.app import Onrecord
+from onrecord.sim.run import run_scenario, sim_settings
+from onrecord.web.app import create_app
+
+
+@pytest.fixture
+async def core(db_url: str, tmp_path: Path) -> Iterator[Onrecord]:
+    await run_scenario("demo", data=tmp_path / "d", db=db_url)
+    app = Onrecord(sim_settings(tmp_path / "d", db_url))
+    yield app
+    app.close()
+
+
+def client(core: Onrecord, token: str | None = None, host: str = "127.0.0.1") -> TestClient:
+    return TestClient(create_app(core, bind_host=host, token=token), base_url=f"http://{host}:8765")
+
+
+async def test_findings_api_filters_and_pages(core: Onrecord) -> None:
+    c = client(core)
+    everything = c.get("/api/findings", params={"limit": 1000}).json()
+    assert {"new", "edited", "deleted"} <= {f["kind"] for f in everything}
+    ids = [f["id"] for f in everything]
+    assert ids == sorted(ids, reverse=True)  # newest first
+    edited = c.get("/api/findings", params={"kind": "edited,deleted"}).json()
+    assert edited and {f["kind"] for f in edited} == {"edited", "deleted"}
+    src = everything[0]["source"]
+    assert {f["source"] for f in c.get("/api/findings", params={"source": src}).json()} == {src}
+    page1 = c.get("/api/findings", params={"limit": 3}).json()
+    page2 = c.get("/api/findings", params={"limit": 3, "before": page1[-1]["id"]}).json()
+    assert [f["id"] for f in page1 + page2] == ids[:6]
+    assert c.get("/api/findings", params={"since": "not a time"}).status_code == 400
+    assert "/api/findings" in c.get("/api/openapi.json").json()["paths"]
+
+
+async def test_item_page_shows_inline_and_side_by_side_word_diffs(core: Onrecord) -> None:
+    c = client(core)
+    edit = c.get("/api/findings", params={"kind": "edited", "limit": 1}).json()[0]
+    item = c.get(f"/api/items/{edit['item_id']}", params={"a": 1, "b": 2}).json()
+    assert len(item["versions"]) >= 2
+    ops = item["diff"]
+    assert {"-", "+"} & {op for op, _ in ops}
+    html = c.get(f"/items/{edit['item_id']}").text
+    assert 'id="inline"' in html and 'id="side"' in html and ("<del>" in html or "<ins>" in html)
+    first = c.get("/").text
+    assert f'href="/items/{edit["item_id"]}"' in first
+
+
+async def test_sources_form_needs_csrf_and_adds_pauses_removes(core: Onrecord) -> None:
+    c = client(core)
+    page = c.get("/sources").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    url = "http://127.0.0.1:9/feed.xml"
+    assert c.post("/sources", data={"action": "add", "url": url, "name": "x"}).status_code == 403
+    assert (
+        c.post(
+            "/sources", data={"csrf": csrf, "action": "add", "url": url, "name": "x"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert any(s["name"] == "x" for s in c.get("/api/sources").json())
+    c.post("/sources", data={"csrf": csrf, "action": "pause", "ref": "x"})
+    assert next(s for s in c.get("/api/sources").json() if s["name"] == "x")["paused"] is True
+    c.post("/sources", data={"csrf": csrf, "action": "remove", "ref": "x"})
+    assert all(s["name"] != "x" for s in c.get("/api/sources").json())
+
+
+async def test_api_add_source_keeps_the_private_address_guard(core: Onrecord, tmp_path: Path, db_url: str) -> None:
+    from onrecord.config import Settings
+
+    strict = Onrecord(Settings(data=tmp_path / "d", db=db_url, allow_private_addresses=False))
+    try:
+        c = client(strict)
+        r = c.post("/api/sources", json={"url": "http://10.0.0.1/feed"})
+        assert r.status_code == 400 and "private" in r.json()["detail"].lower()
+        ok = client(core).post("/api/sources", json={"url": "http://127.0.0.1:9/a.xml", "name": "a"})
+        assert ok.status_code == 201 and ok.json()["name"] == "a"
+        assert client(core).delete("/api/sources/a").json()["name"] == "a"
+    finally:
+        strict.close()
+
+
+async def test_atom_feed_takes_the_same_filters(core: Onrecord) -> None:
+    r = client(core).get("/feeds/findings.atom", params={"kind": "deleted"})
+    assert r.headers["content-type"].startswith("application/atom+xml")
+    entries = ET.fromstring(r.content).findall("{http://www.w3.org/2005/Atom}entry")
+    assert entries and all(e.find("{http://www.w3.org/2005/Atom}title").text.startswith("deleted:") for e in entries)
+
+
+async def test_host_header_and_token_are_checked(core: Onrecord) -> None:
+    c = client(core)
+    assert c.get("/api/sources", headers={"host": "evil.example"}).status_code == 400  # DNS rebinding
+    t = client(core, token="s3cret", host="0.0.0.0")
+    assert t.get("/api/sources").status_code == 401
+    assert t.get("/api/sources", headers={"authorization": "Bearer wrong"}).status_code == 401
+    assert t.get("/api/sources", headers={"authorization": "Bearer s3cret"}).status_code == 200
+    assert t.get("/", params={"token": "s3cret"}).status_code == 200
+    assert t.get("/sources").status_code == 200  # the cookie set by ?token= carries on
+
+
+def test_serve_refuses_a_public_bind_without_a_token(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from onrecord.cli import cli
+
+    r = CliRunner().invoke(cli, ["--data", str(tmp_path), "serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 1 and "web_token" in r.output
