@@ -16,10 +16,33 @@ from onrecord.sim.run import run_scenario, sim_settings
 from onrecord.web.app import create_app
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The demo world played once per database for the whole module (tests put back what they change)."""
+    import asyncio
+
+    from tests.conftest import PgSchema, pg_problem
+
+    data = tmp_path_factory.mktemp("web")
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{data / 'test.db'}"
+    else:
+        if pg_problem():
+            pytest.skip(pg_problem() or "")
+        schema = PgSchema()
+        url = schema.url_with_schema
+    try:
+        asyncio.run(run_scenario("demo", data=data / "d", db=url))
+        yield data / "d", url
+    finally:
+        if schema is not None:
+            schema.drop()
+
+
 @pytest.fixture
-async def core(db_url: str, tmp_path: Path) -> Iterator[Onrecord]:
-    await run_scenario("demo", data=tmp_path / "d", db=db_url)
-    app = Onrecord(sim_settings(tmp_path / "d", db_url))
+def core(world: tuple[Path, str]) -> Iterator[Onrecord]:
+    app = Onrecord(sim_settings(*world))
     yield app
     app.close()
 
@@ -28,7 +51,7 @@ def client(core: Onrecord, token: str | None = None, host: str = "127.0.0.1") ->
     return TestClient(create_app(core, bind_host=host, token=token), base_url=f"http://{host}:8765")
 
 
-async def test_findings_api_filters_and_pages(core: Onrecord) -> None:
+def test_findings_api_filters_and_pages(core: Onrecord) -> None:
     c = client(core)
     everything = c.get("/api/findings", params={"limit": 1000}).json()
     assert {"new", "edited", "deleted"} <= {f["kind"] for f in everything}
@@ -45,7 +68,7 @@ async def test_findings_api_filters_and_pages(core: Onrecord) -> None:
     assert "/api/findings" in c.get("/api/openapi.json").json()["paths"]
 
 
-async def test_item_page_shows_inline_and_side_by_side_word_diffs(core: Onrecord) -> None:
+def test_item_page_shows_inline_and_side_by_side_word_diffs(core: Onrecord) -> None:
     c = client(core)
     edit = c.get("/api/findings", params={"kind": "edited", "limit": 1}).json()[0]
     item = c.get(f"/api/items/{edit['item_id']}", params={"a": 1, "b": 2}).json()
@@ -58,7 +81,7 @@ async def test_item_page_shows_inline_and_side_by_side_word_diffs(core: Onrecord
     assert f'href="/items/{edit["item_id"]}"' in first
 
 
-async def test_sources_form_needs_csrf_and_adds_pauses_removes(core: Onrecord) -> None:
+def test_sources_form_needs_csrf_and_adds_pauses_removes(core: Onrecord) -> None:
     c = client(core)
     page = c.get("/sources").text
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
@@ -77,10 +100,10 @@ async def test_sources_form_needs_csrf_and_adds_pauses_removes(core: Onrecord) -
     assert all(s["name"] != "x" for s in c.get("/api/sources").json())
 
 
-async def test_api_add_source_keeps_the_private_address_guard(core: Onrecord, tmp_path: Path, db_url: str) -> None:
+def test_api_add_source_keeps_the_private_address_guard(core: Onrecord, world: tuple[Path, str]) -> None:
     from onrecord.config import Settings
 
-    strict = Onrecord(Settings(data=tmp_path / "d", db=db_url, allow_private_addresses=False))
+    strict = Onrecord(Settings(data=world[0], db=world[1], allow_private_addresses=False))
     try:
         c = client(strict)
         r = c.post("/api/sources", json={"url": "http://10.0.0.1/feed"})
@@ -92,14 +115,14 @@ async def test_api_add_source_keeps_the_private_address_guard(core: Onrecord, tm
         strict.close()
 
 
-async def test_atom_feed_takes_the_same_filters(core: Onrecord) -> None:
+def test_atom_feed_takes_the_same_filters(core: Onrecord) -> None:
     r = client(core).get("/feeds/findings.atom", params={"kind": "deleted"})
     assert r.headers["content-type"].startswith("application/atom+xml")
     entries = ET.fromstring(r.content).findall("{http://www.w3.org/2005/Atom}entry")
     assert entries and all(e.find("{http://www.w3.org/2005/Atom}title").text.startswith("deleted:") for e in entries)
 
 
-async def test_host_header_and_token_are_checked(core: Onrecord) -> None:
+def test_host_header_and_token_are_checked(core: Onrecord) -> None:
     c = client(core)
     assert c.get("/api/sources", headers={"host": "evil.example"}).status_code == 400  # DNS rebinding
     t = client(core, token="s3cret", host="0.0.0.0")
