@@ -140,3 +140,24 @@ def test_serve_refuses_a_public_bind_without_a_token(tmp_path: Path) -> None:
 
     r = CliRunner().invoke(cli, ["--data", str(tmp_path), "serve", "--host", "0.0.0.0"])
     assert r.exit_code == 1 and "web_token" in r.output
+
+
+def test_archived_capture_is_replayed_sandboxed_with_csp(core: Onrecord) -> None:
+    c = client(core)
+    item = next(
+        it
+        for f in c.get("/api/findings", params={"kind": "new", "limit": 100}).json()
+        for it in [c.get(f"/api/items/{f['item_id']}").json()]
+        if it["versions"][-1]["capture_id"]
+    )
+    cap = item["versions"][-1]["capture_id"]
+    page = c.get(f"/captures/{cap}").text
+    frame = re.search(r"<iframe[^>]*>", page).group(0)
+    assert f'src="/captures/{cap}/raw"' in frame and 'sandbox=""' in frame  # no allow-scripts, no same-origin
+    assert item["versions"][-1]["text"].split()[0] in page  # the extracted text is shown too
+    raw = c.get(f"/captures/{cap}/raw")
+    assert raw.status_code == 200 and raw.content
+    csp = raw.headers["content-security-policy"]
+    assert csp.startswith("sandbox;") and "script-src 'none'" in csp and "default-src 'none'" in csp
+    assert raw.headers["x-frame-options"] == "SAMEORIGIN"
+    assert c.get("/captures/999999999").status_code in (400, 404)

@@ -244,7 +244,57 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
             ctx.update(a=va, b=vb, inline=ops, left=left, right=right)
         return TEMPLATES.TemplateResponse(request, "item.html", ctx)
 
+    @app.get("/captures/{capture_id}", response_class=HTMLResponse)
+    def capture_page(request: Request, capture_id: int) -> Response:
+        cap = core.store.capture(capture_id)
+        texts = [v for v in _versions_of_capture(core, capture_id)]
+        return TEMPLATES.TemplateResponse(request, "capture.html", {"cap": cap, "texts": texts})
+
+    @app.get("/captures/{capture_id}/raw")
+    def capture_raw(capture_id: int) -> Response:
+        """The archived answer as it came, for the sandboxed frame: CSP `sandbox` and no script source,
+        so its scripts never run and it cannot reach this server's origin, even opened on its own."""
+        from onrecord.archive import Archive
+
+        cap = core.store.capture(capture_id)
+        archive = Archive(core.warc_dir)
+        try:
+            rec = archive.read(cap)
+        finally:
+            archive.close()
+        ctype = next((v for k, v in rec.headers if k.lower() == "content-type"), "application/octet-stream")
+        return Response(
+            rec.body,
+            media_type=ctype,
+            headers={
+                "Content-Security-Policy": RAW_CSP,
+                "X-Frame-Options": "SAMEORIGIN",
+                "Cross-Origin-Resource-Policy": "same-origin",
+            },
+        )
+
     return app
+
+
+RAW_CSP = (
+    "sandbox; default-src 'none'; script-src 'none'; object-src 'none'; img-src data:; "
+    "style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'self'; base-uri 'none'"
+)
+
+
+def _versions_of_capture(core: Onrecord, capture_id: int) -> list[Any]:
+    from sqlalchemy import select
+
+    from onrecord.store.tables import VersionRow
+
+    with core.store.session() as s:
+        return list(
+            s.execute(
+                select(VersionRow.item_id, VersionRow.seq, VersionRow.title, VersionRow.text).where(
+                    VersionRow.capture_id == capture_id
+                )
+            ).all()
+        )
 
 
 def _pick(versions: list[Any], seq: int) -> Any:
