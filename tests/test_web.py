@@ -161,3 +161,15 @@ def test_archived_capture_is_replayed_sandboxed_with_csp(core: Onrecord) -> None
     assert csp.startswith("sandbox;") and "script-src 'none'" in csp and "default-src 'none'" in csp
     assert raw.headers["x-frame-options"] == "SAMEORIGIN"
     assert c.get("/captures/999999999").status_code in (400, 404)
+
+
+def test_search_page_and_api_find_words_of_any_version(core: Onrecord) -> None:
+    c = client(core)
+    edit = c.get("/api/findings", params={"kind": "edited", "limit": 1}).json()[0]
+    old_text = c.get(f"/api/items/{edit['item_id']}").json()["versions"][0]["text"]
+    word = max(old_text.split(), key=len).strip(".,;:!?\"'()")
+    hits = c.get("/api/search", params={"q": word}).json()
+    assert any(h["item_id"] == edit["item_id"] for h in hits)
+    page = c.get("/search", params={"q": word}).text
+    assert f'href="/items/{edit["item_id"]}"' in page and "<mark>" in page
+    assert c.get("/api/search", params={"q": "-only"}).status_code == 400  # a bad query: one line, 400

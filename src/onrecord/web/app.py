@@ -244,6 +244,52 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
             ctx.update(a=va, b=vb, inline=ops, left=left, right=right)
         return TEMPLATES.TemplateResponse(request, "item.html", ctx)
 
+    if hasattr(Onrecord, "search"):
+
+        def run_search(q: str, source: str | None, actor: str | None, since: str | None, current: bool) -> list[Any]:
+            now = core.clock.now()
+            return core.search(
+                q,
+                sources=[source] if source else [],
+                actors=[actor] if actor else [],
+                since=_time(since, now, "since"),
+                current_only=current,
+                limit=50,
+            )
+
+        @app.get("/api/search")
+        def api_search(
+            q: str, source: str | None = None, actor: str | None = None, since: str | None = None, current: bool = False
+        ) -> list[dict[str, Any]]:
+            """Full-text search over every version (the query language of `onrecord search`)."""
+            return [
+                {
+                    "item_id": h.item_id,
+                    "seq": h.seq,
+                    "at": h.at.isoformat(),
+                    "title": h.title,
+                    "source": h.source,
+                    "actor": h.actor,
+                    "url": h.url,
+                    "snippet": h.snippet,
+                    "marks": h.marks,
+                    "current": h.current,
+                }
+                for h in run_search(q, source, actor, since, current)
+            ]
+
+        @app.get("/search", response_class=HTMLResponse)
+        def search_page(
+            request: Request,
+            q: str = "",
+            source: str | None = None,
+            actor: str | None = None,
+            since: str | None = None,
+            current: bool = False,
+        ) -> Response:
+            hits = run_search(q, source, actor, since, current) if q.strip() else []
+            return TEMPLATES.TemplateResponse(request, "search.html", {"hits": hits, "q": q})
+
     @app.get("/captures/{capture_id}", response_class=HTMLResponse)
     def capture_page(request: Request, capture_id: int) -> Response:
         cap = core.store.capture(capture_id)
