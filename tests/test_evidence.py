@@ -62,8 +62,17 @@ def test_evidence_of_an_edited_then_deleted_statement_without_the_network(tmp_pa
     assert "2 version(s), 2 image(s)" in r.stdout
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        ["README.txt", "SHA256SUMS", "captures.wacz", "manifest.json", "render-log.json", "version-1.png",
-         "version-2.png", "versions.json", "versions.txt"]
+        [
+            "README.txt",
+            "SHA256SUMS",
+            "captures.wacz",
+            "manifest.json",
+            "render-log.json",
+            "version-1.png",
+            "version-2.png",
+            "versions.json",
+            "versions.txt",
+        ]
     )
     doc = json.loads((out / "versions.json").read_text())
     assert [v["version"] for v in doc["versions"]] == [1, 2]
@@ -113,3 +122,44 @@ def test_evidence_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> No
     assert not (tmp_path / "e").exists()
     r = cli(data, "evidence", "1")
     assert r.returncode == 2 and "--out" in r.stderr
+
+
+def first_pixel(path: Path) -> tuple[int, ...]:
+    """The top-left pixel of an 8-bit RGB(A) PNG (enough of a decoder for one pixel of row 0)."""
+    import zlib
+
+    raw = path.read_bytes()
+    pos, idat, ctype = 8, b"", 2
+    while pos < len(raw):
+        (n,) = struct.unpack(">I", raw[pos : pos + 4])
+        kind, body = raw[pos + 4 : pos + 8], raw[pos + 8 : pos + 8 + n]
+        if kind == b"IHDR":
+            assert body[8] == 8 and body[12] == 0, "8-bit, not interlaced"
+            ctype = body[9]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = {2: 3, 6: 4}[ctype]
+    row = zlib.decompress(idat)
+    # row 0, pixel 0: with no row above and no pixel to the left every PNG filter leaves it as is
+    return tuple(row[1 : 1 + bpp])
+
+
+@needs_browser
+def test_render_runs_no_script_and_reaches_nothing_but_the_archive_server(tmp_path: Path) -> None:
+    from onrecord.evidence import _ArchiveServer, _screenshot, find_browser
+
+    page = (
+        b'<html><body style="background:#ffffff"><h1>Archived</h1>'
+        b'<img src="http://example.com/live.png"><link rel="stylesheet" href="http://127.0.0.2:9/x.css">'
+        b'<script>document.body.style.background="#ff0000"</script></body></html>'
+    )
+    server = _ArchiveServer()
+    try:
+        server.doc = ("/p", "text/html", page)
+        _screenshot(find_browser(), f"http://127.0.0.1:{server.port}/p", tmp_path / "p.png", tmp_path / "prof")
+    finally:
+        server.close()
+    assert png_size(tmp_path / "p.png") == (1280, 1024)
+    assert first_pixel(tmp_path / "p.png")[:3] == (255, 255, 255)  # the script did not run
+    assert [q["path"] for q in server.log if q["served"] == "archived payload"] == ["/p"]

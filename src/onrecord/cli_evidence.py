@@ -18,7 +18,12 @@ def _app(ctx: click.Context) -> Any:
 
 @click.command("evidence")
 @click.argument("item")
-@click.option("--version", "version", type=click.IntRange(min=1), help="Render only this version's image (default: every version's).")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(min=1),
+    help="Render only this version's image (default: every version's).",
+)
 @click.option(
     "--out",
     "out",
@@ -26,7 +31,9 @@ def _app(ctx: click.Context) -> Any:
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder to write; it must not exist or be empty.",
 )
-@click.option("--browser", help="The Chromium to render with (default: chromium, chromium-browser or google-chrome on PATH).")
+@click.option(
+    "--browser", help="The Chromium to render with (default: chromium, chromium-browser or google-chrome on PATH)."
+)
 @click.pass_context
 def evidence_command(ctx: click.Context, item: str, version: int | None, out: Path, browser: str | None) -> None:
     """Write the evidence for one statement (ITEM: id, key or URL) into a new folder.

@@ -156,7 +156,7 @@ class _Payloads:
 
     def payload(self, cap: _Cap) -> tuple[str, bytes] | None:
         """(content type, body) of a capture, a revisit read through the record it points at."""
-        src = self.by_digest.get(cap.digest) if cap.revisit else cap
+        src = self.by_digest.get(cap.digest or "") if cap.revisit else cap
         if src is None:
             return None
         rep = self.archive.read_at(src.warc_file, src.offset)
@@ -164,11 +164,14 @@ class _Payloads:
         return ctype, rep.body
 
     def page_for(self, item: Item, v: Version) -> tuple[_Cap, str, bytes] | None:
-        """The HTML capture of the item's page that version `v` was read from, or the last one
-        that answered 200 before it."""
+        """The HTML capture of the item's page that version `v` was read from (for a version with
+        no capture on record, the last page that answered 200 before it); None when the version was
+        read from a feed entry or no HTML is archived."""
         own = [c for c in self.caps if c.id == v.capture_id and item.url in (c.url, c.final_url)]
+        if v.capture_id is not None and not own:
+            return None  # read from the feed entry, not from the page: an older page would mislead
         before = [c for c in self.caps if item.url in (c.url, c.final_url) and c.status == 200 and c.at <= v.at]
-        for cap in own + before[::-1]:
+        for cap in own or before[::-1]:
             got = self.payload(cap)
             if got and "html" in got[0].lower():
                 return cap, got[0], got[1]
@@ -184,7 +187,7 @@ class _ArchiveServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 doc = outer.doc
                 if doc is not None and self.path == doc[0]:
                     outer.log.append({"path": self.path, "served": "archived payload", "bytes": len(doc[2])})
@@ -202,7 +205,7 @@ class _ArchiveServer:
                 self.send_header("Content-Security-Policy", CSP)
                 self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -260,7 +263,7 @@ def _text_page(item: Item, v: Version) -> bytes:
         f"<p><em>No archived HTML page holds this version; this is its text as archived "
         f"(item {item.id}, version {v.seq}, {_iso(v.at)}).</em></p>"
         f"<h1>{html.escape(v.title or item.title)}</h1>{body}</body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _sha256(path: Path) -> str:
@@ -402,19 +405,35 @@ def write_evidence(
             _subset_warc(archive.dir, caps, wdir / f"item-{item.id}.warc.gz")
             cap_ids = {c.id for c in caps}
             pages = [
-                Page(by_id[v.capture_id].where, by_id[v.capture_id].at, v.title or item.title, item.id, v.seq, source.name)
+                Page(
+                    by_id[v.capture_id].where,
+                    by_id[v.capture_id].at,
+                    v.title or item.title,
+                    item.id,
+                    v.seq,
+                    source.name,
+                )
                 for v in versions
                 if v.capture_id in cap_ids
             ]
-            write_wacz(wdir, pages, tmp / "captures.wacz", now=now, title=f"onrecord evidence: item {item.id}", software=software)
+            write_wacz(
+                wdir,
+                pages,
+                tmp / "captures.wacz",
+                now=now,
+                title=f"onrecord evidence: item {item.id}",
+                software=software,
+            )
             shutil.rmtree(wdir)
         # 4. README, manifest, checksums
-        listing = "".join(f"  {n:<17} PNG, {VIEWPORT[0]}x{VIEWPORT[1]}, of version {n[8:-4]} as archived\n" for n in images)
-        readme = README.format(
-            item_id=item.id, url=item.url, software=software, created=_iso(now), images=listing
+        listing = "".join(
+            f"  {n:<17} PNG, {VIEWPORT[0]}x{VIEWPORT[1]}, of version {n[8:-4]} as archived\n" for n in images
         )
+        readme = README.format(item_id=item.id, url=item.url, software=software, created=_iso(now), images=listing)
         if not caps:
-            readme = readme.replace("  captures.wacz", "  (no captures.wacz: no archived record of this item is left)\n  -")
+            readme = readme.replace(
+                "  captures.wacz", "  (no captures.wacz: no archived record of this item is left)\n  -"
+            )
         (tmp / "README.txt").write_text(readme, encoding="utf-8")
         files = sorted(p.name for p in tmp.iterdir() if p.is_file())
         manifest = {
