@@ -108,6 +108,8 @@ def test_evidence_of_an_edited_then_deleted_statement_without_the_network(tmp_pa
         index = b"".join(z.read(n) for n in z.namelist() if n.startswith("indexes/index.cdx"))
     assert pages and {p["url"] for p in pages} == {readout}
     assert b"grain" not in index
+    r = cli("evidence", readout, "--version", "9", "--out", str(tmp_path / "v9"))
+    assert r.returncode == 1 and "has no version 9 (it has 1, 2)" in r.stderr and not (tmp_path / "v9").exists()
     # the deleted statement's evidence is complete too, and --version limits the images
     out2 = tmp_path / "gone"
     r = cli("evidence", gone, "--version", "1", "--out", str(out2))
@@ -125,6 +127,15 @@ def test_evidence_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> No
     assert not (tmp_path / "e").exists()
     r = run_cli(data, "evidence", "1")
     assert r.returncode == 2 and "--out" in r.stderr
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine")
+    r = run_cli(data, "evidence", "1", "--out", str(taken))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "not an empty folder" in r.stderr, r.stderr
+    assert [p.name for p in taken.iterdir()] == ["keep.txt"]
+    r = run_cli(data, "evidence", "1", "--out", str(tmp_path / "e"), "--browser", str(tmp_path / "no-such-browser"))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "not found" in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "taken"]  # no half-written folder
 
 
 def first_pixel(path: Path) -> tuple[int, ...]:

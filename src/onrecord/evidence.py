@@ -311,6 +311,10 @@ def write_evidence(
     or be empty. `version` limits the images to that version's."""
     from onrecord.export import write_wacz
 
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise OnrecordError(f"{out} already exists and is not an empty folder: give a new one")
+    if browser:
+        find_browser(browser)  # a wrong --browser is the first thing to say
     item = store.find_item(ref)
     versions = store.versions(item.id)
     if not versions:
@@ -318,8 +322,6 @@ def write_evidence(
     if version is not None and version not in {v.seq for v in versions}:
         seqs = ", ".join(str(v.seq) for v in versions)
         raise OnrecordError(f"item {item.id} has no version {version} (it has {seqs})")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise OnrecordError(f"{out} already exists and is not an empty folder: give a new one")
     exe = find_browser(browser)
     source = store.source_by_id(item.source_id)
     caps = _item_captures(store, item, versions)
