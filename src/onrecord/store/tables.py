@@ -64,6 +64,7 @@ class SourceRow(Base):
     every: Mapped[float] = mapped_column(Float)
     selector: Mapped[str | None] = mapped_column(Text)
     ignore: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)  # per-kind options, see sources/
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
