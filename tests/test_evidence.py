@@ -177,3 +177,26 @@ def test_render_runs_no_script_and_reaches_nothing_but_the_archive_server(tmp_pa
     assert png_size(tmp_path / "p.png") == (1280, 1024)
     assert first_pixel(tmp_path / "p.png")[:3] == (255, 255, 255)  # the script did not run
     assert [q["path"] for q in server.log if q["served"] == "archived payload"] == ["/p"]
+
+
+@needs_browser
+async def test_evidence_of_a_deleted_social_post(tmp_path: Path) -> None:
+    """A Mastodon-compatible post, edited then deleted (the social scenario, its simulator stopped):
+    no HTML page holds it, so its image is its archived text; its captures are the API answers."""
+    from onrecord.sim.run import run_scenario
+
+    data = tmp_path / "s"
+    result = await run_scenario("social", data=data)
+    post = next(f for f in result.findings if f.kind == "deleted" and "/@leader/" in f.url)
+    out = tmp_path / "post"
+    r = run_cli(data, "evidence", post.url, "--version", "1", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((out / "versions.json").read_text())
+    assert doc["item"]["state"] == "deleted" and doc["item"]["source"]["kind"] == "mastodon"
+    assert len(doc["versions"]) >= 2 and all(v["text"] for v in doc["versions"])
+    assert png_size(out / "version-1.png") == (1280, 1024) and not (out / "version-2.png").exists()
+    log = json.loads((out / "render-log.json").read_text())
+    assert log[0]["from"] == "version text (no archived HTML page)"
+    with zipfile.ZipFile(out / "captures.wacz") as z:
+        pages = [json.loads(x) for x in z.read("pages/pages.jsonl").decode().splitlines()[1:]]
+    assert pages and all("/api/v1/" in p["url"] for p in pages)

@@ -31,7 +31,7 @@ from sqlalchemy import or_, select
 
 from onrecord.archive import Archive
 from onrecord.errors import ArchiveError, OnrecordError
-from onrecord.records import Item, Version
+from onrecord.records import Item, Source, Version
 from onrecord.store.archive_index import Page
 from onrecord.store.queries import Store
 from onrecord.store.tables import CaptureRow
@@ -183,6 +183,7 @@ class _ArchiveServer:
 
     def __init__(self) -> None:
         self.doc: tuple[str, str, bytes] | None = None  # (path with query, content type, body)
+        self.label = "archived payload"
         self.log: list[dict[str, Any]] = []
         outer = self
 
@@ -190,7 +191,7 @@ class _ArchiveServer:
             def do_GET(self) -> None:
                 doc = outer.doc
                 if doc is not None and self.path == doc[0]:
-                    outer.log.append({"path": self.path, "served": "archived payload", "bytes": len(doc[2])})
+                    outer.log.append({"path": self.path, "served": outer.label, "bytes": len(doc[2])})
                     self.send_response(200)
                     self.send_header("Content-Type", doc[1])
                     self.send_header("Content-Length", str(len(doc[2])))
@@ -253,17 +254,23 @@ def _screenshot(browser: str, url: str, png: Path, profile: Path) -> None:
         raise OnrecordError(f"{browser} wrote no image (exit {r.returncode}: {tail[0][:200]})")
 
 
-def _text_page(item: Item, v: Version) -> bytes:
-    """An HTML rendering of a version's text, for a version that no archived HTML page holds."""
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in v.text.split("\n") if p.strip())
+def _text_page(item: Item, v: Version, source: Source) -> bytes:
+    """An HTML rendering of a version's text, for a version that no archived HTML page holds (read
+    from a feed entry or an API answer: a social post)."""
+    e = html.escape
+    body = "".join(f"<p>{e(p)}</p>" for p in v.text.split("\n") if p.strip())
+    who = source.actor or source.name
+    title = v.title or item.title
     return (
-        '<!doctype html><html><head><meta charset="utf-8"><title>'
-        f"{html.escape(v.title or item.title)}</title></head>"
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{e(title or item.url)}</title></head>'
         '<body style="font-family:sans-serif;max-width:50em;margin:2em auto">'
-        f"<p><em>No archived HTML page holds this version; this is its text as archived "
-        f"(item {item.id}, version {v.seq}, {_iso(v.at)}).</em></p>"
-        f"<h1>{html.escape(v.title or item.title)}</h1>{body}</body></html>"
-    ).encode()
+        "<p><em>No archived HTML page holds this version (it was read from a feed entry or an API answer); "
+        "this is its text as archived.</em></p>"
+        f"<p><strong>{e(who)}</strong> ({e(source.kind)}: {e(source.name)})<br>{e(item.url)}<br>"
+        f"version {v.seq}, first seen {_iso(v.at)}</p>"
+        + (f"<h1>{e(title)}</h1>" if title else "")
+        + f"{body}</body></html>"
+    ).encode("utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -293,6 +300,8 @@ Files
 The images were rendered by headless Chromium from the archived HTML served on 127.0.0.1; scripts
 were off and every other address was blocked, so an image shows the archived page, never the live
 site. Images, styles and fonts the page links to were not archived and are missing from the images.
+A version that no archived HTML page holds (a social post, a feed entry) is shown as its archived
+text, and the image says so.
 """
 
 
@@ -388,9 +397,10 @@ def write_evidence(
                     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                     what = {"from": "archived page", "url": cap.where, "captured": _iso(cap.at), "capture_id": cap.id}
                 else:
-                    ctype, body, path = "text/html; charset=utf-8", _text_page(item, v), "/version-text"
+                    ctype, body, path = "text/html; charset=utf-8", _text_page(item, v, source), "/version-text"
                     what = {"from": "version text (no archived HTML page)"}
                 server.doc = (path, ctype, body)
+                server.label = "archived payload" if page is not None else "version text from the database"
                 server.log = []
                 name = f"version-{v.seq}.png"
                 _screenshot(exe, f"http://127.0.0.1:{server.port}{path}", tmp / name, tmp / ".profile")
