@@ -439,7 +439,7 @@ def write_evidence(
             shutil.rmtree(wdir)
         # 4. README, manifest, checksums
         listing = "".join(
-            f"  {n:<17} PNG, {VIEWPORT[0]}x{VIEWPORT[1]}, of version {n[8:-4]} as archived\n" for n in images
+            f"  {n:<17} PNG, {VIEWPORT[0]}x{VIEWPORT[1]}, top of version {n[8:-4]} as archived\n" for n in images
         )
         readme = README.format(item_id=item.id, url=item.url, software=software, created=_iso(now), images=listing)
         if not caps:
