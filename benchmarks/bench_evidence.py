@@ -81,7 +81,7 @@ def main() -> None:
             "| --- | ---: | ---: | ---: | ---: |",
             *rows,
             "",
-            "Most of the time is Chromium's start-up, once per image; no goal was set in the issue.",
+            "Most of the time is Chromium's start-up, once per folder; no goal was set in the issue.",
             "",
         ]
     )

@@ -166,7 +166,9 @@ def test_render_runs_no_script_and_reaches_nothing_but_the_archive_server(tmp_pa
     page = (
         b'<html><body style="background:#ffffff"><h1>Archived</h1>'
         b'<img src="http://example.com/live.png"><link rel="stylesheet" href="http://127.0.0.2:9/x.css">'
-        b'<script>document.body.style.background="#ff0000"</script></body></html>'
+        b'<script>document.body.style.background="#ff0000"</script>'
+        + b"<p>A long statement.</p>" * 150  # taller than one screen
+        + b"</body></html>"
     )
     server = _ArchiveServer()
     try:
@@ -174,7 +176,8 @@ def test_render_runs_no_script_and_reaches_nothing_but_the_archive_server(tmp_pa
         _screenshot(find_browser(), f"http://127.0.0.1:{server.port}/p", tmp_path / "p.png", tmp_path / "prof")
     finally:
         server.close()
-    assert png_size(tmp_path / "p.png") == (1280, 1024)
+    width, height = png_size(tmp_path / "p.png")
+    assert width == 1280 and height > 2000  # the whole page, not the first screen
     assert first_pixel(tmp_path / "p.png")[:3] == (255, 255, 255)  # the script did not run
     assert [q["path"] for q in server.log if q["served"] == "archived payload"] == ["/p"]
 

@@ -3,7 +3,8 @@
 `write_evidence` writes, for one item: every version's text with its times (`versions.txt`,
 `versions.json`), a PNG of the archived page as it was captured for each version (rendered by
 headless Chromium from the archive only: a server on 127.0.0.1 serves the archived payload and
-nothing else, scripts are off by Content-Security-Policy, every other host name fails to resolve),
+nothing else, scripts are off in the browser and by Content-Security-Policy, every other host name
+fails to resolve; one Chromium per folder, driven over the DevTools protocol),
 the item's raw captures as a WACZ (`captures.wacz`, see `onrecord.export`), a README.txt and a
 manifest with the SHA-256 of every file. It reads the database and the WARC files only: a deleted
 statement's evidence needs no network. The folder is built beside DIR and renamed into place.
@@ -11,6 +12,7 @@ statement's evidence needs no network. The folder is built beside DIR and rename
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -19,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +41,7 @@ from onrecord.store.tables import CaptureRow
 __all__ = ["EvidenceResult", "find_browser", "write_evidence"]
 
 VIEWPORT = (1280, 1024)
+MAX_HEIGHT = 16384  # a longer page is cut there
 BROWSER_TIMEOUT = 60.0
 # Scripts never run; the page may load only what the local archive server has (itself).
 CSP = (
@@ -222,36 +225,120 @@ class _ArchiveServer:
         self.httpd.server_close()
 
 
-def _screenshot(browser: str, url: str, png: Path, profile: Path) -> None:
+_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+)
+
+
+async def _shots(browser: str, jobs: Sequence[tuple[Callable[[], str], Path]], profile: Path) -> None:
+    """Start one headless Chromium and, for each job (a function that readies the server and gives
+    the URL, the PNG to write), load the URL with scripts off and save the whole page as PNG, over
+    the DevTools protocol."""
+    import asyncio
+
+    import aiohttp
+
     w, h = VIEWPORT
-    cmd = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-extensions",
-        "--disable-sync",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-domain-reliability",
-        "--hide-scrollbars",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        f"--user-data-dir={profile}",
-        f"--window-size={w},{h}",
-        f"--screenshot={png}",
-        url,
-    ]
+    errlog = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     try:
-        r = subprocess.run(cmd, capture_output=True, timeout=BROWSER_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise OnrecordError(f"{browser} took more than {BROWSER_TIMEOUT:.0f}s to render the evidence image") from None
+        proc = subprocess.Popen(
+            [browser, *_FLAGS, f"--user-data-dir={profile}", f"--window-size={w},{h}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=errlog,
+        )
     except OSError as exc:
+        errlog.close()
         raise OnrecordError(f"cannot run {browser}: {exc.strerror}") from None
-    if not png.is_file() or png.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
-        tail = r.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise OnrecordError(f"{browser} wrote no image (exit {r.returncode}: {tail[0][:200]})")
+
+    def failed(what: str) -> OnrecordError:
+        proc.kill()
+        proc.wait()
+        errlog.seek(0)
+        lines = [x for x in errlog.read().decode("utf-8", "replace").splitlines() if "dbus" not in x]
+        tail = lines[-1:] or ["no output"]
+        return OnrecordError(f"{browser} {what} (exit {proc.returncode}: {tail[0][:200]})")
+
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = asyncio.get_running_loop().time() + BROWSER_TIMEOUT
+        while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
+            if proc.poll() is not None or asyncio.get_running_loop().time() > deadline:
+                raise failed("did not start")
+            await asyncio.sleep(0.05)
+        port = port_file.read_text().splitlines()[0].strip()
+        timeout = aiohttp.ClientTimeout(total=BROWSER_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            async with http.get(f"http://127.0.0.1:{port}/json/list") as r:
+                targets = [t for t in await r.json() if t.get("type") == "page"]
+            if not targets:
+                raise failed("opened no page")
+            async with http.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                seq = 0
+
+                async def call(method: str, **params: Any) -> dict[str, Any]:
+                    nonlocal seq
+                    seq += 1
+                    me = seq
+                    await ws.send_json({"id": me, "method": method, "params": params})
+                    while True:
+                        m = await ws.receive_json()
+                        if m.get("id") == me:
+                            if "error" in m:
+                                raise OnrecordError(f"{browser}: {method} failed: {m['error'].get('message')}")
+                            return dict(m.get("result") or {})
+
+                async def loaded() -> None:
+                    while True:
+                        m = await ws.receive_json()
+                        if m.get("method") == "Page.loadEventFired":
+                            return
+
+                await call("Page.enable")
+                await call("Emulation.setScriptExecutionDisabled", value=True)
+                for ready, png in jobs:
+                    await call("Page.navigate", url=ready())
+                    await asyncio.wait_for(loaded(), BROWSER_TIMEOUT)
+                    size = (await call("Page.getLayoutMetrics")).get("cssContentSize") or {}
+                    height = max(h, min(MAX_HEIGHT, int(size.get("height") or h)))
+                    clip = {"x": 0, "y": 0, "width": w, "height": height, "scale": 1}
+                    shot = await call("Page.captureScreenshot", format="png", captureBeyondViewport=True, clip=clip)
+                    data = base64.b64decode(shot.get("data") or "")
+                    if data[:8] != b"\x89PNG\r\n\x1a\n":
+                        raise failed("gave no image")
+                    png.write_bytes(data)
+    except TimeoutError:
+        raise failed(f"took more than {BROWSER_TIMEOUT:.0f}s to render the evidence image") from None
+    except (aiohttp.ClientError, ValueError, KeyError) as exc:
+        raise failed(f"could not be driven ({exc.__class__.__name__}: {exc})") from None
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        errlog.close()
+
+
+def _screenshot(browser: str, url: str, png: Path, profile: Path) -> None:
+    """One page to one PNG (see `_shots`)."""
+    import asyncio
+
+    asyncio.run(_shots(browser, [(lambda: url, png)], profile))
 
 
 def _text_page(item: Item, v: Version, source: Source) -> bytes:
@@ -298,7 +385,7 @@ Files
   SHA256SUMS        the same for every file including manifest.json; check with `sha256sum -c SHA256SUMS`
 
 The images were rendered by headless Chromium from the archived HTML served on 127.0.0.1; scripts
-were off and every other address was blocked, so an image shows the archived page, never the live
+were off (by the browser and by Content-Security-Policy) and every other address was blocked, so an image shows the archived page, never the live
 site. Images, styles and fonts the page links to were not archived and are missing from the images.
 A version that no archived HTML page holds (a social post, a feed entry) is shown as its archived
 text, and the image says so.
@@ -385,7 +472,8 @@ def write_evidence(
         # 2. the images, rendered from the archive only
         payloads = _Payloads(archive, caps)
         server = _ArchiveServer()
-        render_log = []
+        render_log: list[dict[str, Any]] = []
+        jobs: list[tuple[Callable[[], str], Path]] = []
         try:
             for v in versions:
                 if version is not None and v.seq != version:
@@ -396,19 +484,30 @@ def write_evidence(
                     parts = urlsplit(cap.where)
                     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                     what = {"from": "archived page", "url": cap.where, "captured": _iso(cap.at), "capture_id": cap.id}
+                    label = "archived payload"
                 else:
                     ctype, body, path = "text/html; charset=utf-8", _text_page(item, v, source), "/version-text"
                     what = {"from": "version text (no archived HTML page)"}
-                server.doc = (path, ctype, body)
-                server.label = "archived payload" if page is not None else "version text from the database"
-                server.log = []
+                    label = "version text from the database"
                 name = f"version-{v.seq}.png"
-                _screenshot(exe, f"http://127.0.0.1:{server.port}{path}", tmp / name, tmp / ".profile")
-                shutil.rmtree(tmp / ".profile", ignore_errors=True)
+                entry: dict[str, Any] = {"image": name, "version": v.seq, **what, "requests": []}
+                render_log.append(entry)
+
+                def ready(
+                    doc: tuple[str, str, bytes] = (path, ctype, body), lb: str = label, e: dict[str, Any] = entry
+                ) -> str:
+                    server.doc, server.label, server.log = doc, lb, e["requests"]
+                    return f"http://127.0.0.1:{server.port}{doc[0]}"
+
+                jobs.append((ready, tmp / name))
                 images.append(name)
-                render_log.append({"image": name, "version": v.seq, **what, "requests": server.log})
+            if jobs:
+                import asyncio
+
+                asyncio.run(_shots(exe, jobs, tmp / ".profile"))
         finally:
             server.close()
+            shutil.rmtree(tmp / ".profile", ignore_errors=True)
         (tmp / "render-log.json").write_text(json.dumps(render_log, indent=2) + "\n", encoding="utf-8")
         # 3. the raw captures as a WACZ
         if caps:
@@ -439,7 +538,7 @@ def write_evidence(
             shutil.rmtree(wdir)
         # 4. README, manifest, checksums
         listing = "".join(
-            f"  {n:<17} PNG, {VIEWPORT[0]}x{VIEWPORT[1]}, top of version {n[8:-4]} as archived\n" for n in images
+            f"  {n:<17} PNG, {VIEWPORT[0]} px wide, the whole page of version {n[8:-4]} as archived\n" for n in images
         )
         readme = README.format(item_id=item.id, url=item.url, software=software, created=_iso(now), images=listing)
         if not caps:
