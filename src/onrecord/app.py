@@ -165,6 +165,10 @@ class Onrecord:
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
             unreachable_after=self.settings.unreachable_after,
+            flap_confirmations=self.settings.flap_confirmations,
+            flap_memory=self.settings.seconds("flap_memory"),
+            mass_gone_min=self.settings.mass_gone_min,
+            mass_gone_share=self.settings.mass_gone_share,
         )
 
     def _fetcher(self) -> Any:
