@@ -386,9 +386,9 @@ Files
 
 The images were rendered by headless Chromium from the archived HTML served on 127.0.0.1; scripts
 were off (by the browser and by Content-Security-Policy) and every other address was blocked, so
-an image shows the archived page, never the live site. Images, styles and fonts the page links to were not archived and are missing from the images.
-A version that no archived HTML page holds (a social post, a feed entry) is shown as its archived
-text, and the image says so.
+an image shows the archived page, never the live site. Images, styles and fonts the page links to
+were not archived and are missing from the images. A version that no archived HTML page holds (a
+social post, a feed entry) is shown as its archived text, and the image says so.
 """
 
 
