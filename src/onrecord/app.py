@@ -108,6 +108,7 @@ class Onrecord:
         self.store.ensure_schema()
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
+        self._sketches_done = False
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Onrecord:
@@ -162,6 +163,8 @@ class Onrecord:
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
             unreachable_after=self.settings.unreachable_after,
+            republish_similarity=self.settings.republish_similarity,
+            republish_min_words=self.settings.republish_min_words,
         )
 
     def _fetcher(self) -> Any:
@@ -315,6 +318,8 @@ class Onrecord:
         self, check: Check, targets: Sequence[Source], on_progress: Callable[[Source], None] | None = None
     ) -> list[CheckResult]:
         """Run checks concurrently; state is read in bulk and writes are applied in batches."""
+        if not self._sketches_done:  # versions stored before the re-publication index: one batch a round
+            self._sketches_done = self.store.backfill_sketches()[1]
         sem = asyncio.Semaphore(self.settings.concurrency)
         states = self.store.check_states(targets)
 

@@ -17,7 +17,6 @@ from onrecord.detect import (
     FAILED,
     GONE,
     OK,
-    Candidate,
     Changes,
     CheckWrite,
     Observation,
@@ -32,6 +31,7 @@ from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parse.feed import parse_feed
 from onrecord.parse.page import parse_page
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
+from onrecord.republish import scope_of
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
 
@@ -108,7 +108,6 @@ class Check:
         self.batch = batch
         self.on_done = on_done
         self._pending: list[tuple[CheckWrite, CheckResult]] = []
-        self._candidates: dict[str, list[Candidate]] = {}
 
     async def run(self, source: Source, state: CheckState | None = None) -> CheckResult:
         now = self.clock.now()
@@ -152,19 +151,6 @@ class Check:
         if as_status is not None and status != "unreachable":
             status = as_status
         return CheckWrite(source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg))
-
-    def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:
-        """Earlier items of the same actor (one query per actor per round), or of this source alone."""
-        if not source.actor:
-            return [
-                Candidate(si.item.id, si.item.key, si.item.url, si.item.state, si.text, source.name)
-                for si in state.stored.values()
-                if si.text is not None
-            ]
-        got = self._candidates.get(source.actor)
-        if got is None:
-            got = self._candidates[source.actor] = self.store.actor_items(source.actor, source.id)
-        return got
 
     async def _get(self, url: str, validators: dict[str, Validators]) -> FetchResult:
         return await self.fetcher.get(url, validators=validators.get(url))
@@ -277,8 +263,9 @@ class Check:
         changes = detect_items(source, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:
-            candidates = self._republish_candidates(source, state)
-            changes.findings.extend(detect_republished(source, fresh, candidates, now))
+            scope = scope_of(source.actor, source.id)
+            candidates = self.store.republish_candidates(scope, [ch.version.text for ch in fresh if ch.version])
+            changes.findings.extend(detect_republished(source, fresh, candidates, now, self.rules))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
         write = CheckWrite(source, captures, url_states, changes, now, next_slot(source, now), health, moved_to)

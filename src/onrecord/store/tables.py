@@ -160,3 +160,22 @@ class FindingRow(Base):
     capture_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("captures.id", ondelete="SET NULL", name="fk_findings_capture_id")
     )
+
+
+class SketchBandRow(Base):
+    """Re-publication index: one row per LSH band key of a version's text (see `onrecord.republish`)."""
+
+    __tablename__ = "sketch_bands"
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("versions.id", ondelete="CASCADE", name="fk_sketch_bands_version_id"), primary_key=True
+    )
+
+
+class SketchBackfillRow(Base):
+    """Progress of indexing the versions written before the index existed: ids in (done_upto, upto]."""
+
+    __tablename__ = "sketch_backfill"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    done_upto: Mapped[int] = mapped_column(BigInteger)
