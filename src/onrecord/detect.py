@@ -14,7 +14,7 @@ from typing import Any
 
 from onrecord.parse.normalize import substance
 from onrecord.records import Capture, Finding, Item, Source, UrlState
-from onrecord.republish import resemblance, words
+from onrecord.republish import resemblance_to, words
 
 # What one check saw for one item.
 OK, GONE, FAILED = "ok", "gone", "failed"
@@ -320,10 +320,11 @@ def detect_republished(
         if ch.version is None or len(words(ch.version.text)) < rules.republish_min_words:
             continue
         best: tuple[float, Candidate] | None = None
+        measure = resemblance_to(ch.version.text)
         for c in cands:
             if c.url == ch.url or c.key == ch.key:
                 continue
-            sim = 1.0 if text_hash(c.text) == ch.version.text_hash else resemblance(c.text, ch.version.text)
+            sim = 1.0 if text_hash(c.text) == ch.version.text_hash else measure(c.text)
             if sim < rules.republish_similarity:
                 continue
             # equal similarity: a deleted original is the more telling match (a re-post after deletion)

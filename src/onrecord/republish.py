@@ -18,12 +18,13 @@ import hashlib
 import itertools
 import re
 import struct
+from collections.abc import Callable
 
 from rensa import RMinHash
 
 from onrecord.parse.normalize import substance
 
-__all__ = ["BANDS", "NUM_PERM", "ROWS", "band_keys", "resemblance", "scope_of", "shingles", "words"]
+__all__ = ["BANDS", "NUM_PERM", "ROWS", "band_keys", "resemblance", "resemblance_to", "scope_of", "shingles", "words"]
 
 NUM_PERM = 64
 BANDS = 16
@@ -48,10 +49,21 @@ def shingles(ws: list[str]) -> set[str]:
 
 def resemblance(a: str, b: str) -> float:
     """Exact Jaccard similarity of the two texts' word-pair sets (1.0: the same words in the same order)."""
-    sa, sb = shingles(words(a)), shingles(words(b))
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
+    return resemblance_to(a)(b)
+
+
+def resemblance_to(a: str) -> Callable[[str], float]:
+    """`resemblance(a, .)` with `a`'s word pairs computed once, for many candidates."""
+    sa = shingles(words(a))
+
+    def to(b: str) -> float:
+        sb = shingles(words(b))
+        if not sa or not sb:
+            return 0.0
+        inter = len(sa & sb)
+        return inter / (len(sa) + len(sb) - inter)
+
+    return to
 
 
 def scope_of(actor: str | None, source_id: int) -> str:
