@@ -131,7 +131,7 @@ def load(store: Store, n: int, rng: random.Random, vocab: list[str]) -> tuple[li
                     "VALUES (?, ?, 1, '2026-01-01 00:00:00', '', ?, ?, 'page')",
                     [r[:4] for r in vers],
                 )
-                cur.executemany("INSERT INTO sketch_bands (band, version_id) VALUES (?, ?)", bands)
+                cur.executemany("INSERT INTO sketch_bands (band, version_id) VALUES (?, ?)", sorted(bands))
             raw.commit()
             print(f"  loaded {min(start + chunk - 1, n)}/{n}", file=sys.stderr, flush=True)
         if pg:

@@ -168,5 +168,8 @@ def test_upgrade_backfills_earlier_versions_in_resumable_batches(db_url: str) ->
         assert store.backfill_sketches(batch=2) == (0, True)
         [[hit, *_]] = store.republish_candidates(scope, [ONE_WORD])
         assert hit.item_id == 1 and hit.version_id == 1 and hit.state == "deleted" and hit.text == CALL
+        store.remove_source(1)  # its versions go, and their keys with them
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM sketch_bands")).scalar_one() == 0
     finally:
         store.close()

@@ -170,6 +170,8 @@ class SketchBandRow(Base):
     version_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("versions.id", ondelete="CASCADE", name="fk_sketch_bands_version_id"), primary_key=True
     )
+    # the key is the lookup path; version_id serves the cascade when versions go (a source removed)
+    __table_args__ = (Index("ix_sketch_bands_version_id", "version_id"), {"sqlite_with_rowid": False})
 
 
 class SketchBackfillRow(Base):

@@ -25,7 +25,9 @@ def upgrade() -> None:
         sa.Column("version_id", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(["version_id"], ["versions.id"], name="fk_sketch_bands_version_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("band", "version_id"),
+        sqlite_with_rowid=False,
     )
+    op.create_index("ix_sketch_bands_version_id", "sketch_bands", ["version_id"])
     op.create_table(
         "sketch_backfill",
         sa.Column("id", sa.Integer(), nullable=False),
