@@ -7,10 +7,12 @@ transaction at a time, so an interrupted backfill resumes where it stopped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, TextClause, insert, select, update
+from sqlalchemy import text as sql_text
 
 from onrecord.detect import Candidate
 from onrecord.republish import band_keys, scope_of
@@ -20,6 +22,7 @@ __all__ = ["add", "backfill_step", "candidates"]
 
 _BANDS: Any = SketchBandRow.__table__
 MAX_CANDIDATES = 50  # a boilerplate-heavy actor must not turn a lookup into a scan
+PER_KEY = 100
 
 
 def add(conn: Connection, versions: Iterable[tuple[int, str, str]]) -> int:
@@ -37,33 +40,47 @@ def candidates(conn: Connection, scope: str, text: str, limit: int = MAX_CANDIDA
     keys = list(dict.fromkeys(band_keys(scope, text)))
     if not keys:
         return []
-    hits = (
-        select(SketchBandRow.version_id, func.count().label("n"))
-        .where(SketchBandRow.band.in_(keys))
-        .group_by(SketchBandRow.version_id)
-        .order_by(func.count().desc(), SketchBandRow.version_id.desc())
-        .limit(limit)
-        .subquery()
+    params: dict[str, Any] = {"per": PER_KEY, "lim": limit}
+    if conn.dialect.name == "postgresql":  # one array parameter: one plan, prepared after a few runs
+        stmt, params["keys"] = _lookup_pg(), keys
+    else:
+        stmt = _lookup(len(keys))
+        params.update({f"k{i}": k for i, k in enumerate(keys)})
+    return [Candidate(*row[:7]) for row in conn.execute(stmt, params)]
+
+
+@functools.cache
+def _lookup(n: int) -> TextClause:
+    """The lookup for `n` keys, built once. Each key contributes its newest PER_KEY versions at most:
+    a key that boilerplate made common (thousands of readouts on one frame) costs a short index
+    range, never a scan of its rows. Plain SQL: building and caching SQLAlchemy's statement tree
+    for this union cost more than running the query."""
+    shared = " UNION ALL ".join(
+        f"SELECT version_id FROM (SELECT version_id FROM sketch_bands WHERE band = :k{i}"
+        f" ORDER BY version_id DESC LIMIT :per) AS s{i}"
+        for i in range(n)
     )
-    q = (
-        select(
-            ItemRow.id,
-            ItemRow.key,
-            ItemRow.url,
-            ItemRow.state,
-            VersionRow.text,
-            SourceRow.name,
-            VersionRow.id,
-            hits.c.n,
+    return sql_text(_OUTER.format(shared=f"({shared}) AS shared"))
+
+
+@functools.cache
+def _lookup_pg() -> TextClause:
+    """The same on PostgreSQL: the keys as one array, each key's range read through a lateral join."""
+    return sql_text(
+        _OUTER.format(
+            shared="unnest(CAST(:keys AS bigint[])) AS k(band) CROSS JOIN LATERAL (SELECT version_id"
+            " FROM sketch_bands b WHERE b.band = k.band ORDER BY version_id DESC LIMIT :per) AS shared"
         )
-        .join(VersionRow, VersionRow.id == hits.c.version_id)
-        .join(ItemRow, ItemRow.id == VersionRow.item_id)
-        .join(SourceRow, SourceRow.id == ItemRow.source_id)
-        .order_by(hits.c.n.desc())
     )
-    return [
-        Candidate(iid, key, url, state, txt, name, vid) for iid, key, url, state, txt, name, vid, _ in conn.execute(q)
-    ]
+
+
+_OUTER = (
+    "SELECT i.id, i.key, i.url, i.state, v.text, s.name, v.id, h.n FROM"
+    " (SELECT version_id, COUNT(*) AS n FROM {shared}"
+    " GROUP BY version_id ORDER BY n DESC, version_id DESC LIMIT :lim) AS h"
+    " JOIN versions v ON v.id = h.version_id JOIN items i ON i.id = v.item_id"
+    " JOIN sources s ON s.id = i.source_id ORDER BY h.n DESC, v.id DESC"
+)
 
 
 def backfill_step(conn: Connection, batch: int) -> tuple[int, bool]:
