@@ -245,7 +245,7 @@ def report(results: dict[str, dict[str, Any]], cmd: str) -> str:
         f"- machine: nproc={os.cpu_count()}, Python {platform.python_version()}, shared with other work while it ran",
         f"- command: `{cmd}`",
         "- what: one new item's re-publication check = `Store.republish_candidates` (one indexed query on "
-        "`sketch_bands`, MinHash LSH 16 bands × 4 of 64, rensa) + the exact measure of at most 50 candidates; "
+        "`sketch_bands`, MinHash LSH 16 bands × 4 of 64, rensa) + the exact measure of at most 20 candidates; "
         "100 near-duplicates (one word changed), 100 unseen texts, 100 readouts on a shared boilerplate frame "
         "(10% of the archive uses it). Goal: p95 ≤ 5 ms at 1 M archived versions.",
         "",

@@ -21,7 +21,7 @@ from onrecord.store.tables import ItemRow, SketchBackfillRow, SketchBandRow, Sou
 __all__ = ["add", "backfill_step", "candidates"]
 
 _BANDS: Any = SketchBandRow.__table__
-MAX_CANDIDATES = 50  # a boilerplate-heavy actor must not turn a lookup into a scan
+MAX_CANDIDATES = 20  # a boilerplate-heavy actor must not turn a lookup into a scan
 PER_KEY = 100
 
 
