@@ -128,7 +128,7 @@ def test_band_keys_are_stable_and_scoped() -> None:
     assert band_keys("actor:Aldoria", "one two three")[:2] == band_keys("actor:Aldoria", "One two, THREE.")[:2]
     assert set(band_keys("actor:Aldoria", CALL)).isdisjoint(band_keys("actor:Beloria", CALL))
     assert len(set(band_keys("a", CALL)) & set(band_keys("a", ONE_WORD))) >= 1
-    assert band_keys("a", "") == [] and scope_of(None, 7) == "source:7"
+    assert band_keys("a", "") == () and scope_of(None, 7) == "source:7"
 
 
 def test_upgrade_backfills_earlier_versions_in_resumable_batches(db_url: str) -> None:

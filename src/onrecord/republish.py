@@ -1,6 +1,6 @@
 """Near-duplicate sketches for re-publication: MinHash over word pairs, banded for LSH lookup.
 
-A statement's words (normalized: cosmetic churn masked, case folded, punctuation dropped) give a set
+A statement's words (case folded, punctuation dropped) give a set
 of word pairs ("shingles"). A 64-value MinHash of that set (rensa, in Rust) is cut into 16 bands of
 4 values; each band, hashed together with the actor's scope, is one 63-bit key. Two texts whose
 shingle sets overlap with Jaccard similarity J share at least one band key with probability
@@ -14,6 +14,7 @@ Pure functions, no I/O: the store and detect both use them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -21,8 +22,6 @@ import struct
 from collections.abc import Callable
 
 from rensa import RMinHash
-
-from onrecord.parse.normalize import substance
 
 __all__ = ["BANDS", "NUM_PERM", "ROWS", "band_keys", "resemblance", "resemblance_to", "scope_of", "shingles", "words"]
 
@@ -35,12 +34,16 @@ _WORD = re.compile(r"\w+")
 _PACK = struct.Struct(f"<{ROWS}I")
 
 
-def words(text: str) -> list[str]:
-    """The words that count: cosmetic churn masked, case folded, punctuation dropped."""
-    return _WORD.findall(substance(text).casefold())
+@functools.lru_cache(maxsize=2048)
+def words(text: str) -> tuple[str, ...]:
+    """The words that count: case folded, punctuation dropped. (Cosmetic churn such as a view counter
+    changes a word pair or two of a statement; `unchanged` is decided on the normalized text's hash.)
+
+    Cached: one new text is read by the lookup, the exact measure and the index write in turn."""
+    return tuple(_WORD.findall(text.casefold()))
 
 
-def shingles(ws: list[str]) -> set[str]:
+def shingles(ws: tuple[str, ...] | list[str]) -> set[str]:
     """Consecutive word pairs; a one-word text is its word."""
     if len(ws) < 2:
         return set(ws)
@@ -71,11 +74,12 @@ def scope_of(actor: str | None, source_id: int) -> str:
     return f"actor:{actor}" if actor else f"source:{source_id}"
 
 
-def band_keys(scope: str, text: str) -> list[int]:
+@functools.lru_cache(maxsize=2048)
+def band_keys(scope: str, text: str) -> tuple[int, ...]:
     """The LSH keys of `text` within `scope` (empty for a text without words)."""
     sh = shingles(words(text))
     if not sh:
-        return []
+        return ()
     mh = RMinHash(num_perm=NUM_PERM, seed=SEED)
     mh.update(sorted(sh))
     sig = mh.digest()
@@ -84,4 +88,4 @@ def band_keys(scope: str, text: str) -> list[int]:
     for b in range(BANDS):
         h = hashlib.blake2b(prefix + bytes((b,)) + _PACK.pack(*sig[b * ROWS : (b + 1) * ROWS]), digest_size=8)
         keys.append(int.from_bytes(h.digest(), "little", signed=True) >> 1)  # 63 bits: fits BIGINT
-    return keys
+    return tuple(keys)

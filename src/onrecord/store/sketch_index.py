@@ -11,8 +11,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, insert, select, update
-from sqlalchemy import text as sql_text
+from sqlalchemy import Connection, insert, select, update
 
 from onrecord.detect import Candidate
 from onrecord.republish import band_keys, scope_of
@@ -41,43 +40,43 @@ def candidates(conn: Connection, scope: str, text: str, limit: int = MAX_CANDIDA
     if not keys:
         return []
     params: dict[str, Any] = {"per": PER_KEY, "lim": limit}
+    # The driver's own SQL (no statement compiled per call: that cost more than the query).
     if conn.dialect.name == "postgresql":  # one array parameter: one plan, prepared after a few runs
-        stmt, params["keys"] = _lookup_pg(), keys
+        sql, params["keys"] = _lookup_pg(), keys
     else:
-        stmt = _lookup(len(keys))
+        sql = _lookup(len(keys))
         params.update({f"k{i}": k for i, k in enumerate(keys)})
-    return [Candidate(*row[:7]) for row in conn.execute(stmt, params)]
+    return [Candidate(*row[:7]) for row in conn.exec_driver_sql(sql, params)]
 
 
 @functools.cache
-def _lookup(n: int) -> TextClause:
+def _lookup(n: int) -> str:
     """The lookup for `n` keys, built once. Each key contributes its newest PER_KEY versions at most:
     a key that boilerplate made common (thousands of readouts on one frame) costs a short index
-    range, never a scan of its rows. Plain SQL: building and caching SQLAlchemy's statement tree
-    for this union cost more than running the query."""
+    range, never a scan of its rows. sqlite3's named parameters (:name)."""
     shared = " UNION ALL ".join(
         f"SELECT version_id FROM (SELECT version_id FROM sketch_bands WHERE band = :k{i}"
         f" ORDER BY version_id DESC LIMIT :per) AS s{i}"
         for i in range(n)
     )
-    return sql_text(_OUTER.format(shared=f"({shared}) AS shared"))
+    return _OUTER.format(shared=f"({shared}) AS shared", lim=":lim")
 
 
 @functools.cache
-def _lookup_pg() -> TextClause:
-    """The same on PostgreSQL: the keys as one array, each key's range read through a lateral join."""
-    return sql_text(
-        _OUTER.format(
-            shared="unnest(CAST(:keys AS bigint[])) AS k(band) CROSS JOIN LATERAL (SELECT version_id"
-            " FROM sketch_bands b WHERE b.band = k.band ORDER BY version_id DESC LIMIT :per) AS shared"
-        )
+def _lookup_pg() -> str:
+    """The same on PostgreSQL (psycopg's %(name)s parameters): the keys as one array, each key's
+    range read through a lateral join."""
+    return _OUTER.format(
+        shared="unnest(CAST(%(keys)s AS bigint[])) AS k(band) CROSS JOIN LATERAL (SELECT version_id"
+        " FROM sketch_bands b WHERE b.band = k.band ORDER BY version_id DESC LIMIT %(per)s) AS shared",
+        lim="%(lim)s",
     )
 
 
 _OUTER = (
     "SELECT i.id, i.key, i.url, i.state, v.text, s.name, v.id, h.n FROM"
     " (SELECT version_id, COUNT(*) AS n FROM {shared}"
-    " GROUP BY version_id ORDER BY n DESC, version_id DESC LIMIT :lim) AS h"
+    " GROUP BY version_id ORDER BY n DESC, version_id DESC LIMIT {lim}) AS h"
     " JOIN versions v ON v.id = h.version_id JOIN items i ON i.id = v.item_id"
     " JOIN sources s ON s.id = i.source_id ORDER BY h.n DESC, v.id DESC"
 )
