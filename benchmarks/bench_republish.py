@@ -242,7 +242,8 @@ def report(results: dict[str, dict[str, Any]], cmd: str) -> str:
         SECTION,
         "",
         f"- date: {datetime.now(UTC):%a %b %d %H:%M:%S UTC %Y}",
-        f"- machine: nproc={os.cpu_count()}, Python {platform.python_version()}, shared with other work while it ran",
+        f"- machine: nproc={os.cpu_count()}, Python {platform.python_version()}, shared with other work while it ran"
+        f" (load average at the end: {os.getloadavg()[0]:.1f})",
         f"- command: `{cmd}`",
         "- what: one new item's re-publication check = `Store.republish_candidates` (one indexed query on "
         "`sketch_bands`, MinHash LSH 16 bands × 4 of 64, rensa) + the exact measure of at most 20 candidates; "
