@@ -11,25 +11,33 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from onrecord.alerts import AlertRule
     from onrecord.app import Onrecord
     from onrecord.archive import Archive
     from onrecord.clock import Clock, SystemClock, VirtualClock
     from onrecord.config import Settings, load_settings
     from onrecord.errors import (
+        AlertError,
         ArchiveError,
         CompareError,
         ConfigError,
         FetchError,
         OnrecordError,
+        SearchError,
         SourceError,
         StoreError,
     )
     from onrecord.records import Capture, FetchResult, Finding, Item, ParsedItem, Source, Validators, Version
+    from onrecord.search import SearchHit
 
 __version__ = "0.1.0"
 
 _WHERE = {
     "Onrecord": "onrecord.app",
+    "AlertRule": "onrecord.alerts",
+    "AlertError": "onrecord.errors",
+    "SearchError": "onrecord.errors",
+    "SearchHit": "onrecord.search",
     "Archive": "onrecord.archive",
     "Clock": "onrecord.clock",
     "SystemClock": "onrecord.clock",
@@ -68,6 +76,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AlertError",
+    "AlertRule",
     "Archive",
     "ArchiveError",
     "Capture",
@@ -81,6 +91,8 @@ __all__ = [
     "Onrecord",
     "OnrecordError",
     "ParsedItem",
+    "SearchError",
+    "SearchHit",
     "Settings",
     "Source",
     "SourceError",

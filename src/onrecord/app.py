@@ -21,12 +21,14 @@ from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
 from onrecord.errors import OnrecordError, SourceError
 from onrecord.loop import run as run_async
-from onrecord.records import SOURCE_KINDS, FetchResult, Finding, Item, Source, Version
+from onrecord.records import FetchResult, Finding, Item, Source, Version
 from onrecord.store import Store
 
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
+    from onrecord.alerts import Alerts
     from onrecord.archive import Archive
     from onrecord.pipeline import Check, CheckResult, Fetches
+    from onrecord.search import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ class Onrecord:
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
         self._sketches_done = False
+        self._alerts: Alerts | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Onrecord:
@@ -185,6 +188,7 @@ class Onrecord:
         every: str | float | None = None,
         selector: str | None = None,
         ignore: str | None = None,
+        options: dict[str, Any] | None = None,
         sniff: bool = True,
         validate: bool = False,
         force: bool = False,
@@ -195,8 +199,16 @@ class Onrecord:
         it anyway and reports the problem through `warn` (default: the log)."""
         url = check_url(url, self.settings.allow_private_addresses)
         say = warn or (lambda msg: log.warning("source=%s %s", url, msg))
-        if kind is not None and kind not in SOURCE_KINDS:
-            raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
+        from onrecord.sources import registry
+
+        if kind is not None and kind not in registry.kinds():
+            raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(registry.kinds())}")
+        if kind is None:
+            kind = registry.claiming(url)  # a channel that knows its URLs (https://HOST/@name)
+        if kind is not None:
+            options = registry.adapter(kind).check_options(options or {})
+        elif options:
+            raise SourceError("--option needs --kind (options belong to one kind of source)")
         if ignore:
             from onrecord.parse.normalize import compile_ignore
 
@@ -218,16 +230,24 @@ class Onrecord:
             if same:
                 problems.append(f"{url} is already watched as {same[0].name!r}")
         # Inside a running event loop (an async caller) there is no blocking fetch: guess from the URL.
-        if (validate or (kind is None and sniff)) and not in_loop:
+        web_kind = kind in (None, "feed", "page")  # an API channel checks its account on its first poll
+        if web_kind and (validate or (kind is None and sniff)) and not in_loop:
             res = run_async(self._fetch_once(url))
             if kind is None:
                 kind = guess_kind(url, res.header("content-type"), res.body) if res.outcome == "ok" else guess_kind(url)
+                options = registry.adapter(kind).check_options(options or {})
             if validate:
                 problem = _answer_problem(url, res)
                 if problem:
                     problems.append(problem)
+        if validate and not web_kind and kind is not None and not in_loop:
+            probe = Source(0, "probe", url, kind, options=dict(options or {}))
+            problem = run_async(self._probe(probe))
+            if problem:
+                problems.append(problem)
         if kind is None:
             kind = guess_kind(url)
+            options = registry.adapter(kind).check_options(options or {})
         if problems and not force:
             raise SourceError(f"not added: {problems[0]}; add it anyway with --force")
         for p in problems:
@@ -243,7 +263,14 @@ class Onrecord:
             selector=selector,
             ignore=ignore,
             now=self.clock.now(),
+            options=options or None,
         )
+
+    async def _probe(self, source: Source) -> str | None:
+        from onrecord.pipeline import probe
+
+        async with self._fetcher() as f:
+            return await probe(f, source, self.clock.now())
 
     async def _fetch_once(self, url: str) -> FetchResult:
         async with self._fetcher() as f:
@@ -354,6 +381,7 @@ class Onrecord:
         async with self._fetcher() as f:
             while not stop.is_set():
                 await self.check_due(f, on_done)
+                await self.deliver_alerts()
                 nxt = self.store.next_due()
                 wait = max_sleep if nxt is None else (nxt - self.clock.now()).total_seconds()
                 wait = min(max(wait, 0.05), max_sleep)
@@ -387,6 +415,60 @@ class Onrecord:
             raise SourceError(f"item {ref!r} has no archived text yet")
         v = versions[-1]
         return v.title, v.text
+
+    # -- search and alerts (onrecord.search, onrecord.alerts) -----------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        source_kinds: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        actors: Sequence[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        current_only: bool = False,
+        item: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        order: str = "newest",
+    ) -> list[SearchHit]:
+        """Full-text search over every version (see `onrecord.search` for the query language).
+
+        Filters: source kinds (feed, page, ...), source names, actors, version time [since, until),
+        only each item's current version, one item. Hits come newest first (or "oldest",
+        "relevance"), each with a snippet and the spans of its matches."""
+        from onrecord.search import parse_query
+        from onrecord.store.search import Filters
+        from onrecord.store.search import search as run_search
+
+        names = tuple(self.store.find_source(ref).name for ref in sources)  # unknown: an error, not no hits
+        filters = Filters(
+            source_kinds=tuple(source_kinds),
+            sources=names,
+            actors=tuple(actors),
+            since=since,
+            until=until,
+            current_only=current_only,
+            item_id=self.store.find_item(item).id if item else None,
+        )
+        return run_search(self.store, parse_query(query), filters, limit=limit, offset=offset, order=order)
+
+    async def deliver_alerts(self) -> None:
+        """One alert delivery round off the event loop (Apprise sends block); `watch` calls it after
+        each round of checks. Failures are kept on the rules, never raised."""
+        try:
+            await asyncio.to_thread(self.alerts.deliver)
+        except OnrecordError as exc:
+            log.warning("alerts not delivered this round: %s", exc)
+
+    @property
+    def alerts(self) -> Alerts:
+        """Alert rules and their delivery (`onrecord.alerts.Alerts`)."""
+        from onrecord.alerts import Alerts
+
+        if self._alerts is None:
+            self._alerts = Alerts(self.store, self.clock)
+        return self._alerts
 
     # -- the archive, for archivists -----------------------------------------------------------
     def verify(self, on_file: Callable[[Any], None] | None = None) -> Any:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")
     cold_every: str = Field("1d", description="how often older items are re-verified")
     warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
+    mastodon_token: SecretStr | None = Field(
+        None,
+        description="access token for Mastodon-compatible servers that require one (secret: never logged or archived)",
+    )
     worker_id: str = Field(
         "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
     )

@@ -8,7 +8,9 @@ Every error carries one actionable line: what failed, where, and what to do.
     ├── FetchError         a network call failed (timeouts, refused addresses, caps)
     ├── ArchiveError       a WARC file cannot be written or read back
     ├── StoreError         the database refused an operation
-    └── CompareError       two statements cannot be compared
+    ├── CompareError       two statements cannot be compared
+    ├── SearchError        a search query cannot be read
+    └── AlertError         an alert rule is bad, unknown or cannot be delivered
 """
 
 from __future__ import annotations
@@ -39,4 +41,12 @@ class StoreError(OnrecordError):
 
 
 class CompareError(OnrecordError):
+    pass
+
+
+class SearchError(OnrecordError):
+    pass
+
+
+class AlertError(OnrecordError):
     pass

@@ -32,6 +32,7 @@ def _source(r: Any) -> Source:
         every=r.every,
         selector=r.selector,
         ignore=r.ignore,
+        options=dict(r.options or {}),
         paused=r.paused,
         added_at=r.added_at,
         next_check=r.next_check,
@@ -142,6 +143,7 @@ class Store:
         selector: str | None,
         ignore: str | None,
         now: datetime,
+        options: dict[str, Any] | None = None,
     ) -> Source:
         row = SourceRow(
             name=name,
@@ -151,6 +153,7 @@ class Store:
             every=every,
             selector=selector,
             ignore=ignore,
+            options=options or None,
             paused=False,
             added_at=now,
             next_check=now,

@@ -64,6 +64,7 @@ class SourceRow(Base):
     every: Mapped[float] = mapped_column(Float)
     selector: Mapped[str | None] = mapped_column(Text)
     ignore: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)  # per-kind options, see sources/
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -181,3 +182,27 @@ class SketchBackfillRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     upto: Mapped[int] = mapped_column(BigInteger)
     done_upto: Mapped[int] = mapped_column(BigInteger)
+class AlertRuleRow(Base):
+    """One alert rule; `cursor` is the last finding it has handled (its place in the outbox)."""
+
+    __tablename__ = "alert_rules"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    urls: Mapped[str] = mapped_column(Text)  # Apprise URLs, one a line: secrets, never shown or logged
+    kinds: Mapped[Any] = mapped_column(JSON, nullable=True)
+    sources: Mapped[Any] = mapped_column(JSON, nullable=True)
+    actors: Mapped[Any] = mapped_column(JSON, nullable=True)
+    keywords: Mapped[Any] = mapped_column(JSON, nullable=True)
+    mode: Mapped[str] = mapped_column(String(10))  # immediate | digest
+    digest_every: Mapped[float | None] = mapped_column(Float)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    sending: Mapped[int | None] = mapped_column(BigInteger)
+    sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    fail_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
