@@ -182,6 +182,8 @@ class SketchBackfillRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     upto: Mapped[int] = mapped_column(BigInteger)
     done_upto: Mapped[int] = mapped_column(BigInteger)
+
+
 class AlertRuleRow(Base):
     """One alert rule; `cursor` is the last finding it has handled (its place in the outbox)."""
 
