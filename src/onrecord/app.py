@@ -168,6 +168,10 @@ class Onrecord:
             unreachable_after=self.settings.unreachable_after,
             republish_similarity=self.settings.republish_similarity,
             republish_min_words=self.settings.republish_min_words,
+            flap_confirmations=self.settings.flap_confirmations,
+            flap_memory=self.settings.seconds("flap_memory"),
+            mass_gone_min=self.settings.mass_gone_min,
+            mass_gone_share=self.settings.mass_gone_share,
         )
 
     def _fetcher(self) -> Any:

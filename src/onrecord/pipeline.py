@@ -23,12 +23,13 @@ from onrecord.detect import (
     detect_items,
     detect_republished,
     detect_source_health,
+    mass_gone,
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.records import Capture, FetchResult, Finding, Request, Source, UrlState, Validators
 from onrecord.republish import scope_of
 from onrecord.sources import registry
-from onrecord.sources.base import Adapter, Poll
+from onrecord.sources.base import Adapter, Poll, host_of
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
 
@@ -142,6 +143,14 @@ class Check:
         if errors and error is None:
             error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
         observations = await self._reconfirm(adapter, ctx, poll, stored, source)
+        if poll.gone_status and source.kind in ("feed", "page") and host_of(source.url) not in poll.healthy_hosts:
+            # The whole site answers gone, front page included: a fault (reported as such), not an answer.
+            poll.answered = False
+            error = f"{error or f'HTTP {poll.results[0].status} from {source.url}'} (site-wide 404: the front page too)"
+        if poll.listed:
+            observations, mass = mass_gone(observations, stored, poll.listed, self.rules)
+            if mass is not None:
+                poll.answered, error = False, mass
         captures = [self.archive.write(r, state.url_state.get(r.url)) for r in results]
         url_states = self._url_states(results, captures, state.url_state)
         health, health_finding = detect_source_health(
@@ -172,13 +181,13 @@ class Check:
         stored: dict[str, StoredItem],
         source: Source,
     ) -> list[Observation]:
-        """Ask again, at once, an item that already answered 'gone' before: a flapping page must not
-        add up to a deletion. The second answer is archived too and is the one that counts."""
+        """Ask again, at once, a known item that answered 'gone': a flapping page must not add up to a
+        deletion. The second answer is archived too and is the one that counts."""
         observations = poll.observations
         again = [
             (i, o)
             for i, o in enumerate(observations)
-            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state == "missing"
+            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state != "deleted"
         ]
         if not again:
             return observations

@@ -156,6 +156,8 @@ class Item:
     gone_since: datetime | None = None
     last_checked: datetime | None = None
     current_version: int | None = None
+    flaps: int = 0  # times it answered gone and then came back (flap memory)
+    flapped_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class Poll:
     blocked: str | None = None
     account_state: str | None = None
     gone_status: bool = False  # the source's own URL answered 404/410
+    # Keys the source's listing still names (a feed): many of them answering gone at once is a mass 404.
+    listed: set[str] = field(default_factory=set)
     # Texts an item had between two checks (oldest first), each to become a version before the
     # observation of its current text: a channel with edit history (Mastodon) fills it.
     earlier: dict[str, list[Observation]] = field(default_factory=dict)

@@ -59,6 +59,9 @@ class FeedAdapter:
         poll.gone_status = listing.status in (404, 410)
         item_urls: dict[str, ParsedItem] = {}
         seen_keys: set[str] = set()
+        poll.listed = {p.key for p in listed}
+        if listing.outcome == "not_modified":  # the feed is as it was: it lists what it listed
+            poll.listed = {k for k, s in stored.items() if s.item.state == "live"}
         for p in listed:
             if p.key in seen_keys:
                 continue
@@ -75,9 +78,10 @@ class FeedAdapter:
         base = len(results)
         results.extend(fetched)
         healthy_hosts = {host_of(r.url) for r in results if healthy(r)}
+        own = [source.url] if poll.gone_status else []  # is the whole site gone, or the feed only?
         healthy_hosts |= await controls(
             ctx,
-            [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
+            own + [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
             healthy_hosts,
             results,
             validators,

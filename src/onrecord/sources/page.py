@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.parse.page import parse_page
+from onrecord.parse.soft404 import redirected_home, soft_404
 from onrecord.records import FetchResult, Source, Validators
 from onrecord.sources.base import CheckContext, Poll, answered, controls, healthy, host_of
 
@@ -22,17 +22,21 @@ def observe_page(
     healthy_hosts: set[str],
     errors: list[str],
 ) -> Observation:
-    """One page answer -> an observation: its text, gone (404/410; host_ok from the round's controls)
-    or failed (anything else, a redirect to the home page included)."""
+    """One page answer -> an observation: its text, gone (404/410, or a soft 404: a "not found" page
+    with status 200 or a redirect to the front page; host_ok from the round's controls) or failed."""
     if res.outcome == "ok":
-        final = urlsplit(res.final_url)
-        if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
-            return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+        host_ok = host_of(url) in healthy_hosts
+        if redirected_home(url, res.final_url, bool(res.redirects)):
+            soft = "redirect to the front page"
+            return Observation(key, url, GONE, capture=capture, host_ok=host_ok, http_status=res.status, soft=soft)
         try:
             parsed = parse_page(res.body, res.final_url, res.header("content-type"), source.selector, source.ignore)
         except SourceError as exc:
             errors.append(str(exc))
             return Observation(key, url, FAILED, capture=capture, http_status=res.status)
+        soft_why = soft_404(parsed.title, parsed.text)
+        if soft_why is not None:
+            return Observation(key, url, GONE, capture=capture, host_ok=host_ok, http_status=res.status, soft=soft_why)
         return Observation(key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status)
     if res.outcome == "not_modified":
         return Observation(key, url, OK, capture=capture, http_status=304)

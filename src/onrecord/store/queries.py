@@ -54,6 +54,8 @@ def _item(r: Any) -> Item:
         gone_since=r.gone_since,
         last_checked=r.last_checked,
         current_version=r.current_version,
+        flaps=r.flaps or 0,
+        flapped_at=r.flapped_at,
     )
 
 
@@ -402,6 +404,8 @@ class Store:
                             "state": ch.state,
                             "gone_count": ch.gone_count,
                             "gone_since": ch.gone_since,
+                            "flaps": ch.flaps,
+                            "flapped_at": ch.flapped_at,
                             "last_seen": ch.last_seen,
                             "last_checked": ch.last_checked,
                         }
@@ -435,6 +439,8 @@ class Store:
                     state=bindparam("state"),
                     gone_count=bindparam("gone_count"),
                     gone_since=bindparam("gone_since"),
+                    flaps=bindparam("flaps"),
+                    flapped_at=bindparam("flapped_at"),
                     last_seen=bindparam("last_seen"),
                     last_checked=bindparam("last_checked"),
                 ),

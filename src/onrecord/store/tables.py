@@ -119,6 +119,8 @@ class ItemRow(Base):
     last_checked: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gone_count: Mapped[int] = mapped_column(Integer, default=0)
     gone_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    flaps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # gone, then back: count
+    flapped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last such flap
     current_version: Mapped[int | None] = mapped_column(
         BigInteger,
         ForeignKey("versions.id", ondelete="SET NULL", name="fk_items_current_version", use_alter=True),

@@ -3,8 +3,8 @@
 The versions already stored are indexed afterwards in bounded batches (`onrecord db upgrade`, and a
 batch per `watch` round), resumable from `sketch_backfill.done_upto`.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
