@@ -110,6 +110,7 @@ class Onrecord:
         self.store.ensure_schema()
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
+        self._sketches_done = False
         self._alerts: Alerts | None = None
 
     @classmethod
@@ -165,6 +166,8 @@ class Onrecord:
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
             unreachable_after=self.settings.unreachable_after,
+            republish_similarity=self.settings.republish_similarity,
+            republish_min_words=self.settings.republish_min_words,
             flap_confirmations=self.settings.flap_confirmations,
             flap_memory=self.settings.seconds("flap_memory"),
             mass_gone_min=self.settings.mass_gone_min,
@@ -346,6 +349,8 @@ class Onrecord:
         self, check: Check, targets: Sequence[Source], on_progress: Callable[[Source], None] | None = None
     ) -> list[CheckResult]:
         """Run checks concurrently; state is read in bulk and writes are applied in batches."""
+        if not self._sketches_done:  # versions stored before the re-publication index: one batch a round
+            self._sketches_done = self.store.backfill_sketches()[1]
         sem = asyncio.Semaphore(self.settings.concurrency)
         states = self.store.check_states(targets)
 
@@ -486,6 +491,19 @@ class Onrecord:
 
         software = f"onrecord {version('onrecord')}"
         return write_wacz(self.warc_dir, list(pages(self.store)), path, now=self.clock.now(), software=software)
+
+    def evidence(self, ref: str, out: Path, *, version: int | None = None, browser: str | None = None) -> Any:
+        """Write the evidence folder of one item (see `onrecord.evidence`); reads the archive only."""
+        from importlib.metadata import version as pkg_version
+
+        from onrecord.archive import Archive
+        from onrecord.evidence import write_evidence
+
+        archive = Archive(self.warc_dir, self.clock, create=False)
+        software = f"onrecord {pkg_version('onrecord')}"
+        return write_evidence(
+            self.store, archive, ref, out, now=self.clock.now(), version=version, browser=browser, software=software
+        )
 
     def export_sources(self, path: Path, fmt: str) -> int:
         """Write the sources as OPML (`fmt="opml"`) or sources.toml (`fmt="toml"`); returns how many."""
