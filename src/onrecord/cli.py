@@ -682,8 +682,10 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
     default=None,
     hidden=True,  # kept for old scripts: `onrecord --data DIR demo` is the way
 )
+@click.option("--serve", is_flag=True, help="After the story, serve the web UI on 127.0.0.1 (see `onrecord serve`).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port for --serve.")
 @click.pass_context
-def demo(ctx: click.Context, demo_data: Path | None) -> None:
+def demo(ctx: click.Context, demo_data: Path | None, serve: bool, port: int) -> None:
     """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage.
 
     The story is told as a timeline; the data folder (the global --data, default ./onrecord-demo)
@@ -696,6 +698,13 @@ def demo(ctx: click.Context, demo_data: Path | None) -> None:
 
     folder = demo_data or ctx.obj["overrides"].get("data") or DEMO_FOLDER
     run_demo(folder, Console(highlight=False))  # wraps at the terminal's width (80 columns stay readable)
+    if serve:
+        from onrecord.app import Onrecord
+        from onrecord.cli_web import serve as serve_web
+        from onrecord.sim.run import sim_settings
+
+        with Onrecord(sim_settings(folder, None)) as core:
+            serve_web(core, "127.0.0.1", port)
 
 
 # -- database ----------------------------------------------------------------------------------
@@ -728,12 +737,13 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_extensions() -> None:
-    from onrecord import cli_alerts, cli_archive, cli_evidence, cli_search
+    from onrecord import cli_alerts, cli_archive, cli_evidence, cli_search, cli_web
 
     cli_archive.register(cli)
     cli_evidence.register(cli)
     cli_search.register(cli)
     cli_alerts.register(cli)
+    cli_web.register(cli)
     try:
         from onrecord import cli_compare
     except ImportError:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
         None,
         description="access token for Mastodon-compatible servers that require one (secret: never logged or archived)",
     )
+    web_token: SecretStr | None = Field(
+        None, description="access token for `onrecord serve`; required when it listens on anything but loopback"
+    )
     worker_id: str = Field(
         "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
     )

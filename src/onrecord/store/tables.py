@@ -148,6 +148,10 @@ class FindingRow(Base):
     """The append-only findings log; `id` gives its order."""
 
     __tablename__ = "findings"
+    __table_args__ = (  # the web UI's newest-first pages by source and by kind (migration 0014)
+        Index("ix_findings_source_id_id", "source_id", "id"),
+        Index("ix_findings_kind_id", "kind", "id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)

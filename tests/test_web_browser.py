@@ -1,0 +1,94 @@
+"""The web UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright, no browser
+download): open the latest finding, its diff, search, add a source through the form. Screenshots go to
+docs/screenshots/. With ONRECORD_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead of skipping."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from onrecord.app import Onrecord
+from tests.test_web import core, world  # noqa: F401  (fixtures: the demo world once per database)
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+CHROMIUM = os.environ.get("ONRECORD_CHROMIUM", "/usr/bin/chromium")
+
+
+def _browser_problem() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not shutil.which(CHROMIUM):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture
+def base_url(core: Onrecord) -> Iterator[str]:  # noqa: F811
+    import uvicorn
+
+    from onrecord.web.app import create_app
+
+    problem = _browser_problem()
+    if problem:
+        if os.environ.get("ONRECORD_REQUIRE_BROWSER") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(core), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    t.join(5)
+
+
+def test_browse_finding_diff_search_and_add_source(base_url: str, world: tuple[Path, str]) -> None:  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    db = "postgresql" if world[1].startswith("postgresql") else "sqlite"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base_url}/?kind=edited")
+        assert page.locator("#findings td.k-edited").count() > 0
+        page.screenshot(path=str(SHOTS / f"findings-{db}.png"), full_page=True)
+        page.locator("a.finding").first.click()
+        page.wait_for_selector("#inline")
+        assert page.locator("#inline del, #inline ins").count() > 0
+        assert page.locator("#side").is_visible()
+        page.screenshot(path=str(SHOTS / f"diff-{db}.png"), full_page=True)
+        word = max(page.locator("#side ins").first.inner_text().split(), key=len).strip(".,;:!?\"'()")
+        page.goto(f"{base_url}/search")
+        page.fill("#search input[name=q]", word)
+        page.click("#search button")
+        page.wait_for_selector("#hits")
+        assert page.locator("#hits mark").count() > 0
+        page.screenshot(path=str(SHOTS / f"search-{db}.png"), full_page=True)
+        page.goto(f"{base_url}/sources")
+        page.fill("#add input[name=url]", "http://127.0.0.1:9/browser-added.xml")
+        page.fill("#add input[name=name]", "browser-added")
+        page.click("#add button")
+        page.wait_for_url(f"{base_url}/sources")
+        assert page.locator("#sources", has_text="browser-added").count() == 1
+        page.screenshot(path=str(SHOTS / f"sources-{db}.png"), full_page=True)
+        page.on("dialog", lambda d: d.accept())  # "Remove browser-added?"
+        page.locator("tr", has_text="browser-added").locator("button[value=remove]").click()
+        page.wait_for_url(f"{base_url}/sources")
+        assert page.locator("#sources", has_text="browser-added").count() == 0
+        browser.close()
