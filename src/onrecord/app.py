@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
@@ -54,15 +54,9 @@ def check_url(url: str, allow_private: bool) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SourceError(f"{url!r} is not an http(s) URL")
     if not allow_private:
-        host = parts.hostname
-        if host == "localhost" or host.endswith(".localhost"):
-            raise SourceError(f"{url} points at this machine; set allow_private_addresses to allow it")
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return url
-        if not ip.is_global:
-            raise SourceError(f"{url} is a private or loopback address; set allow_private_addresses to allow it")
+        why = forbidden_host(parts.hostname)
+        if why is not None:
+            raise SourceError(f"{url} {why}; set allow_private_addresses to allow it")
     return url
 
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import functools
-import ipaddress
 import logging
 import socket
 import time
@@ -36,6 +34,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from protego import Protego
 from yarl import URL
 
+from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings
 from onrecord.records import FetchResult, Validators
@@ -61,24 +60,9 @@ _SKIP_DRAIN = 64 * 1024  # redirect bodies up to this size are read so the conne
 # -- private addresses -----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
 def _ip_forbidden(host: str) -> bool:
-    """True if `host` is a literal IP address that is not a public unicast address."""
-    try:
-        ip = ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return False  # a name: the resolver checks what it resolves to
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-        or not ip.is_global
-    )
+    """True if `host` spells (in any form a resolver accepts) an address that is not public unicast."""
+    return forbidden_host(host) is not None
 
 
 class PrivateAddressRefused(OSError):
