@@ -29,8 +29,7 @@ from onrecord.detect import (
     detect_source_health,
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
-from onrecord.parse.feed import parse_feed
-from onrecord.parse.page import parse_page
+from onrecord.parsepool import ParsePool
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
@@ -102,8 +101,10 @@ class Check:
         *,
         batch: int = 200,
         on_done: Callable[[CheckResult], None] | None = None,
+        parser: ParsePool | None = None,
     ) -> None:
         self.store, self.archive, self.fetcher, self.clock = store, archive, fetcher, clock
+        self.parser = parser if parser is not None else ParsePool()  # bounded, off the event loop
         self.rules, self.schedule = rules, schedule
         self.batch = batch
         self.on_done = on_done
@@ -137,6 +138,7 @@ class Check:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        pending.sort(key=lambda p: p[0].source.id)  # parses finish in any order; the log's order is fixed
         found = self.store.apply_checks([w for w, _ in pending])
         for (_, result), findings in zip(pending, found, strict=True):
             result.findings.extend(findings)
@@ -190,7 +192,9 @@ class Check:
             listed: list[ParsedItem] = []
             if listing.outcome == "ok":
                 try:
-                    listed = parse_feed(listing.body, listing.final_url, listing.header("content-type"), source.ignore)
+                    listed = await self.parser.feed(
+                        listing.body, listing.final_url, listing.header("content-type"), source.ignore
+                    )
                 except SourceError as exc:
                     error = str(exc)
             elif listing.outcome != "not_modified":
@@ -225,7 +229,7 @@ class Check:
             refetched: set[str] = set()
             for i, ((key, url, parsed), res) in enumerate(zip(targets, fetched, strict=True)):
                 refetched.add(key)
-                obs = self._observe(key, url, res, base + i, source, healthy_hosts, errors)
+                obs = await self._observe(key, url, res, base + i, source, healthy_hosts, errors)
                 if obs.status != OK and parsed is not None and res.status not in (404, 410):
                     # A new item whose page did not answer: keep the feed's own text for now.
                     obs = Observation(key, parsed.url, OK, parsed.title, parsed.text, "feed", 0)
@@ -258,7 +262,7 @@ class Check:
             healthy_hosts = {_host(res.url)} if _healthy(res) else set()
             if res.status in (404, 410):
                 healthy_hosts |= await self._controls([source.url], healthy_hosts, results, validators)
-            observations.append(self._observe(source.url, source.url, res, 0, source, healthy_hosts, errors))
+            observations.append(await self._observe(source.url, source.url, res, 0, source, healthy_hosts, errors))
             if res.outcome not in ("ok", "not_modified"):
                 error = res.error or f"HTTP {res.status} from {source.url}"
 
@@ -306,7 +310,7 @@ class Check:
         out = list(observations)
         for (i, o), res in zip(again, got, strict=True):
             results.append(res)
-            out[i] = self._observe(o.key, o.url, res, len(results) - 1, source, healthy, errors)
+            out[i] = await self._observe(o.key, o.url, res, len(results) - 1, source, healthy, errors)
         return out
 
     def _due_items(self, stored: dict[str, StoredItem], now: datetime) -> dict[str, StoredItem]:
@@ -335,7 +339,7 @@ class Check:
         results.extend(got)
         return {_host(r.url) for r in got if _healthy(r)}
 
-    def _observe(
+    async def _observe(
         self,
         key: str,
         url: str,
@@ -350,7 +354,9 @@ class Check:
             if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
                 return Observation(key, url, FAILED, capture=capture, http_status=res.status)
             try:
-                parsed = parse_page(res.body, res.final_url, res.header("content-type"), source.selector, source.ignore)
+                parsed = await self.parser.page(
+                    res.body, res.final_url, res.header("content-type"), source.selector, source.ignore
+                )
             except SourceError as exc:
                 errors.append(str(exc))
                 return Observation(key, url, FAILED, capture=capture, http_status=res.status)
