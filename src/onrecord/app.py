@@ -289,7 +289,9 @@ class Onrecord:
             fetcher,
             self.clock,
             self.rules,
-            Schedule(self.settings.seconds("hot_window"), self.settings.seconds("cold_every")),
+            Schedule(
+                self.settings.seconds("hot_window"), self.settings.seconds("cold_every"), self.settings.recheck_max
+            ),
             on_done=on_done,
             parser=self.parser,
         )

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     every: str = Field("5m", description="default poll interval for new sources")
     hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")
     cold_every: str = Field("1d", description="how often older items are re-verified")
+    recheck_max: int = Field(
+        100,
+        ge=0,
+        description="stored items of a feed re-verified per check at most: newest first, the rest in turns (0: all)",
+    )
     warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
     claim_lease: str = Field(
         "5m", description="how long a process's claim on a source lasts unless renewed (a dead process's runs out)"

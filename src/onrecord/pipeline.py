@@ -30,6 +30,7 @@ from onrecord.detect import (
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parsepool import ParsePool
+from onrecord.recheck import pick_rechecks
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
@@ -69,6 +70,7 @@ def next_slot(source: Source, now: datetime) -> datetime:
 class Schedule:
     hot_window: float = 7 * 86400.0
     cold_every: float = 86400.0
+    recheck_max: int = 100  # stored items re-verified per check at most (onrecord.recheck); 0: all
 
 
 def _host(url: str) -> str:
@@ -208,7 +210,7 @@ class Check:
                 seen_keys.add(p.key)
                 if p.key not in stored:
                     item_urls[p.key] = p
-            recheck = self._due_items(stored, now)
+            recheck = self._due_items(stored, now, source.every)
             down_host = None if answered else _host(source.url)
             targets: list[tuple[str, str, ParsedItem | None]] = [(k, p.url, p) for k, p in item_urls.items()]
             targets += [
@@ -313,7 +315,7 @@ class Check:
             out[i] = await self._observe(o.key, o.url, res, len(results) - 1, source, healthy, errors)
         return out
 
-    def _due_items(self, stored: dict[str, StoredItem], now: datetime) -> dict[str, StoredItem]:
+    def _due_items(self, stored: dict[str, StoredItem], now: datetime, every: float = 300.0) -> dict[str, StoredItem]:
         hot = timedelta(seconds=self.schedule.hot_window)
         cold = timedelta(seconds=self.schedule.cold_every)
         out = {}
@@ -321,7 +323,7 @@ class Check:
             it = s.item
             if now - it.first_seen <= hot or it.last_checked is None or now - it.last_checked >= cold:
                 out[key] = s
-        return out
+        return pick_rechecks(out, self.schedule.recheck_max, now, every)
 
     async def _controls(
         self,
