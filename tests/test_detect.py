@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from onrecord.detect import (
@@ -13,6 +14,7 @@ from onrecord.detect import (
     StoredItem,
     detect_items,
     detect_source_health,
+    mass_gone,
     text_hash,
     word_diff,
 )
@@ -113,17 +115,13 @@ def test_failures_never_delete() -> None:
 
 def test_flapping_item_resets_the_count() -> None:
     prev = stored("a", "text", state="missing", gone=1, since=T0)
-    r = detect_items(
-        SRC, [Observation("a", "u", OK, "T", "text")], {"a": prev}, T0 + timedelta(minutes=5), RULES
-    )
+    r = detect_items(SRC, [Observation("a", "u", OK, "T", "text")], {"a": prev}, T0 + timedelta(minutes=5), RULES)
     assert r.findings == [] and r.items[0].state == "live" and r.items[0].gone_count == 0
 
 
 def test_deleted_item_answering_again_is_restored() -> None:
     prev = stored("a", "text", state="deleted", gone=3, since=T0)
-    r = detect_items(
-        SRC, [Observation("a", "u", OK, "T", "text")], {"a": prev}, T0 + timedelta(hours=1), RULES
-    )
+    r = detect_items(SRC, [Observation("a", "u", OK, "T", "text")], {"a": prev}, T0 + timedelta(hours=1), RULES)
     assert [f.kind for f in r.findings] == ["restored"]
     assert r.items[0].state == "live"
 
@@ -161,3 +159,51 @@ def test_next_slot_spreads_sources_and_keeps_the_interval() -> None:
     # 200 sources added together do not all come due at the same moment again
     assert len({round(s) for s in slots}) > 150
     assert max(slots) - min(slots) > 250
+
+
+def _flappy(key: str, *, state: str = "live", gone: int = 0, since: datetime | None = None) -> StoredItem:
+    s = stored(key, "Text.", state=state, gone=gone, since=since)
+    return StoredItem(replace(s.item, flaps=1, flapped_at=T0), s.text, s.text_hash, s.origin, 1)
+
+
+def test_an_item_back_after_gone_answers_is_remembered_as_a_flap() -> None:
+    obs = [Observation("a", "http://127.0.0.1:1/a", OK, "T", "Text.")]
+    ch = detect_items(SRC, obs, {"a": stored("a", "Text.", state="missing", gone=1, since=T0)}, T0, RULES)
+    assert ch.items[0].state == "live" and ch.items[0].flaps == 1 and ch.items[0].flapped_at == T0
+
+
+def test_flap_memory_asks_for_more_gone_answers() -> None:
+    rules = Rules(deletion_confirmations=2, deletion_gap=600, flap_confirmations=4)
+    gone = [Observation("a", "http://127.0.0.1:1/a", GONE, http_status=404)]
+    later = T0 + timedelta(minutes=30)
+    # Without a flap, the 2nd gone answer 30 min after the first confirms ...
+    plain = detect_items(SRC, gone, {"a": stored("a", "Text.", state="missing", gone=1, since=T0)}, later, rules)
+    assert [f.kind for f in plain.findings] == ["deleted"]
+    # ... with a flap of the item, or of another item of the source (its host), it takes 4.
+    for st in (
+        {"a": _flappy("a", state="missing", gone=1, since=T0)},
+        {"a": stored("a", "Text.", state="missing", gone=1, since=T0), "b": _flappy("b")},
+    ):
+        ch = detect_items(SRC, gone, st, later, rules)
+        assert ch.findings == [] and ch.items[0].state == "missing" and ch.items[0].gone_count == 2
+    ch = detect_items(SRC, gone, {"a": _flappy("a", state="missing", gone=3, since=T0)}, later, rules)
+    assert [f.kind for f in ch.findings] == ["deleted"]
+    # The memory fades after flap_memory.
+    old = later + timedelta(days=8)
+    ch = detect_items(SRC, gone, {"a": _flappy("a", state="missing", gone=1, since=T0)}, old, rules)
+    assert [f.kind for f in ch.findings] == ["deleted"]
+
+
+def test_mass_gone_while_listed_is_one_fault_not_deletions() -> None:
+    rules = Rules(mass_gone_min=3, mass_gone_share=0.5)
+    st = {k: stored(k, "Text.") for k in "abcd"}
+    obs = [Observation(k, f"http://127.0.0.1:1/{k}", GONE, http_status=404) for k in "abc"]
+    obs.append(Observation("d", "http://127.0.0.1:1/d", OK, "T", "Text.", http_status=200))
+    out, why = mass_gone(obs, st, set("abcd"), rules)
+    assert why is not None and why.startswith("mass 404: 3 of 4")
+    assert [o.status for o in out] == [FAILED, FAILED, FAILED, OK]
+    # Items the feed no longer lists are deletion candidates, not a fault: a real mass deletion.
+    out, why = mass_gone(obs, st, {"d"}, rules)
+    assert why is None and out == obs
+    # Below the floor: ordinary evidence.
+    assert mass_gone(obs[:2] + obs[3:], st, set("abcd"), rules)[1] is None

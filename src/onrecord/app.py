@@ -21,7 +21,7 @@ from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
 from onrecord.errors import OnrecordError, SourceError
 from onrecord.loop import run as run_async
-from onrecord.records import SOURCE_KINDS, FetchResult, Finding, Item, Source, Version
+from onrecord.records import FetchResult, Finding, Item, Source, Version
 from onrecord.store import Store
 
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
@@ -166,6 +166,10 @@ class Onrecord:
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
             unreachable_after=self.settings.unreachable_after,
+            flap_confirmations=self.settings.flap_confirmations,
+            flap_memory=self.settings.seconds("flap_memory"),
+            mass_gone_min=self.settings.mass_gone_min,
+            mass_gone_share=self.settings.mass_gone_share,
         )
 
     def _fetcher(self) -> Any:
@@ -186,6 +190,7 @@ class Onrecord:
         every: str | float | None = None,
         selector: str | None = None,
         ignore: str | None = None,
+        options: dict[str, Any] | None = None,
         sniff: bool = True,
         validate: bool = False,
         force: bool = False,
@@ -196,8 +201,16 @@ class Onrecord:
         it anyway and reports the problem through `warn` (default: the log)."""
         url = check_url(url, self.settings.allow_private_addresses)
         say = warn or (lambda msg: log.warning("source=%s %s", url, msg))
-        if kind is not None and kind not in SOURCE_KINDS:
-            raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
+        from onrecord.sources import registry
+
+        if kind is not None and kind not in registry.kinds():
+            raise SourceError(f"unknown kind {kind!r}: use one of {', '.join(registry.kinds())}")
+        if kind is None:
+            kind = registry.claiming(url)  # a channel that knows its URLs (https://HOST/@name)
+        if kind is not None:
+            options = registry.adapter(kind).check_options(options or {})
+        elif options:
+            raise SourceError("--option needs --kind (options belong to one kind of source)")
         if ignore:
             from onrecord.parse.normalize import compile_ignore
 
@@ -219,16 +232,24 @@ class Onrecord:
             if same:
                 problems.append(f"{url} is already watched as {same[0].name!r}")
         # Inside a running event loop (an async caller) there is no blocking fetch: guess from the URL.
-        if (validate or (kind is None and sniff)) and not in_loop:
+        web_kind = kind in (None, "feed", "page")  # an API channel checks its account on its first poll
+        if web_kind and (validate or (kind is None and sniff)) and not in_loop:
             res = run_async(self._fetch_once(url))
             if kind is None:
                 kind = guess_kind(url, res.header("content-type"), res.body) if res.outcome == "ok" else guess_kind(url)
+                options = registry.adapter(kind).check_options(options or {})
             if validate:
                 problem = _answer_problem(url, res)
                 if problem:
                     problems.append(problem)
+        if validate and not web_kind and kind is not None and not in_loop:
+            probe = Source(0, "probe", url, kind, options=dict(options or {}))
+            problem = run_async(self._probe(probe))
+            if problem:
+                problems.append(problem)
         if kind is None:
             kind = guess_kind(url)
+            options = registry.adapter(kind).check_options(options or {})
         if problems and not force:
             raise SourceError(f"not added: {problems[0]}; add it anyway with --force")
         for p in problems:
@@ -244,7 +265,14 @@ class Onrecord:
             selector=selector,
             ignore=ignore,
             now=self.clock.now(),
+            options=options or None,
         )
+
+    async def _probe(self, source: Source) -> str | None:
+        from onrecord.pipeline import probe
+
+        async with self._fetcher() as f:
+            return await probe(f, source, self.clock.now())
 
     async def _fetch_once(self, url: str) -> FetchResult:
         async with self._fetcher() as f:

@@ -52,6 +52,7 @@ KIND_STYLE = {
     "republished": "magenta",
     "unreachable": "red",
     "recovered": "blue",
+    "blocked": "bold yellow",
     "overdue": "bold magenta",
     "expectation_met": "green",
 }
@@ -151,8 +152,8 @@ def cli(
 @click.argument("url")
 @click.option(
     "--kind",
-    type=click.Choice(SOURCE_KINDS),
-    help="Source kind; guessed from the URL's answer when left out.",
+    callback=lambda _ctx, _param, value: _kind_option(value),
+    help=f"Source kind: {', '.join(SOURCE_KINDS)} or an installed extension's; guessed when left out.",
 )
 @click.option("--name", help="Short unique name (default: from the URL).")
 @click.option("--actor", help="Who speaks through this source, e.g. 'Aldorian Foreign Ministry'.")
@@ -163,6 +164,13 @@ def cli(
 )
 @click.option("--selector", help="CSS selector for the part of a page that matters.")
 @click.option("--ignore", help="Regular expression of text to treat as noise.")
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A per-kind option, repeatable (e.g. --option replies=true for a Mastodon account).",
+)
 @click.option(
     "--force",
     is_flag=True,
@@ -179,10 +187,12 @@ def add(
     every: str | None,
     selector: str | None,
     ignore: str | None,
+    options: tuple[str, ...],
     force: bool,
     as_json: bool,
 ) -> None:
-    """Add a source to watch: a feed (RSS, Atom, JSON Feed) or a web page.
+    """Add a source to watch: a feed (RSS, Atom, JSON Feed), a web page or a Mastodon-compatible
+    account (https://HOST/@name, Truth Social included).
 
     The URL is fetched once first: a URL that answers 404 or 410, a host that cannot be reached and a
     URL already watched are refused (exit 1) unless --force is given, which adds it with a warning.
@@ -190,13 +200,43 @@ def add(
     from onrecord.durations import format_duration
 
     s = _app(ctx).add_source(
-        url, kind=kind, name=name, actor=actor, every=every, selector=selector, ignore=ignore,
-        force=force, warn=_warn, validate=True,
+        url,
+        kind=kind,
+        name=name,
+        actor=actor,
+        every=every,
+        selector=selector,
+        ignore=ignore,
+        options=_options(options),
+        force=force,
+        warn=_warn,
+        validate=True,
     )
     if as_json:
         _jsonl(_source_json(s))
     else:
         click.echo(f"added {s.name} ({s.kind}, every {format_duration(s.every)}): {s.url}")
+
+
+def _kind_option(value: str | None) -> str | None:
+    """A kind no adapter is registered for is a usage error (exit 2)."""
+    if value is None or value in SOURCE_KINDS:
+        return value
+    from onrecord.sources import registry
+
+    if value not in registry.kinds():
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(registry.kinds())}")
+    return value
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _duration_option(value: str | None) -> str | None:
@@ -224,6 +264,7 @@ def _source_json(s: Any, health: dict[str, Any] | None = None) -> dict[str, Any]
         "every": s.every,
         "selector": s.selector,
         "ignore": s.ignore,
+        "options": s.options,
         "paused": s.paused,
         "next_check": s.next_check.isoformat() if s.next_check else None,
     }

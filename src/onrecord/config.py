@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,7 +33,17 @@ class Settings(BaseSettings):
         False, description="allow sources on private, loopback or link-local addresses"
     )
     deletion_confirmations: int = Field(
-        2, ge=1, description="consecutive 'gone' answers needed before an item is reported deleted"
+        3, ge=1, description="consecutive 'gone' answers needed before an item is reported deleted"
+    )
+    flap_confirmations: int = Field(
+        5, ge=1, description="consecutive 'gone' answers needed for an item whose source has flapped lately"
+    )
+    flap_memory: str = Field("7d", description="how long a flap (gone, then back) raises the evidence needed")
+    mass_gone_min: int = Field(
+        5, ge=1, description="at least this many listed items answering gone at once is a site fault, not deletions"
+    )
+    mass_gone_share: float = Field(
+        0.5, gt=0, le=1, description="... and at least this share of the items checked (mass 404)"
     )
     deletion_gap: str = Field("10m", description="minimum time between the first and last 'gone' answer")
     unreachable_after: int = Field(2, ge=1, description="failed checks in a row before a source is called unreachable")
@@ -65,11 +75,15 @@ class Settings(BaseSettings):
     )
     parse_timeout: float = Field(20.0, gt=0, description="seconds one parse may take before it is abandoned")
     parse_workers: int = Field(2, ge=1, description="threads that parse pages and feeds off the event loop")
+    mastodon_token: SecretStr | None = Field(
+        None,
+        description="access token for Mastodon-compatible servers that require one (secret: never logged or archived)",
+    )
     worker_id: str = Field(
         "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
     )
 
-    @field_validator("deletion_gap", "every", "hot_window", "cold_every", "claim_lease")
+    @field_validator("deletion_gap", "flap_memory", "every", "hot_window", "cold_every", "claim_lease")
     @classmethod
     def _duration(cls, v: str) -> str:
         parse_duration(v)

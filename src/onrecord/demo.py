@@ -287,8 +287,12 @@ def _every_version(app: Onrecord, item_id: int) -> Any:
     from onrecord.analysis.report_check import Primary
 
     label = f"item {item_id}"
-    return Primary(label, tuple(Statement(v.text, v.title, None, label, version=v.seq, source=label)
-                                for v in app.store.versions(item_id)))
+    return Primary(
+        label,
+        tuple(
+            Statement(v.text, v.title, None, label, version=v.seq, source=label) for v in app.store.versions(item_id)
+        ),
+    )
 
 
 def _compare(app: Onrecord, console: Console) -> dict[str, int]:
@@ -310,8 +314,11 @@ def _compare(app: Onrecord, console: Console) -> dict[str, int]:
         console.print()
         console.rule("[bold]The two readouts, point by point[/]", align="left")
         console.print(
-            Text(f"Aldoria's readout (item {a[0]}, English) against Vestmark's (item {b[0]}, German), "
-                 "matched across languages:", style="dim")
+            Text(
+                f"Aldoria's readout (item {a[0]}, English) against Vestmark's (item {b[0]}, German), "
+                "matched across languages:",
+                style="dim",
+            )
         )
         sa = Statement(a[2], a[1], None, f"item {a[0]}")
         sb = Statement(b[2], b[1], None, f"item {b[0]}")

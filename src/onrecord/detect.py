@@ -47,6 +47,7 @@ class Observation:
     capture: int | None = None  # index into the check's capture list
     host_ok: bool = True  # the item's host answered another request normally in this round
     http_status: int | None = None
+    soft: str | None = None  # gone-suspect without a 404: why ("not-found page", "redirect to home")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class ItemChange:
     item_id: int | None = None
     version: NewVersion | None = None
     version_seq: int = 0  # the new version's number for this item (0: let the store count)
+    flaps: int = 0
+    flapped_at: datetime | None = None
 
 
 @dataclass
@@ -105,9 +108,13 @@ class CheckWrite:
 
 @dataclass(frozen=True)
 class Rules:
-    deletion_confirmations: int = 2
+    deletion_confirmations: int = 3
     deletion_gap: float = 600.0
     unreachable_after: int = 2
+    flap_confirmations: int = 5  # for an item (or a source's host) that flapped within flap_memory
+    flap_memory: float = 7 * 86400.0
+    mass_gone_min: int = 5
+    mass_gone_share: float = 0.5
 
 
 def text_hash(text: str) -> str:
@@ -187,16 +194,52 @@ def detect_items(
     """Turn this check's item observations into item changes and findings."""
     changes = Changes()
     seen: set[str] = set()
+    host_flapped = any(_flapped_lately(s.item, now, rules) for s in stored.values())
     for obs in observations:
         if obs.key in seen:  # duplicate ids in one listing: first one wins
             continue
         seen.add(obs.key)
         prev = stored.get(obs.key)
-        change, findings = _one(source, obs, prev, now, rules)
+        change, findings = _one(source, obs, prev, now, rules, host_flapped)
         if change is not None:
             changes.items.append(change)
         changes.findings.extend(findings)
     return changes
+
+
+def _flapped_lately(item: Item, now: datetime, rules: Rules) -> bool:
+    return item.flapped_at is not None and (now - item.flapped_at) <= timedelta(seconds=rules.flap_memory)
+
+
+def confirmations_needed(item: Item, now: datetime, rules: Rules, host_flapped: bool = False) -> int:
+    """Gone answers in a row that confirm a deletion: more for an item, or a source's host, that
+    flapped (answered gone, then came back) within `flap_memory`: random flapping rarely repeats."""
+    if host_flapped or _flapped_lately(item, now, rules):
+        return max(rules.flap_confirmations, rules.deletion_confirmations)
+    return rules.deletion_confirmations
+
+
+def mass_gone(
+    observations: list[Observation], stored: dict[str, StoredItem], listed: set[str], rules: Rules
+) -> tuple[list[Observation], str | None]:
+    """A site or section answering gone at once while its feed still lists the items is a fault
+    (a broken deploy, a redesign), not N deletions: those answers count as failures, and the reason
+    is returned for the source's health (reported once, as `unreachable`)."""
+    asked = [
+        o
+        for o in observations
+        if o.key in stored
+        and o.key in listed
+        and o.http_status is not None
+        and o.status in (OK, GONE)
+        and stored[o.key].item.state != "deleted"
+    ]
+    gone = [o for o in asked if o.status == GONE]
+    if len(gone) < rules.mass_gone_min or len(gone) < rules.mass_gone_share * len(asked):
+        return observations, None
+    keys = {o.key for o in gone}
+    out = [replace(o, status=FAILED) if o.key in keys and o.status == GONE else o for o in observations]
+    return out, f"mass 404: {len(gone)} of {len(asked)} listed items answer gone while the feed still lists them"
 
 
 def _finding(kind: str, source: Source, obs: Observation, now: datetime, **detail: Any) -> Finding:
@@ -204,7 +247,7 @@ def _finding(kind: str, source: Source, obs: Observation, now: datetime, **detai
 
 
 def _one(
-    source: Source, obs: Observation, prev: StoredItem | None, now: datetime, rules: Rules
+    source: Source, obs: Observation, prev: StoredItem | None, now: datetime, rules: Rules, host_flapped: bool = False
 ) -> tuple[ItemChange | None, list[Finding]]:
     if prev is None:
         if obs.status != OK or obs.text is None:
@@ -225,6 +268,8 @@ def _one(
         now,
         item.first_seen,
         item_id=item.id,
+        flaps=item.flaps,
+        flapped_at=item.flapped_at,
     )
     if obs.status == FAILED or (obs.status == GONE and not obs.host_ok):
         return base, []  # host trouble: neither a deletion nor a sign of life
@@ -234,8 +279,10 @@ def _one(
         since = item.gone_since or now
         if item.state == "deleted":
             return replace(base, gone_count=count, gone_since=since), []
-        confirmed = count >= rules.deletion_confirmations and (now - since) >= timedelta(seconds=rules.deletion_gap)
+        need = confirmations_needed(item, now, rules, host_flapped)
+        confirmed = count >= need and (now - since) >= timedelta(seconds=rules.deletion_gap)
         if confirmed:
+            extra = {"soft": obs.soft} if obs.soft else {}
             return replace(base, state="deleted", gone_count=count, gone_since=since), [
                 _finding(
                     "deleted",
@@ -247,6 +294,7 @@ def _one(
                     first_gone=since.isoformat(),
                     confirmations=count,
                     last_version=prev.version_seq,
+                    **extra,
                 )
             ]
         return replace(base, state="missing", gone_count=count, gone_since=since), []
@@ -254,6 +302,8 @@ def _one(
     # The item answered.
     findings: list[Finding] = []
     change = replace(base, state="live", gone_count=0, gone_since=None, last_seen=now, title=obs.title or item.title)
+    if item.state == "missing":  # it answered gone, and now it is back: remember the flap
+        change = replace(change, flaps=item.flaps + 1, flapped_at=now)
     if item.state == "deleted":
         gone_at = (item.gone_since or now).isoformat()
         findings.append(_finding("restored", source, obs, now, title=obs.title or item.title, deleted_since=gone_at))

@@ -20,7 +20,9 @@ time (no DNS lookup of our own, no rebinding window between check and connect).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
+import json
 import logging
 import socket
 import time
@@ -32,14 +34,16 @@ from typing import Any
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from protego import Protego
+from pydantic import SecretStr
 from yarl import URL
 
 from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings
-from onrecord.records import FetchResult, Validators
+from onrecord.errors import SourceError
+from onrecord.records import FetchResult, Request, Validators
 
-__all__ = ["Fetcher"]
+__all__ = ["Fetcher", "json_body", "rate_limit_wait", "redact"]
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +212,56 @@ def _translate(exc: BaseException, url: URL, timeout: float) -> tuple[str, str]:
     return "network_error", _one_line(f"{what} fetching {url}: {detail}")
 
 
+def rate_limit_wait(headers: tuple[tuple[str, str], ...], now: datetime) -> float | None:
+    """Seconds until a spent rate-limit budget resets; None when the budget is not spent (or unknown).
+
+    Mastodon sends `X-RateLimit-Reset` as an ISO 8601 time; the IETF draft and Bluesky send
+    `RateLimit-Reset` as seconds (Bluesky: epoch seconds, the draft: seconds from now)."""
+    got = {k.lower(): v.strip() for k, v in headers if "ratelimit" in k.lower()}
+    remaining = got.get("x-ratelimit-remaining", got.get("ratelimit-remaining"))
+    reset = got.get("x-ratelimit-reset", got.get("ratelimit-reset"))
+    if remaining is None or reset is None:
+        return None
+    try:
+        if int(float(remaining)) > 0:
+            return None
+    except ValueError:
+        return None
+    try:
+        seconds = float(reset)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            return None
+        return max(0.0, (when - now).total_seconds())
+    if seconds > 1e9:  # epoch seconds
+        return max(0.0, seconds - now.timestamp())
+    return max(0.0, seconds)
+
+
+def redact(result: FetchResult, secret: str) -> FetchResult:
+    """The same result with the secret replaced in every request header (what the WARC keeps)."""
+    mark = "[redacted]"
+    sent = tuple((k, v.replace(secret, mark)) for k, v in result.request_headers)
+    error = result.error.replace(secret, mark) if result.error else result.error
+    return dataclasses.replace(result, request_headers=sent, error=error)
+
+
+def json_body(res: FetchResult) -> Any:
+    """The answer's body as JSON, or SourceError saying what came instead (HTML is named as such)."""
+    body = res.body.lstrip()
+    ct = (res.header("content-type") or "").lower()
+    if "html" in ct or body[:15].lower().startswith((b"<!doctype", b"<html")):
+        raise SourceError(f"HTML instead of JSON from {res.final_url} (HTTP {res.status})")
+    try:
+        return json.loads(res.body)
+    except ValueError as exc:
+        raise SourceError(f"malformed JSON from {res.final_url}: {exc}") from None
+
+
 def _retry_after(value: str | None, now: datetime) -> float | None:
     """Retry-After as seconds from now: delta-seconds or an HTTP-date; None if absent or unreadable."""
     if not value:
@@ -327,12 +381,41 @@ class Fetcher:
             await self._resolver.close()
             self._resolver = None
 
-    async def get(self, url: str, *, validators: Validators | None = None, robots: bool = True) -> FetchResult:
+    async def fetch(self, req: Request) -> FetchResult:
+        """Send an adapter's request: query, Accept, extra headers and a bearer token read from the
+        setting `req.secret` names. The token is redacted in the returned (and so archived) request
+        headers; rate-limit headers in the answer slow later requests to the host down."""
+        url = req.url
+        if req.query:
+            url = str(URL(url).update_query(list(req.query)))
+        headers = dict(self._headers)
+        headers.update(req.headers)
+        if req.accept:
+            headers["Accept"] = req.accept
+        secret = None
+        if req.secret:
+            value = getattr(self.settings, req.secret, None)
+            secret = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if secret:
+                headers["Authorization"] = f"Bearer {secret}"
+        result = await self.get(url, validators=req.validators, robots=req.robots, headers=headers)
+        if secret:
+            result = redact(result, secret)
+        return result
+
+    async def get(
+        self,
+        url: str,
+        *,
+        validators: Validators | None = None,
+        robots: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> FetchResult:
         """Fetch `url` (following redirects, retrying 429/503/network errors); never raises for
         network or HTTP trouble."""
         started = self.clock.now()
         t0 = time.perf_counter()
-        headers = self._headers
+        headers = headers if headers is not None else self._headers
         if validators is not None and (validators.etag or validators.last_modified):
             headers = dict(headers)
             if validators.etag:
@@ -457,6 +540,7 @@ class Fetcher:
             hop = await self._exchange(session, target, headers, None if not redirects else remaining, cap)
             if hop.status in _RETRY_STATUSES and hop.outcome == "http_error":
                 self._note_overload(key, hop)
+            self._note_rate_limit(key, hop)
             if hop.location is None:
                 return done(hop, current)
             try:
@@ -472,10 +556,21 @@ class Fetcher:
                 hop.outcome = "network_error"
                 hop.error = f"too many redirects (more than {max_redirects}) starting at {url}"
                 return done(hop, current)
+            if "Authorization" in headers and URL(nxt).raw_host != host:
+                headers = {k: v for k, v in headers.items() if k != "Authorization"}  # a token stays home
             redirects.append(current)
             if hop.status not in (301, 308):
                 permanent[0] = False
             current = nxt
+
+    def _note_rate_limit(self, key: str, hop: _Hop) -> None:
+        """A service's rate-limit headers (Mastodon `X-RateLimit-*`, Bluesky/IETF `RateLimit-*`): when
+        the budget is spent, nobody asks the host again before its reset (at most max_retry_after
+        within one check); the run slows down, it never fails."""
+        wait = rate_limit_wait(hop.headers, self.clock.now())
+        if wait is not None and wait > 0:
+            log.info("event=rate_limited host=%s wait=%.1fs", key, wait)
+            self._hold_host(key, min(wait, self.settings.max_retry_after))
 
     def _note_overload(self, key: str, hop: _Hop) -> None:
         value = next((v for k, v in hop.headers if k.lower() == "retry-after"), None)

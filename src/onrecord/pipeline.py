@@ -1,22 +1,19 @@
-"""One check of one source: fetch -> archive -> parse -> detect -> store."""
+"""One check of one source, kind-agnostic: adapter (sources/) -> archive -> detect -> store."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from onrecord.archive import Archive, warc_date
 from onrecord.clock import Clock
 from onrecord.detect import (
-    FAILED,
     GONE,
-    OK,
     Candidate,
     Changes,
     CheckWrite,
@@ -27,11 +24,14 @@ from onrecord.detect import (
     detect_items,
     detect_republished,
     detect_source_health,
+    mass_gone,
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parsepool import ParsePool
 from onrecord.recheck import pick_rechecks
-from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Source, UrlState, Validators
+from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Request, Source, UrlState, Validators
+from onrecord.sources import registry
+from onrecord.sources.base import Adapter, Poll, host_of
 from onrecord.store import Store
 from onrecord.store.queries import CheckState
 
@@ -71,22 +71,6 @@ class Schedule:
     hot_window: float = 7 * 86400.0
     cold_every: float = 86400.0
     recheck_max: int = 100  # stored items re-verified per check at most (onrecord.recheck); 0: all
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).netloc.lower()
-
-
-def _healthy(res: FetchResult) -> bool:
-    """The host answered normally (a control for deletions)."""
-    return res.outcome in ("ok", "not_modified")
-
-
-def _answered(res: FetchResult) -> bool:
-    """The source answered whole (not an outage): any status below 500 except 429, body complete."""
-    if res.outcome not in ("ok", "not_modified", "http_error", "too_large"):
-        return False
-    return res.status is not None and res.status < 500 and res.status != 429
 
 
 class Check:
@@ -170,152 +154,71 @@ class Check:
             got = self._candidates[source.actor] = self.store.actor_items(source.actor, source.id)
         return got
 
-    async def _get(self, url: str, validators: dict[str, Validators]) -> FetchResult:
-        return await self.fetcher.get(url, validators=validators.get(url))
-
     async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
-        errors: list[str] = []
+        adapter = registry.adapter(source.kind)
         stored = state.stored
-        moved_to: str | None = None
-        results: list[FetchResult] = []
-        observations: list[Observation] = []
-        error: str | None = None
-
-        if source.kind == "feed":
-            listing_gone: str | None = None
-            validators = state.validators
-            listing = await self._get(source.url, validators)
-            results.append(listing)
-            if listing.moved_permanently and listing.outcome in ("ok", "not_modified"):
-                log.warning("source=%s moved=%s to=%s", source.name, source.url, listing.final_url)
-                moved_to = listing.final_url
-            elif listing.status == 410:
-                listing_gone = f"the feed answers 410 Gone: {source.url} was removed for good"
-            listed: list[ParsedItem] = []
-            if listing.outcome == "ok":
-                try:
-                    listed = await self.parser.feed(
-                        listing.body, listing.final_url, listing.header("content-type"), source.ignore
-                    )
-                except SourceError as exc:
-                    error = str(exc)
-            elif listing.outcome != "not_modified":
-                error = listing_gone or listing.error or f"HTTP {listing.status} from {source.url}"
-            answered = _answered(listing)
-            item_urls: dict[str, ParsedItem] = {}
-            seen_keys: set[str] = set()
-            for p in listed:
-                if p.key in seen_keys:
-                    continue
-                seen_keys.add(p.key)
-                if p.key not in stored:
-                    item_urls[p.key] = p
-            recheck = self._due_items(stored, now, source.every)
-            down_host = None if answered else _host(source.url)
-            targets: list[tuple[str, str, ParsedItem | None]] = [(k, p.url, p) for k, p in item_urls.items()]
-            targets += [
-                (k, s.item.url, None)
-                for k, s in recheck.items()
-                if k not in item_urls and _host(s.item.url) != down_host
-            ]
-            fetched = await asyncio.gather(*(self._get(url, validators) for _, url, _ in targets))
-            base = len(results)
-            results.extend(fetched)
-            healthy_hosts = {_host(r.url) for r in results if _healthy(r)}
-            healthy_hosts |= await self._controls(
-                [t[1] for t, r in zip(targets, fetched, strict=True) if r.status in (404, 410)],
-                healthy_hosts,
-                results,
-                validators,
-            )
-            refetched: set[str] = set()
-            for i, ((key, url, parsed), res) in enumerate(zip(targets, fetched, strict=True)):
-                refetched.add(key)
-                obs = await self._observe(key, url, res, base + i, source, healthy_hosts, errors)
-                if obs.status != OK and parsed is not None and res.status not in (404, 410):
-                    # A new item whose page did not answer: keep the feed's own text for now.
-                    obs = Observation(key, parsed.url, OK, parsed.title, parsed.text, "feed", 0)
-                if parsed is not None and obs.status == OK and not obs.title:
-                    obs = Observation(
-                        obs.key,
-                        obs.url,
-                        obs.status,
-                        parsed.title,
-                        obs.text,
-                        obs.origin,
-                        obs.capture,
-                        obs.host_ok,
-                        obs.http_status,
-                    )
-                observations.append(obs)
-            for p in listed:
-                if p.key in refetched or p.key not in stored:
-                    continue
-                prev = stored[p.key]
-                if prev.origin == "feed":
-                    observations.append(Observation(p.key, p.url, OK, p.title, p.text, "feed", 0))
-                else:
-                    observations.append(Observation(p.key, p.url, OK, p.title, None, "page", 0))
-        else:
-            validators = state.validators
-            res = await self._get(source.url, validators)
-            results.append(res)
-            answered = _answered(res)
-            healthy_hosts = {_host(res.url)} if _healthy(res) else set()
-            if res.status in (404, 410):
-                healthy_hosts |= await self._controls([source.url], healthy_hosts, results, validators)
-            observations.append(await self._observe(source.url, source.url, res, 0, source, healthy_hosts, errors))
-            if res.outcome not in ("ok", "not_modified"):
-                error = res.error or f"HTTP {res.status} from {source.url}"
-
+        ctx = _Context(self.fetcher, now, lambda stored: self._due_items(stored, now, source.every), self.parser)
+        poll = await adapter.poll(ctx, source, stored, state.validators)
+        results, errors, error = poll.results, poll.errors, poll.error
         if errors and error is None:
             error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
-        observations = await self._reconfirm(observations, stored, results, source, healthy_hosts, errors)
+        observations = await self._reconfirm(adapter, ctx, poll, stored, source)
+        if poll.gone_status and source.kind in ("feed", "page") and host_of(source.url) not in poll.healthy_hosts:
+            # The whole site answers gone, front page included: a fault (reported as such), not an answer.
+            poll.answered = False
+            error = f"{error or f'HTTP {poll.results[0].status} from {source.url}'} (site-wide 404: the front page too)"
+        if poll.listed:
+            observations, mass = mass_gone(observations, stored, poll.listed, self.rules)
+            if mass is not None:
+                poll.answered, error = False, mass
         captures = [self.archive.write(r, state.url_state.get(r.url)) for r in results]
         url_states = self._url_states(results, captures, state.url_state)
         health, health_finding = detect_source_health(
-            source, answered, error, state.status, state.fail_count, now, self.rules
+            source, poll.answered, error, state.status, state.fail_count, now, self.rules
         )
-        if answered and error:
+        if poll.answered and error:
             health.last_error = error
-            if results and results[0].status in (404, 410) and health.status == "ok":
+            if poll.gone_status and health.status == "ok":
                 health.status = "failing"  # the source's own URL is gone: an answer, but not a healthy one
-        changes = detect_items(source, observations, stored, now, self.rules)
+        extra = account_findings(source, poll, state.status, health, now)
+        changes = detect_with_history(source, poll.earlier, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:
             candidates = self._republish_candidates(source, state)
             changes.findings.extend(detect_republished(source, fresh, candidates, now))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
-        write = CheckWrite(source, captures, url_states, changes, now, next_slot(source, now), health, moved_to)
+        changes.findings[:0] = extra
+        write = CheckWrite(source, captures, url_states, changes, now, next_slot(source, now), health, poll.moved_to)
         return write, CheckResult(source, [], len(results), error)
 
     async def _reconfirm(
         self,
-        observations: list[Observation],
+        adapter: Adapter,
+        ctx: _Context,
+        poll: Poll,
         stored: dict[str, StoredItem],
-        results: list[FetchResult],
         source: Source,
-        healthy: set[str],
-        errors: list[str],
     ) -> list[Observation]:
-        """Ask again, at once, an item that already answered 'gone' before: a flapping page must not
-        add up to a deletion. The second answer is archived too and is the one that counts."""
+        """Ask again, at once, a known item that answered 'gone': a flapping page must not add up to a
+        deletion. The second answer is archived too and is the one that counts."""
+        observations = poll.observations
         again = [
             (i, o)
             for i, o in enumerate(observations)
-            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state == "missing"
+            if o.status == GONE and o.host_ok and o.key in stored and stored[o.key].item.state != "deleted"
         ]
         if not again:
             return observations
-        got = await asyncio.gather(*(self.fetcher.get(o.url) for _, o in again))
+        got = await asyncio.gather(*(adapter.recheck(ctx, source, o, poll) for _, o in again))
         out = list(observations)
-        for (i, o), res in zip(again, got, strict=True):
-            results.append(res)
-            out[i] = await self._observe(o.key, o.url, res, len(results) - 1, source, healthy, errors)
+        for (i, _), obs in zip(again, got, strict=True):
+            out[i] = obs
         return out
 
-    def _due_items(self, stored: dict[str, StoredItem], now: datetime, every: float = 300.0) -> dict[str, StoredItem]:
+    def _due_items(
+        self, stored: Mapping[str, StoredItem], now: datetime, every: float = 300.0
+    ) -> dict[str, StoredItem]:
         hot = timedelta(seconds=self.schedule.hot_window)
         cold = timedelta(seconds=self.schedule.cold_every)
         out = {}
@@ -324,50 +227,6 @@ class Check:
             if now - it.first_seen <= hot or it.last_checked is None or now - it.last_checked >= cold:
                 out[key] = s
         return pick_rechecks(out, self.schedule.recheck_max, now, every)
-
-    async def _controls(
-        self,
-        gone_urls: list[str],
-        healthy: set[str],
-        results: list[FetchResult],
-        validators: dict[str, Validators],
-    ) -> set[str]:
-        """For hosts where an item answered 404/410 and nothing else answered yet, ask the host's root."""
-        hosts = {_host(u): u for u in gone_urls if _host(u) not in healthy}
-        if not hosts:
-            return set()
-        roots = [f"{urlsplit(u).scheme}://{h}/" for h, u in hosts.items()]
-        got = await asyncio.gather(*(self._get(r, validators) for r in roots))
-        results.extend(got)
-        return {_host(r.url) for r in got if _healthy(r)}
-
-    async def _observe(
-        self,
-        key: str,
-        url: str,
-        res: FetchResult,
-        capture: int,
-        source: Source,
-        healthy: set[str],
-        errors: list[str],
-    ) -> Observation:
-        if res.outcome == "ok":
-            final = urlsplit(res.final_url)
-            if res.redirects and final.path in ("", "/") and urlsplit(url).path not in ("", "/"):
-                return Observation(key, url, FAILED, capture=capture, http_status=res.status)
-            try:
-                parsed = await self.parser.page(
-                    res.body, res.final_url, res.header("content-type"), source.selector, source.ignore
-                )
-            except SourceError as exc:
-                errors.append(str(exc))
-                return Observation(key, url, FAILED, capture=capture, http_status=res.status)
-            return Observation(key, url, OK, parsed.title, parsed.text, "page", capture, http_status=res.status)
-        if res.outcome == "not_modified":
-            return Observation(key, url, OK, capture=capture, http_status=304)
-        if res.status in (404, 410):
-            return Observation(key, url, GONE, capture=capture, host_ok=_host(url) in healthy, http_status=res.status)
-        return Observation(key, url, FAILED, capture=capture, http_status=res.status)
 
     @staticmethod
     def _url_states(
@@ -391,3 +250,102 @@ class Check:
             )
         # Unchanged state is not written again (most re-checks).
         return {u: st for u, st in out.items() if known.get(u) != st}
+
+
+class _Context:
+    """What one check lends its adapter (sources.base.CheckContext)."""
+
+    def __init__(
+        self,
+        fetcher: Fetches,
+        now: datetime,
+        due: Callable[[Mapping[str, StoredItem]], dict[str, StoredItem]],
+        parser: ParsePool | None = None,
+    ) -> None:
+        self._fetcher = fetcher
+        self._due = due
+        self._parser = parser if parser is not None else ParsePool()
+        self.now = now
+
+    async def get(self, url: str, validators: Mapping[str, Validators]) -> FetchResult:
+        return await self._fetcher.get(url, validators=validators.get(url))
+
+    async def request(self, req: Request) -> FetchResult:
+        fetch = getattr(self._fetcher, "fetch", None)
+        if fetch is None:
+            raise SourceError("this fetcher cannot send API requests (no fetch(Request))")
+        result: FetchResult = await fetch(req)
+        return result
+
+    def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]:
+        return self._due(stored)
+
+    async def parse_page(
+        self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
+    ) -> ParsedItem:
+        return await self._parser.page(body, url, content_type, selector, ignore)
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str | None, ignore: str | None) -> list[ParsedItem]:
+        return await self._parser.feed(body, url, content_type, ignore)
+
+
+async def probe(fetcher: Fetches, source: Source, now: datetime) -> str | None:
+    """One poll of a source not yet stored (what `add` checks for an API channel): the problem it
+    shows (an error, bot protection, an account state), or None. Nothing is archived or written."""
+    poll = await registry.adapter(source.kind).poll(_Context(fetcher, now, lambda _s: {}), source, {}, {})
+    if poll.blocked:
+        return poll.blocked
+    if poll.account_state:
+        return f"the account at {source.url} is {poll.account_state}"
+    return poll.error
+
+
+def account_findings(source: Source, poll: Poll, previous: str, health: SourceChange, now: datetime) -> list[Finding]:
+    """Channel-level states, reported once when they begin: `blocked` (bot protection answered instead
+    of the service) and an account state such as "suspended" (one finding, never one deletion per item)."""
+    out: list[Finding] = []
+    if poll.blocked:
+        health.status, health.last_error = "blocked", poll.blocked
+        if previous != "blocked":
+            out.append(
+                Finding("blocked", now, source.name, None, source.url, {"reason": poll.blocked}, source_id=source.id)
+            )
+    elif poll.account_state:
+        health.status, health.last_error = poll.account_state, f"account {poll.account_state}"
+        if previous != poll.account_state:
+            detail = {"account_state": poll.account_state}
+            out.append(Finding("unreachable", now, source.name, None, source.url, detail, source_id=source.id))
+    elif previous in ("blocked", "suspended") and health.status == "ok":
+        out.append(Finding("recovered", now, source.name, None, source.url, {"was": previous}, source_id=source.id))
+    return out
+
+
+def detect_with_history(
+    source: Source,
+    earlier: Mapping[str, list[Observation]],
+    observations: list[Observation],
+    stored: dict[str, StoredItem],
+    now: datetime,
+    rules: Rules,
+) -> Changes:
+    """detect_items, after first playing each known item's in-between texts (edit history) in order,
+    so each becomes a version with its own `edited` finding."""
+    if not earlier:
+        return detect_items(source, observations, stored, now, rules)
+    current = dict(stored)
+    out = Changes()
+    for key, texts in earlier.items():
+        for obs in texts:
+            prev = current.get(key)
+            if prev is None:  # a new item's history is not replayed (its first text is what we saw)
+                break
+            got = detect_items(source, [obs], current, now, rules)
+            out.items.extend(got.items)
+            out.findings.extend(got.findings)
+            if got.items and got.items[-1].version is not None:
+                v = got.items[-1].version
+                current[key] = replace(prev, text=v.text, text_hash=v.text_hash, version_seq=prev.version_seq + 1)
+    got = detect_items(source, observations, current, now, rules)
+    out.items.extend(got.items)
+    out.findings.extend(got.findings)
+    return out

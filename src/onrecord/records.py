@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-SOURCE_KINDS = ("feed", "page")
+SOURCE_KINDS = ("feed", "page", "mastodon", "bluesky")  # built-ins; sources.registry.kinds() adds extensions
 FINDING_KINDS = (
     "new",
     "edited",
@@ -17,6 +17,7 @@ FINDING_KINDS = (
     "recovered",
     "overdue",
     "expectation_met",
+    "blocked",
 )
 
 
@@ -35,6 +36,7 @@ class Source:
     paused: bool = False
     added_at: datetime | None = None
     next_check: datetime | None = None
+    options: dict[str, Any] = field(default_factory=dict, compare=False)  # per-kind, see sources/
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,24 @@ class Validators:
 
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as an adapter asks `fetch` for it.
+
+    `secret` names the setting that holds a bearer token (e.g. "mastodon_token"): `fetch` reads it,
+    sends `Authorization: Bearer ...`, and redacts it in what it returns, so the archived request never
+    holds it in clear. `accept` sets the Accept header; `query` is appended to the URL in order.
+    """
+
+    url: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    accept: str | None = None
+    secret: str | None = None
+    validators: Validators | None = None
+    robots: bool = True
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,8 @@ class Item:
     gone_since: datetime | None = None
     last_checked: datetime | None = None
     current_version: int | None = None
+    flaps: int = 0  # times it answered gone and then came back (flap memory)
+    flapped_at: datetime | None = None
 
 
 @dataclass(frozen=True)

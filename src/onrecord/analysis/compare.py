@@ -174,10 +174,16 @@ class Comparison:
             "b": self.b.to_json(),
             "topics": [t.to_json() for t in self.topics],
             "pairs": [p.to_json() for p in self.pairs],
-            "model": {"name": self.model_name, "version": self.model_version, "nli": nli_json(self.nli),
-                      "judge": self.judge},
-            "event": {"reasons": list(self.event_reasons),
-                      "differences": [d.to_json() for d in self.event_differences]},
+            "model": {
+                "name": self.model_name,
+                "version": self.model_version,
+                "nli": nli_json(self.nli),
+                "judge": self.judge,
+            },
+            "event": {
+                "reasons": list(self.event_reasons),
+                "differences": [d.to_json() for d in self.event_differences],
+            },
             "warnings": list(self.warnings),
         }
 
@@ -209,8 +215,10 @@ def _warnings(side: Side, name: str, model: Encoder) -> list[str]:
             out.append(f"{name} is in {what}, which the model {model.name} handles poorly: topics are unreliable")
     missing = sorted({lg for lg in [side.lang, *langs] if lg != "und" and lg.split("-")[0] not in langdata.available()})
     for lang in missing:
-        out.append(f"{name} is in {lang!r}, which has no language file: opposed positions and who initiated are "
-                   "not read (numbers, dates and durations are)")
+        out.append(
+            f"{name} is in {lang!r}, which has no language file: opposed positions and who initiated are "
+            "not read (numbers, dates and durations are)"
+        )
     return out
 
 
@@ -384,8 +392,16 @@ def _speaker_difference(w: _Work, lk: Link, parties: list[tuple[frozenset[str], 
     pa, pb = party_of(x.speaker, x.lang, parties), party_of(y.speaker, y.lang, parties)
     if pa is None or pb is None or pa == pb:
         return None
-    return Difference("speaker", x.speaker, y.speaker, x.speaker, y.speaker,
-                      f"who said it differs: {x.speaker} vs {y.speaker}", x.id, y.id)
+    return Difference(
+        "speaker",
+        x.speaker,
+        y.speaker,
+        x.speaker,
+        y.speaker,
+        f"who said it differs: {x.speaker} vs {y.speaker}",
+        x.id,
+        y.id,
+    )
 
 
 def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic], list[Pair]]:
@@ -424,9 +440,18 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
             position = "agree"
         else:
             position = "unclear"
-        topics.append(Topic(tid, "both", tuple(ca[i].id for i in sorted(g.a)), tuple(cb[j].id for j in sorted(g.b)),
-                            tuple(all_diffs), position, tuple(why_all + list(dict.fromkeys(notes))),
-                            max(lk.margin for lk in g.links)))
+        topics.append(
+            Topic(
+                tid,
+                "both",
+                tuple(ca[i].id for i in sorted(g.a)),
+                tuple(cb[j].id for j in sorted(g.b)),
+                tuple(all_diffs),
+                position,
+                tuple(why_all + list(dict.fromkeys(notes))),
+                max(lk.margin for lk in g.links),
+            )
+        )
     return topics, pairs
 
 
@@ -487,4 +512,3 @@ def compare(
         tuple(ev_diffs),
         judge_info,
     )
-

@@ -20,8 +20,20 @@ from onrecord.analysis.facts import Fact, Facts, entity_keys, fold
 __all__ = ["Difference", "describe", "differences", "one_sided", "party_of"]
 
 _KINDS = ("amount", "count", "percent", "duration", "date", "weekday", "time", "place")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SYMBOL = {"EUR": "€", "USD": "$", "GBP": "£"}
 
@@ -210,8 +222,16 @@ def differences(
     return out
 
 
-_NAME = {"amount": "amount", "count": "number", "percent": "percentage", "duration": "duration", "date": "date",
-         "weekday": "day", "time": "time", "place": "place"}
+_NAME = {
+    "amount": "amount",
+    "count": "number",
+    "percent": "percentage",
+    "duration": "duration",
+    "date": "date",
+    "weekday": "day",
+    "time": "time",
+    "place": "place",
+}
 
 
 def _places_comparable(a: Fact, b: Fact, lang_a: str, lang_b: str, fa: Facts, fb: Facts) -> bool:
@@ -232,6 +252,7 @@ def _counts_comparable(a: Fact, b: Fact, fa: Facts, fb: Facts) -> bool:
 
 def one_sided(fa: Facts, fb: Facts) -> tuple[list[Fact], list[Fact]]:
     """Facts of a kind that only one claim states (details, not differences)."""
+
     def alone(f: Fact, other: Facts) -> bool:
         if f.kind not in _KINDS or other.of(f.kind):
             return False
@@ -244,6 +265,7 @@ def one_sided(fa: Facts, fb: Facts) -> tuple[list[Fact], list[Fact]]:
 
 
 # --- parties: who initiated, who said it ------------------------------------------------------------
+
 
 def _title_keys(phrase: str) -> frozenset[str]:
     return frozenset(w for w in fold(phrase).split() if len(w) >= 4)

@@ -54,6 +54,7 @@ class Facts:
 
 # --- names --------------------------------------------------------------------------------------
 
+
 def fold(text: str) -> str:
     """Lower-case ASCII (any script transliterated by anyascii), accents dropped."""
     from anyascii import anyascii
@@ -141,8 +142,20 @@ def _is_calendar_word(w: str) -> bool:
 
 # --- numbers ------------------------------------------------------------------------------------
 
-_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-               "九": 9}
+_CJK_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_NUM = re.compile(r"[〇零一二两三四五六七八九十百千]+")
 
@@ -280,8 +293,11 @@ def _dates(text: str, lang: str) -> list[Fact]:
             used.append((s, e))
 
     for m in _ISO.finditer(text):
-        add(Fact("date", (int(m.group(1)), int(m.group(2)), int(m.group(3)), None), m.group(0), start=m.start()),
-            m.start(), m.end())
+        add(
+            Fact("date", (int(m.group(1)), int(m.group(2)), int(m.group(3)), None), m.group(0), start=m.start()),
+            m.start(),
+            m.end(),
+        )
     for m in _DOTTED.finditer(text):
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -292,8 +308,11 @@ def _dates(text: str, lang: str) -> list[Fact]:
         if cmo is None or not 1 <= cmo <= 12:
             continue
         cy = int(m.group(1)) if m.group(1) else None
-        add(Fact("date", (cy, cmo, day, _CJK_PART.get(m.group(4) or "")), m.group(0), start=m.start()),
-            m.start(), m.end())
+        add(
+            Fact("date", (cy, cmo, day, _CJK_PART.get(m.group(4) or "")), m.group(0), start=m.start()),
+            m.start(),
+            m.end(),
+        )
     months = month_names()
     extra = {k.lower(): v for k, v in langdata.for_text(lang).months.items()}
     for phrase, emo in extra.items():
@@ -328,8 +347,12 @@ def _dates(text: str, lang: str) -> list[Fact]:
         if day is not None and not 1 <= day <= 31:
             day = None
         # a bare month name that is also a common word ("may", "mai", "march") needs a day, year or part
-        if day is None and year is None and part is None and m.group(1).islower() and m.group(1).lower() in (
-            "may", "mai", "march", "mars", "august"
+        if (
+            day is None
+            and year is None
+            and part is None
+            and m.group(1).islower()
+            and m.group(1).lower() in ("may", "mai", "march", "mars", "august")
         ):
             continue
         add(Fact("date", (year, mmo, day, part), text[s:e].strip(), start=s), s, e)
@@ -403,6 +426,7 @@ def _times(text: str) -> list[Fact]:
 
 # --- quantities ---------------------------------------------------------------------------------
 
+
 @cache
 def _approx_regex(lang: str) -> re.Pattern[str] | None:
     lg = langdata.for_text(lang)
@@ -459,8 +483,15 @@ def _unit_lookup(lang: str) -> dict[str, str]:
     return out
 
 
-_MINUTES = {"second": 1 / 60, "minute": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0, "month": 43200.0,
-            "year": 525600.0}
+_MINUTES = {
+    "second": 1 / 60,
+    "minute": 1.0,
+    "hour": 60.0,
+    "day": 1440.0,
+    "week": 10080.0,
+    "month": 43200.0,
+    "year": 525600.0,
+}
 
 
 def _unit_after(text: str, end: int, lang: str) -> tuple[str, int] | None:
@@ -571,6 +602,7 @@ def _quantities(text: str, lang: str, date_spans: list[tuple[int, int]]) -> list
 
 # --- places ---------------------------------------------------------------------------------------
 
+
 @cache
 def _place_regex(lang: str) -> re.Pattern[str] | None:
     lg = langdata.for_text(lang)
@@ -635,8 +667,11 @@ def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Fac
     statement's date (ISO), to resolve "today" and "yesterday"."""
     dates = _dates(text, lang)
     if not dates:
-        dates = [Fact("date", (None, None, int(m.group(1)), None), m.group(0), start=m.start())
-                 for m in _CJK_DAY.finditer(text) if 1 <= int(m.group(1)) <= 31][:1]
+        dates = [
+            Fact("date", (None, None, int(m.group(1)), None), m.group(0), start=m.start())
+            for m in _CJK_DAY.finditer(text)
+            if 1 <= int(m.group(1)) <= 31
+        ][:1]
     if not dates and ref_date:
         dates = _relative_dates(text, lang, ref_date)
     spans = [(f.start, f.start + len(f.text)) for f in dates]

@@ -125,14 +125,15 @@ class Judge:
 
     # -- the request -----------------------------------------------------------------------------------
     def _body(self, a: list[str], b: list[str]) -> dict[str, Any]:
-        user = "Side A says:\n" + "\n".join(f"- {t}" for t in a) + "\n\nSide B says:\n" + "\n".join(
-            f"- {t}" for t in b)
+        user = "Side A says:\n" + "\n".join(f"- {t}" for t in a) + "\n\nSide B says:\n" + "\n".join(f"- {t}" for t in b)
         return {
             "model": self.model,
             "temperature": 0,
             "messages": [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}],
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "topic_judgement", "strict": True, "schema": SCHEMA}},
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "topic_judgement", "strict": True, "schema": SCHEMA},
+            },
         }
 
     async def _ask(self, session: Any, a: list[str], b: list[str]) -> dict[str, Any]:
@@ -215,7 +216,8 @@ class Judge:
                 out_topics.append(replace(t, reasons=(*t.reasons, note), judge=ans))
         out_pairs = [
             replace(p, label="conflict", reasons=(f"judge ({self.model}): opposed", *p.reasons))
-            if p.topic in opposed and p.a and p.b else p
+            if p.topic in opposed and p.a and p.b
+            else p
             for p in pairs
         ]
         return out_topics, out_pairs, warnings

@@ -134,8 +134,15 @@ def ordinal_words(lang: str) -> dict[str, float]:
     return _num2words(lang, 3, "ordinal")
 
 
-_UNITS = {"duration-minute": "minute", "duration-hour": "hour", "duration-day": "day", "duration-week": "week",
-          "duration-month": "month", "duration-year": "year", "duration-second": "second"}
+_UNITS = {
+    "duration-minute": "minute",
+    "duration-hour": "hour",
+    "duration-day": "day",
+    "duration-week": "week",
+    "duration-month": "month",
+    "duration-year": "year",
+    "duration-second": "second",
+}
 
 
 @cache
@@ -162,8 +169,16 @@ def currency_words() -> dict[str, str]:
     language -> ISO 4217 code, for the currencies readouts name (euro, dollar, rouble, yuan, pound, yen,
     hryvnia, franc). Symbols keep their case ("€", "$", "US$", "¥")."""
     codes = ("EUR", "USD", "RUB", "CNY", "GBP", "JPY", "UAH", "CHF", "INR", "TRY", "PLN")
-    out: dict[str, str] = {"€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "₽": "RUB", "¥": "CNY", "₴": "UAH",
-                           "₹": "INR"}
+    out: dict[str, str] = {
+        "€": "EUR",
+        "$": "USD",
+        "us$": "USD",
+        "£": "GBP",
+        "₽": "RUB",
+        "¥": "CNY",
+        "₴": "UAH",
+        "₹": "INR",
+    }
     for _, loc in _locales():
         plural = loc._data.get("currency_names_plural", {})
         for code in codes:
@@ -180,8 +195,22 @@ def currency_words() -> dict[str, str]:
     for code in codes:
         out.setdefault(code, code)  # the ISO code itself, upper case only ("EUR", not the word "try")
     # "dollar(s)" alone is the US dollar in readouts; other dollars are named with their country
-    for w in ("dollar", "dollars", "доллар", "доллара", "долларов", "долар", "долари", "доларів", "dollaro", "dollari",
-              "dólar", "dólares", "美元", "ドル"):
+    for w in (
+        "dollar",
+        "dollars",
+        "доллар",
+        "доллара",
+        "долларов",
+        "долар",
+        "долари",
+        "доларів",
+        "dollaro",
+        "dollari",
+        "dólar",
+        "dólares",
+        "美元",
+        "ドル",
+    ):
         out.setdefault(w, "USD")
     return out
 

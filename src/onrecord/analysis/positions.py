@@ -73,8 +73,10 @@ def hedges(text: str, lang: str = "und") -> list[str]:
 @cache
 def _poles(lang: str) -> dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]:
     lg = langdata.for_text(lang)
-    return {k: (langdata.phrase_regex((x,), lg.spaced), langdata.phrase_regex((y,), lg.spaced))
-            for k, (x, y) in lg.opposites.items()}
+    return {
+        k: (langdata.phrase_regex((x,), lg.spaced), langdata.phrase_regex((y,), lg.spaced))
+        for k, (x, y) in lg.opposites.items()
+    }
 
 
 def _pole_hits(text: str, lang: str) -> dict[str, tuple[int, str]]:

@@ -128,9 +128,16 @@ def report_table(r: ReportCheck, scores: bool = False) -> Table:
         if notes:
             src += ("\n" if src else "") + "\n".join(f"— {x}" for x in notes)
         t.add_row(Text(pc.point.text), label, Text(src))
-    caption = [f"against {s['name']}: " + ", ".join(
-        f"version {v['version']}" + (f" ({v['date']})" if v.get("date") else "") if v.get("version") is not None
-        else (v.get("url") or v.get("ref") or "") for v in s["versions"]) for s in r.sources]
+    caption = [
+        f"against {s['name']}: "
+        + ", ".join(
+            f"version {v['version']}" + (f" ({v['date']})" if v.get("date") else "")
+            if v.get("version") is not None
+            else (v.get("url") or v.get("ref") or "")
+            for v in s["versions"]
+        )
+        for s in r.sources
+    ]
     caption.append("Legend: " + REPORT_LEGEND)
     caption.append(f"model {r.model_name} {r.model_version}" + (f", NLI {r.nli[0]} {r.nli[1]}" if r.nli else ""))
     t.caption = "\n".join(caption)
@@ -144,8 +151,10 @@ def _e(s: object) -> str:
 def _side_html(name: str, s: Side) -> str:
     link = f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url and s.url.startswith(("http://", "https://")) else ""
     bits = [f"version {s.version}" if s.version is not None else "", s.date or "", s.lang]
-    return (f"<p><b>{name}</b>: {_e(s.name or s.ref or name)}{link} "
-            f"<small>{_e(' · '.join(b for b in bits if b))}</small></p>")
+    return (
+        f"<p><b>{name}</b>: {_e(s.name or s.ref or name)}{link} "
+        f"<small>{_e(' · '.join(b for b in bits if b))}</small></p>"
+    )
 
 
 def comparison_html(c: Comparison, scores: bool = False) -> str:

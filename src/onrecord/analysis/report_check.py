@@ -90,8 +90,14 @@ class VersionCheck:
     reasons: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "version": self.version, "verdict": self.verdict, "sentence": self.sentence,
-                "score": None if self.score is None else round(self.score, 4), "reasons": list(self.reasons)}
+        return {
+            "source": self.source,
+            "version": self.version,
+            "verdict": self.verdict,
+            "sentence": self.sentence,
+            "score": None if self.score is None else round(self.score, 4),
+            "reasons": list(self.reasons),
+        }
 
 
 @dataclass(frozen=True)
@@ -200,8 +206,11 @@ def extract_points(text: str, lang: str | None = None, title: str | None = None)
                     part = part.rstrip(",;") + "."
                 shown = before + part + after
             qq = _QUOTE.search(shown)
-            points.append(ReportPoint(f"p{len(points) + 1}", shown, c.lang, kind, qq.group(1) if qq else None, who,
-                                      part if who else ""))
+            points.append(
+                ReportPoint(
+                    f"p{len(points) + 1}", shown, c.lang, kind, qq.group(1) if qq else None, who, part if who else ""
+                )
+            )
     return points
 
 
@@ -211,11 +220,13 @@ def _point(n: int, text: str, lang: str | None) -> ReportPoint:
     who, content, _ = split_attribution(text)
     q = _QUOTE.search(text)
     kind = "quote" if q else "reported_speech" if who else "sentence"
-    return ReportPoint(f"p{n}", text, lang or detect_language(text), kind, q.group(1) if q else None, who,
-                       content if who else "")
+    return ReportPoint(
+        f"p{n}", text, lang or detect_language(text), kind, q.group(1) if q else None, who, content if who else ""
+    )
 
 
 # --- the check ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Sentence:
@@ -258,8 +269,10 @@ def _finding(checks: list[VersionCheck], versions: list[tuple[str, int | None]])
     if sup:
         parts.append("supported by " + _versions(sup))
     if con:
-        parts.append(f"{_versions([c.version for c in con])} says otherwise"
-                     + (f" ({con[0].reasons[0]})" if con[0].reasons else ""))
+        parts.append(
+            f"{_versions([c.version for c in con])} says otherwise"
+            + (f" ({con[0].reasons[0]})" if con[0].reasons else "")
+        )
     if gone and sup and min(v or 0 for v in gone) > max(v or 0 for v in sup):
         parts.append("removed in " + _versions(gone))
     elif gone and (sup or con):
@@ -299,11 +312,15 @@ def check_report(
     else:
         pts = [_point(n, t, report.lang) for n, t in enumerate(points, start=1)]
     pool, all_versions = _pool(prims)
-    sources = tuple({"name": p.name, "versions": [
-        {"version": v.version, "date": v.date, "url": v.url, "ref": v.ref} for v in p.versions]} for p in prims)
+    sources = tuple(
+        {
+            "name": p.name,
+            "versions": [{"version": v.version, "date": v.date, "url": v.url, "ref": v.ref} for v in p.versions],
+        }
+        for p in prims
+    )
     if not pts or not pool:
-        return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version,
-                           sources=sources)
+        return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version, sources=sources)
     vecs = model.encode([p.checked for p in pts] + [s.text for s in pool])
     vp, vs = vecs[: len(pts)], vecs[len(pts) :]
     fp = [read_facts(p.checked, p.lang) for p in pts]
@@ -318,8 +335,9 @@ def check_report(
         if cols:
             sub = vs[cols]
             small = min(len(pts), len(cols)) < 2 * k
-            _, m = pair_scores(vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None,
-                               sub @ bg.T if small else None, k)
+            _, m = pair_scores(
+                vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None, sub @ bg.T if small else None, k
+            )
             by_version[(name, version)] = (cols, m)
     out: list[PointCheck] = []
     for i, p in enumerate(pts):
@@ -334,17 +352,30 @@ def check_report(
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             per_version.append((j, vc))
         per_version = _gone_in_later_versions(per_version)
-        j, vc = max(per_version, key=lambda t: (t[1].verdict != "not_found", t[1].verdict == "supported",
-                                                t[1].score or 0.0))
+        j, vc = max(
+            per_version, key=lambda t: (t[1].verdict != "not_found", t[1].verdict == "supported", t[1].score or 0.0)
+        )
         found = vc.verdict != "not_found"
         finding = _finding([c for _, c in per_version if c.source == vc.source], all_versions)
-        out.append(PointCheck(p, vc.verdict, vc.source if found else None, pool[j].claim_id if found else None,
-                              vc.sentence if found else None, vc.score, vc.reasons,
-                              vc.version if found else None, finding, tuple(c for _, c in per_version)))
+        out.append(
+            PointCheck(
+                p,
+                vc.verdict,
+                vc.source if found else None,
+                pool[j].claim_id if found else None,
+                vc.sentence if found else None,
+                vc.score,
+                vc.reasons,
+                vc.version if found else None,
+                finding,
+                tuple(c for _, c in per_version),
+            )
+        )
     if nli is not None:
         out = _refine_with_nli(out, nli, nli_threshold)
-    return ReportCheck(tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None,
-                       sources)
+    return ReportCheck(
+        tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None, sources
+    )
 
 
 REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
@@ -366,8 +397,9 @@ def _gone_in_later_versions(checks: list[tuple[int, VersionCheck]]) -> list[tupl
     return out
 
 
-def _verdict(p: ReportPoint, s: _Sentence, score: float, fp: Any, fs: Any, threshold: float, name: str,
-             version: int | None) -> VersionCheck:
+def _verdict(
+    p: ReportPoint, s: _Sentence, score: float, fp: Any, fs: Any, threshold: float, name: str, version: int | None
+) -> VersionCheck:
     if p.quote and _norm(p.quote) in _norm(s.text):
         return VersionCheck(name, version, "supported", s.text, score, ("the quote is verbatim",))
     if score < threshold:
@@ -377,8 +409,7 @@ def _verdict(p: ReportPoint, s: _Sentence, score: float, fp: Any, fs: Any, thres
     if diffs or why:
         reasons = tuple(d.sentence.replace(" vs ", " in the report vs ", 1) for d in diffs) + ((why,) if why else ())
         return VersionCheck(name, version, "conflict", s.text, score, reasons)
-    return VersionCheck(name, version, "supported", s.text, score,
-                        ("the quote is not verbatim",) if p.quote else ())
+    return VersionCheck(name, version, "supported", s.text, score, ("the quote is not verbatim",) if p.quote else ())
 
 
 _ASKED = re.compile(
@@ -408,8 +439,9 @@ def _initiative_check(
             continue
         if kw & entity_keys("the " + said, s.lang):
             return VersionCheck(name, version, "supported", s.text, None, (f"the opening names {said} as asking",))
-        return VersionCheck(name, version, "conflict", s.text, None,
-                            (f"who initiated differs: {who} in the report vs {said}",))
+        return VersionCheck(
+            name, version, "conflict", s.text, None, (f"who initiated differs: {who} in the report vs {said}",)
+        )
     return None
 
 
@@ -426,4 +458,3 @@ def _refine_with_nli(checks: list[PointCheck], nli: NLIModel, threshold: float) 
             c = out[n]
             out[n] = replace(c, verdict="conflict", reasons=(nli_reason(score, nli), *c.reasons))
     return out
-

@@ -20,6 +20,7 @@ from onrecord.config import Settings
 from onrecord.errors import ConfigError
 from onrecord.fetch import Fetcher
 from onrecord.records import Finding
+from onrecord.sim.mastodon import SOCIAL_NAMES, MastodonSim, SocialScenario, builtin_social, load_social
 from onrecord.sim.scenario import Expected, Scenario, builtin_names, builtin_scenario, load_scenario
 from onrecord.sim.score import ScoreReport, score
 from onrecord.sim.server import SimServer
@@ -27,7 +28,7 @@ from onrecord.sim.server import SimServer
 
 @dataclass
 class SimResult:
-    scenario: Scenario
+    scenario: Scenario | SocialScenario
     report: ScoreReport
     findings: list[Finding]
     expected: list[Expected]
@@ -61,7 +62,9 @@ def sim_settings(data: Path, db: str | None = None, **extra: Any) -> Settings:
     return Settings(**values)
 
 
-async def play(sc: Scenario, app: Onrecord, clock: VirtualClock, sim: SimServer, *, on_finding: Any = None) -> int:
+async def play(
+    sc: Any, app: Onrecord, clock: VirtualClock, sim: SimServer | MastodonSim, *, on_finding: Any = None
+) -> int:
     """Run the watcher over the scenario's whole duration; returns the number of source checks."""
     pending = sorted(sim.source_urls(), key=lambda s: s["add_at"])
     checks = 0
@@ -78,6 +81,7 @@ async def play(sc: Scenario, app: Onrecord, clock: VirtualClock, sim: SimServer,
                     every=spec["every"],
                     selector=spec["selector"],
                     ignore=spec["ignore"],
+                    options=spec.get("options"),
                     sniff=False,
                 )
             if now >= sc.end:
@@ -111,6 +115,8 @@ async def run_scenario(
     on_finding: Any = None,
     **settings: Any,
 ) -> SimResult:
+    if str(scenario) in SOCIAL_NAMES or str(scenario).endswith(".social.toml"):
+        return await run_social(scenario, data=data, db=db, on_finding=on_finding, **settings)
     path = resolve(scenario)
     sc = load_scenario(path)
     clock = VirtualClock(sc.start)
@@ -125,6 +131,37 @@ async def run_scenario(
         app = Onrecord(sim_settings(folder, db, **{**rules, **settings}), clock=clock)
         try:
             async with SimServer(sc, clock) as sim:
+                checks = await play(sc, app, clock, sim, on_finding=on_finding)
+                expected = sim.expected()
+            found = app.findings()
+        finally:
+            app.close()
+        return SimResult(sc, score(expected, found), found, expected, data, checks)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def run_social(
+    scenario: str | Path,
+    *,
+    data: Path | None = None,
+    db: str | None = None,
+    on_finding: Any = None,
+    **settings: Any,
+) -> SimResult:
+    """Play a social world (Mastodon-compatible servers, sim/social.toml) the same way."""
+    path = builtin_social(str(scenario)) if str(scenario) in SOCIAL_NAMES else Path(scenario)
+    sc = load_social(path)
+    clock = VirtualClock(sc.start)
+    tmp = Path(tempfile.mkdtemp(prefix="onrecord-sim-")) if data is None else None
+    folder = data or tmp
+    assert folder is not None
+    try:
+        rules = {"deletion_gap": f"{sc.deletion_gap:g}s", "unreachable_after": sc.unreachable_after}
+        app = Onrecord(sim_settings(folder, db, **{**rules, **settings}), clock=clock)
+        try:
+            async with MastodonSim(sc, clock) as sim:
                 checks = await play(sc, app, clock, sim, on_finding=on_finding)
                 expected = sim.expected()
             found = app.findings()

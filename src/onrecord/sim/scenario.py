@@ -167,6 +167,8 @@ class Delete(_Event):
     do: Literal["delete"]
     item: str
     status: Literal[404, 410] = 404
+    # how the page says it is gone: its status, a "not found" page with status 200, a redirect home
+    mode: Literal["status", "soft", "home"] = "status"
 
 
 class Restore(_Event):
@@ -217,11 +219,53 @@ class Flap(_Event):
     _for = field_validator("for_", mode="before")(lambda v: _seconds(v))
 
 
+class Flaky(_Event):
+    """Random flapping (a load balancer with a bad node): for `for`, each request for a live item page
+    answers 404 with probability `rate` (seeded, so a run is repeatable). `items` empty: every item
+    page of the site (per host); else only those items."""
+
+    do: Literal["flaky"]
+    site: str
+    items: list[str] = []
+    rate: float = Field(0.3, ge=0, le=1)
+    seed: int = 0
+    soft: bool = False  # answer a "not found" page with status 200 instead of a 404
+    for_: Duration = Field(alias="for")
+
+    _for = field_validator("for_", mode="before")(lambda v: _seconds(v))
+
+
+class Mass404(_Timed):
+    """Every item page of the site answers 404 while the feed still lists them (a broken deploy)."""
+
+    do: Literal["mass_404"]
+
+
+class Site404(_Timed):
+    """Every address of the site answers 404, feed and front page included."""
+
+    do: Literal["site_404"]
+
+
 Event = Annotated[
-    Publish | Edit | Cosmetic | Delete | Restore | Republish | Outage | RateLimit | Slow | Malformed | Oversized | Flap,
+    Publish
+    | Edit
+    | Cosmetic
+    | Delete
+    | Restore
+    | Republish
+    | Outage
+    | RateLimit
+    | Slow
+    | Malformed
+    | Oversized
+    | Flap
+    | Flaky
+    | Mass404
+    | Site404,
     Field(discriminator="do"),
 ]
-FAULTS = (Outage, RateLimit, Slow, Malformed, Oversized)
+FAULTS = (Outage, RateLimit, Slow, Malformed, Oversized, Mass404, Site404)
 
 
 class ExpectSpec(_Model):
@@ -300,6 +344,10 @@ class Scenario(_Model):
                 items[ev.item] = t
             elif hasattr(ev, "item") and ev.item not in items:
                 raise ValueError(f"{where}: item {ev.item!r} is not published before this event")
+            elif isinstance(ev, Flaky):
+                for name in ev.items:
+                    if name not in items:
+                        raise ValueError(f"{where}: item {name!r} is not published before this event")
         for i, ex in enumerate(self.expect):
             if ex.item is not None and ex.item not in items:
                 raise ValueError(f"expect[{i}]: unknown item {ex.item!r}")

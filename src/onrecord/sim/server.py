@@ -93,6 +93,7 @@ class SimServer:
         self._feeds: dict[tuple[str, str, int], tuple[bytes, str, datetime]] = {}
         self._pages: dict[tuple[str, int], tuple[bytes, str]] = {}
         self._flap_count: Counter[str] = Counter()
+        self._flaky_count: Counter[str] = Counter()
         self._added: list[Expected] = []
 
     # -- lifecycle --------------------------------------------------------------------------------------
@@ -230,6 +231,8 @@ class SimServer:
                 await asyncio.sleep(f.delay * self.real_delay_scale)
         path = request.path
         base = self.base(site.id)
+        if any(f.do == "site_404" for f in faults):
+            return self._html(site, render.error_page(site, 404, base), 404)
         if path == "/robots.txt":
             return web.Response(text=render.robots(site, base), content_type="text/plain")
         if path in FEED_PATHS.values():
@@ -241,6 +244,17 @@ class SimServer:
             body = render.sitemap(self.world.listing(site.id, now), base)
             return web.Response(text=body, content_type="application/xml")
         st = self.world.item_at_path(site.id, path, now)
+        if st is not None and any(f.do == "mass_404" for f in faults):
+            return self._html(site, render.error_page(site, 404, base), 404)
+        if st is not None and st.live:
+            flaky = self.world.flaky(site.id, st.id, now)
+            if flaky is not None and self._coin(flaky.seed, st.id) < flaky.rate:
+                page = render.error_page(site, 404, base)
+                return self._html(site, page, 200) if flaky.soft else self._html(site, page, 404)
+        if st is not None and not st.live and st.gone_as == "home":
+            raise web.HTTPFound(base + "/")
+        if st is not None and not st.live and st.gone_as == "soft":
+            return self._html(site, render.error_page(site, 404, base), 200)
         if st is not None and self.world.flapping(st.id, now):
             self._flap_count[st.id] += 1
             if self._flap_count[st.id] % 2 == 1:
@@ -249,6 +263,12 @@ class SimServer:
             status = 404 if st is None else st.status
             return self._html(site, render.error_page(site, status, base), status)
         return self._page(site, request, st)
+
+    def _coin(self, seed: int, item_id: str) -> float:
+        """A repeatable random number in [0, 1) for this item's next request (seeded flapping)."""
+        self._flaky_count[item_id] += 1
+        h = hashlib.blake2b(f"{seed}/{item_id}/{self._flaky_count[item_id]}".encode(), digest_size=8).digest()
+        return int.from_bytes(h, "big") / 2**64
 
     async def _hold(self, site: SiteSpec) -> None:
         loop = asyncio.get_running_loop()

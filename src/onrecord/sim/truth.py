@@ -13,7 +13,10 @@ that watches an item (a feed source on its site, or a page source on its path) a
   and `recovered` at the end if L >= n*p; optional if L > (n-1)*p; nothing if shorter.
 - rate_limit, slow (all sources of the site), malformed, oversized (its feed sources): optional
   `unreachable`/`recovered`; never required.
-- cosmetic, flap: nothing.
+- mass_404 (item pages 404 while the feed lists them; its feed sources) and site_404 (everything 404s;
+  all sources of the site) are site faults: like an outage, `unreachable` and `recovered`, never `deleted`.
+- delete in mode soft (a 200 "not found" page) or home (a redirect home) is a deletion like any other.
+- cosmetic, flap, flaky (random 404s): nothing.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from onrecord.sim.scenario import (
     Edit,
     Expected,
     ExpectSpec,
+    Flaky,
     Flap,
     Malformed,
+    Mass404,
     NoExpectSpec,
     Outage,
     Oversized,
@@ -40,6 +45,7 @@ from onrecord.sim.scenario import (
     RateLimit,
     Republish,
     Restore,
+    Site404,
     Slow,
     SourceSpec,
 )
@@ -50,7 +56,7 @@ if TYPE_CHECKING:
 
 _Url = Callable[[str, str], str]
 _Watch = Callable[["_Item"], "tuple[float, datetime] | None"]
-_FaultEvent = Outage | RateLimit | Slow | Malformed | Oversized
+_FaultEvent = Outage | RateLimit | Slow | Malformed | Oversized | Mass404 | Site404
 
 
 @dataclass
@@ -145,15 +151,24 @@ def derive(scn: Scenario, bases: dict[str, str]) -> list[Expected]:
             since = gone.pop(ev.item, None)
             if since is not None:
                 out.extend(_deletion(scn, items[ev.item], since, t, url, watch))
-        elif isinstance(ev, Outage):
+        elif isinstance(ev, Outage | Mass404 | Site404):
             out.extend(_fault(scn, ev, t, url, required_ok=True))
         elif isinstance(ev, FAULTS):
             out.extend(_fault(scn, ev, t, url, required_ok=False))
         else:
-            assert isinstance(ev, Cosmetic | Flap)
+            assert isinstance(ev, Cosmetic | Flap | Flaky)
     for item_id, since in gone.items():
         out.extend(_deletion(scn, items[item_id], since, None, url, watch))
-    return _overrides(scn, sorted(out, key=lambda e: (e.at, e.kind, e.url)), items, url)
+    return _overrides(scn, sorted(_joined(out), key=lambda e: (e.at, e.kind, e.url)), items, url)
+
+
+def _joined(out: list[Expected]) -> list[Expected]:
+    """A fault that starts as another ends on the same source (an outage, then a site-wide 404) is one
+    fault: neither the `recovered` of the first nor the `unreachable` of the second."""
+    ends = {(e.url, e.at) for e in out if e.kind == "recovered" and not e.optional}
+    starts = {(e.url, e.at) for e in out if e.kind == "unreachable" and not e.optional}
+    both = ends & starts
+    return [e for e in out if not (e.kind in ("recovered", "unreachable") and (e.url, e.at) in both)]
 
 
 def _deletion(
@@ -183,7 +198,7 @@ def _fault(scn: Scenario, ev: _FaultEvent, t: datetime, url: _Url, *, required_o
     length = (min(stop, scn.end) - t).total_seconds()
     n = scn.unreachable_after
     for src in scn.sources:
-        if src.site != ev.site or (isinstance(ev, Malformed | Oversized) and src.kind != "feed"):
+        if src.site != ev.site or (isinstance(ev, Malformed | Oversized | Mass404) and src.kind != "feed"):
             continue
         p = src.every
         if required_ok and length >= n * p:

@@ -16,8 +16,10 @@ from onrecord.sim.scenario import (
     Cosmetic,
     Delete,
     Edit,
+    Flaky,
     Flap,
     Malformed,
+    Mass404,
     Outage,
     Oversized,
     Publish,
@@ -25,11 +27,12 @@ from onrecord.sim.scenario import (
     Republish,
     Restore,
     Scenario,
+    Site404,
     Slow,
 )
 from onrecord.sim.truth import item_path
 
-Fault = Outage | RateLimit | Slow | Malformed | Oversized
+Fault = Outage | RateLimit | Slow | Malformed | Oversized | Mass404 | Site404
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class ItemState:
     modified: datetime  # last substantive change (publish, edit)
     changed: datetime  # last change of any kind, cosmetic and deletion included
     status: int = 200
+    gone_as: str = "status"  # when deleted: status | soft (200 "not found" page) | home (redirect home)
     cosmetic: int = 0  # cosmetic revision: moves the visible "reviewed" stamp and view counter
 
     @property
@@ -82,6 +86,7 @@ class World:
         self.site_items: dict[str, list[str]] = {s.id: [] for s in self.scenario.sites}
         self.faults: dict[str, list[_Window]] = {s.id: [] for s in self.scenario.sites}
         self.flaps: dict[str, list[_Window]] = {}
+        self._flaky: dict[str, list[_Window]] = {s.id: [] for s in self.scenario.sites}
         changes: set[datetime] = set()
         for t, ev in timeline:
             changes.add(t)
@@ -104,13 +109,17 @@ class World:
                 elif isinstance(ev, Cosmetic):
                     nxt = replace(prev, cosmetic=prev.cosmetic + 1, changed=t)
                 elif isinstance(ev, Delete):
-                    nxt = replace(prev, status=ev.status, changed=t)
+                    nxt = replace(prev, status=ev.status, gone_as=ev.mode, changed=t)
                 else:
                     nxt = replace(prev, status=200, changed=t)
                 self.timelines[ev.item].append((t, nxt))
             elif isinstance(ev, Flap):
                 end = t + timedelta(seconds=ev.for_)
                 self.flaps.setdefault(ev.item, []).append(_Window(t, end, ev))
+                changes.add(end)
+            elif isinstance(ev, Flaky):
+                end = t + timedelta(seconds=ev.for_)
+                self._flaky[ev.site].append(_Window(t, end, ev))
                 changes.add(end)
             elif isinstance(ev, FAULTS):
                 end = t + timedelta(seconds=ev.for_)
@@ -165,3 +174,11 @@ class World:
 
     def flapping(self, item_id: str, t: datetime) -> bool:
         return any(w.start <= t < w.end for w in self.flaps.get(item_id, ()))
+
+    def flaky(self, site: str, item_id: str, t: datetime) -> Flaky | None:
+        """The random-flapping event that covers this item at `t`, if any."""
+        for w in self._flaky.get(site, ()):
+            if w.start <= t < w.end and (not w.event.items or item_id in w.event.items):
+                ev: Flaky = w.event
+                return ev
+        return None

@@ -30,6 +30,7 @@ def _source(r: Any) -> Source:
         every=r.every,
         selector=r.selector,
         ignore=r.ignore,
+        options=dict(r.options or {}),
         paused=r.paused,
         added_at=r.added_at,
         next_check=r.next_check,
@@ -51,6 +52,8 @@ def _item(r: Any) -> Item:
         gone_since=r.gone_since,
         last_checked=r.last_checked,
         current_version=r.current_version,
+        flaps=r.flaps or 0,
+        flapped_at=r.flapped_at,
     )
 
 
@@ -140,6 +143,7 @@ class Store:
         selector: str | None,
         ignore: str | None,
         now: datetime,
+        options: dict[str, Any] | None = None,
     ) -> Source:
         row = SourceRow(
             name=name,
@@ -149,6 +153,7 @@ class Store:
             every=every,
             selector=selector,
             ignore=ignore,
+            options=options or None,
             paused=False,
             added_at=now,
             next_check=now,
@@ -400,6 +405,8 @@ class Store:
                             "state": ch.state,
                             "gone_count": ch.gone_count,
                             "gone_since": ch.gone_since,
+                            "flaps": ch.flaps,
+                            "flapped_at": ch.flapped_at,
                             "last_seen": ch.last_seen,
                             "last_checked": ch.last_checked,
                         }
@@ -433,6 +440,8 @@ class Store:
                     state=bindparam("state"),
                     gone_count=bindparam("gone_count"),
                     gone_since=bindparam("gone_since"),
+                    flaps=bindparam("flaps"),
+                    flapped_at=bindparam("flapped_at"),
                     last_seen=bindparam("last_seen"),
                     last_checked=bindparam("last_checked"),
                 ),

@@ -5,6 +5,7 @@ The rows match what the full path prints (a test compares them)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ def quick_sources(path: Path) -> list[dict[str, Any]] | None:
             return None
         rows = conn.execute(
             "SELECT id, name, url, kind, actor, every, selector, ignore, paused, next_check, status, "
-            "last_error, last_check FROM sources ORDER BY id"
+            "last_error, last_check, options FROM sources ORDER BY id"
         ).fetchall()
     except sqlite3.Error:
         return None
@@ -50,6 +51,7 @@ def quick_sources(path: Path) -> list[dict[str, Any]] | None:
             "every": float(r[5]),
             "selector": r[6],
             "ignore": r[7],
+            "options": json.loads(r[13] or "null") or {},
             "paused": bool(r[8]),
             "next_check": _iso(r[9]),
             "status": r[10],

@@ -64,6 +64,7 @@ class SourceRow(Base):
     every: Mapped[float] = mapped_column(Float)
     selector: Mapped[str | None] = mapped_column(Text)
     ignore: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)  # per-kind options, see sources/
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -120,6 +121,8 @@ class ItemRow(Base):
     last_checked: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gone_count: Mapped[int] = mapped_column(Integer, default=0)
     gone_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    flaps: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # gone, then back: count
+    flapped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last such flap
     current_version: Mapped[int | None] = mapped_column(
         BigInteger,
         ForeignKey("versions.id", ondelete="SET NULL", name="fk_items_current_version", use_alter=True),

@@ -23,10 +23,10 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+
 def _null_dangling(table: str, column: str, target: str) -> None:
     op.execute(
-        f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL "
-        f"AND {column} NOT IN (SELECT id FROM {target})"
+        f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL AND {column} NOT IN (SELECT id FROM {target})"
     )
 
 
@@ -73,13 +73,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_foreign_key("fk_findings_item_id", "items", ["item_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_foreign_key(
-            "fk_findings_capture_id", "captures", ["capture_id"], ["id"], ondelete="SET NULL"
-        )
+        batch_op.create_foreign_key("fk_findings_capture_id", "captures", ["capture_id"], ["id"], ondelete="SET NULL")
     with op.batch_alter_table("versions", schema=None) as batch_op:
-        batch_op.create_foreign_key(
-            "fk_versions_capture_id", "captures", ["capture_id"], ["id"], ondelete="SET NULL"
-        )
+        batch_op.create_foreign_key("fk_versions_capture_id", "captures", ["capture_id"], ["id"], ondelete="SET NULL")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.create_foreign_key(
             "fk_items_current_version", "versions", ["current_version"], ["id"], ondelete="SET NULL"

@@ -1,0 +1,138 @@
+"""The Adapter protocol: what one channel (feed, page, Mastodon account, ...) tells the pipeline.
+
+An adapter knows one channel. Given a source and its stored state it lists what is there now, fetches
+one item on its own, says what "gone" means for this channel (an `Observation` with status GONE and
+`host_ok` only when the control request in the same round answered normally) and which options it
+takes. It returns plain records and never touches the database; the pipeline archives every
+`FetchResult` it collected, in order, and runs detection over the observations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
+
+from onrecord.detect import Observation, StoredItem
+from onrecord.records import FetchResult, ParsedItem, Request, Source, Validators
+
+__all__ = ["Adapter", "CheckContext", "Poll", "controls", "host_of"]
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+@dataclass
+class Poll:
+    """What one poll of one source saw.
+
+    results: every answer, in the order they were fetched (each becomes a capture; an observation's
+      `capture` is an index into this list).
+    answered: the source itself answered (not an outage), whatever its status.
+    error: one line for the source's last_error, or None.
+    blocked: bot protection answered instead of the service (a challenge page, "you have been blocked").
+    account_state: an account-level state ("suspended", ...): reported once, items are not touched.
+    """
+
+    observations: list[Observation] = field(default_factory=list)
+    results: list[FetchResult] = field(default_factory=list)
+    answered: bool = True
+    error: str | None = None
+    errors: list[str] = field(default_factory=list)
+    moved_to: str | None = None
+    healthy_hosts: set[str] = field(default_factory=set)
+    blocked: str | None = None
+    account_state: str | None = None
+    gone_status: bool = False  # the source's own URL answered 404/410
+    # Keys the source's listing still names (a feed): many of them answering gone at once is a mass 404.
+    listed: set[str] = field(default_factory=set)
+    # Texts an item had between two checks (oldest first), each to become a version before the
+    # observation of its current text: a channel with edit history (Mastodon) fills it.
+    earlier: dict[str, list[Observation]] = field(default_factory=dict)
+
+
+class CheckContext(Protocol):
+    """What the pipeline lends an adapter for one check: the network (through `fetch`), the clock's
+    now, and which stored items are due for re-verification."""
+
+    now: datetime
+
+    async def get(self, url: str, validators: Mapping[str, Validators]) -> FetchResult: ...
+
+    async def request(self, req: Request) -> FetchResult: ...
+
+    def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]: ...
+
+    async def parse_page(
+        self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
+    ) -> ParsedItem:
+        """`parse.page.parse_page`, bounded and off the event loop (raises SourceError)."""
+        ...
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str | None, ignore: str | None) -> list[ParsedItem]:
+        """`parse.feed.parse_feed`, bounded and off the event loop (raises SourceError)."""
+        ...
+
+
+class Adapter(Protocol):
+    """One channel. Built-ins register the way an outside extension does (see registry.py)."""
+
+    kind: ClassVar[str]
+    #: option name -> one-line description; `onrecord add --option KEY=VALUE` accepts only these.
+    options: ClassVar[Mapping[str, str]]
+
+    def claims(self, url: str) -> bool:
+        """True if this adapter recognises `url` as its own (used when --kind is left out)."""
+        ...
+
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate and normalise a source's options; raise SourceError with one clear line."""
+        ...
+
+    async def poll(
+        self,
+        ctx: CheckContext,
+        source: Source,
+        stored: Mapping[str, StoredItem],
+        validators: Mapping[str, Validators],
+    ) -> Poll:
+        """List what is there now and re-verify due items; never raises for network trouble."""
+        ...
+
+    async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:
+        """Ask one item again, at once (a second 'gone' must be its own answer). Appends the answer
+        to `poll.results` and returns the observation it gives."""
+        ...
+
+
+def healthy(res: FetchResult) -> bool:
+    """The host answered normally (a control for deletions)."""
+    return res.outcome in ("ok", "not_modified")
+
+
+def answered(res: FetchResult) -> bool:
+    """The source answered whole (not an outage): any status below 500 except 429, body complete."""
+    if res.outcome not in ("ok", "not_modified", "http_error", "too_large"):
+        return False
+    return res.status is not None and res.status < 500 and res.status != 429
+
+
+async def controls(
+    ctx: CheckContext,
+    gone_urls: list[str],
+    healthy_hosts: set[str],
+    results: list[FetchResult],
+    validators: Mapping[str, Validators],
+) -> set[str]:
+    """For hosts where an item answered 404/410 and nothing else answered yet, ask the host's root."""
+    hosts = {host_of(u): u for u in gone_urls if host_of(u) not in healthy_hosts}
+    if not hosts:
+        return set()
+    roots = [f"{urlsplit(u).scheme}://{h}/" for h, u in hosts.items()]
+    got = await asyncio.gather(*(ctx.get(r, validators) for r in roots))
+    results.extend(got)
+    return {host_of(r.url) for r in got if healthy(r)}

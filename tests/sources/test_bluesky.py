@@ -1,0 +1,85 @@
+"""Bluesky accounts against the social simulator's AT Protocol routes (real HTTP, real database)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from onrecord.app import Onrecord
+from onrecord.clock import VirtualClock
+from onrecord.fetch import Fetcher
+from onrecord.sim.mastodon import MastodonSim
+from onrecord.sim.run import sim_settings
+from onrecord.sources import registry
+from tests.sources.test_mastodon import START, world
+
+
+def sky(events: list[dict[str, Any]]) -> Any:
+    return world(events, accounts=[{"host": "s", "name": "envoy", "service": "bluesky", "actor": "Envoy"}])
+
+
+async def run(tmp_path: Path, sc: Any, offsets: list[float], **options: Any) -> tuple[list[Any], list[Any], Any]:
+    clock = VirtualClock(START)
+    app = Onrecord(sim_settings(tmp_path / "d", deletion_gap="1s"), clock=clock)
+    found: list[Any] = []
+    results: list[Any] = []
+    try:
+        async with MastodonSim(sc, clock) as sim, Fetcher(app.settings, clock) as fetcher:
+            [spec] = sim.source_urls()
+            app.add_source(spec["url"], options={**spec["options"], **options}, sniff=False)
+            assert app.sources()[0].kind == "bluesky"  # claimed by its URL shape (/profile/HANDLE)
+            for off in offsets:
+                clock.set(max(clock.now(), START + timedelta(seconds=off)))
+                for r in await app.check(fetcher=fetcher):
+                    found.extend(r.findings)
+                    results.append(r)
+            texts = {it.key: [v.text for v in app.store.versions(it.id)] for it in app.store.items()}
+    finally:
+        app.close()
+    return found, results, texts
+
+
+async def test_posts_edits_reposts_and_a_deletion_confirmed_at_the_pds(tmp_path: Path) -> None:
+    sc = sky(
+        [
+            {"at": 60, "do": "post", "account": "s/envoy", "id": "a", "text": "First post."},
+            {"at": 60, "do": "boost", "account": "s/envoy", "id": "r", "of": "x", "text": "Someone else's post."},
+            {"at": 70, "do": "reply", "account": "s/envoy", "id": "re", "of": "a", "text": "A reply."},
+            {"at": 400, "do": "edit", "of": "a", "text": "First post, edited."},
+            {"at": 1000, "do": "delete", "of": "a"},
+            {"at": 1000, "do": "ratelimit", "host": "s", "until": 1100},
+            {"at": 1150, "do": "malformed", "host": "s", "until": 1250},
+        ]
+    )
+    found, results, texts = await run(tmp_path, sc, [120, 500, 1050, 1200, 1400, 1700, 2000])
+    kinds = [f.kind for f in found]
+    assert kinds.count("new") == 1 and kinds.count("edited") == 1 and kinds.count("deleted") == 1, found
+    [deleted] = [f for f in found if f.kind == "deleted"]
+    assert "/profile/did:plc:" in deleted.url and deleted.detail["http_status"] == 400  # getRecord RecordNotFound
+    assert list(texts.values()) == [["First post.", "First post, edited."]]  # the repost and the reply left out
+    assert any(r.error and "malformed JSON" in r.error for r in results)
+
+
+async def test_a_taken_down_account_is_one_state(tmp_path: Path) -> None:
+    sc = sky(
+        [
+            {"at": 60, "do": "post", "account": "s/envoy", "id": "a", "text": "One."},
+            {"at": 60, "do": "post", "account": "s/envoy", "id": "b", "text": "Two."},
+            {"at": 600, "do": "suspend", "account": "s/envoy"},
+        ]
+    )
+    found, _results, _texts = await run(tmp_path, sc, [120, 700, 1000, 1300, 1600], reposts="true")
+    kinds = [f.kind for f in found]
+    assert "deleted" not in kinds
+    states = [f for f in found if f.detail.get("account_state")]
+    assert [f.detail["account_state"] for f in states] == ["taken down"]
+
+
+def test_claims_and_options() -> None:
+    assert registry.claiming("https://bsky.app/profile/example.bsky.social") == "bluesky"
+    adapter = registry.adapter("bluesky")
+    assert adapter.check_options({"reposts": "yes", "plc": "http://127.0.0.1:1/"}) == {
+        "reposts": True,
+        "plc": "http://127.0.0.1:1",
+    }
