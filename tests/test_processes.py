@@ -161,3 +161,31 @@ def test_a_claim_is_granted_to_one_process_until_released_or_expired(db_url: str
         assert b.holders([ids[1]]) == {ids[1]: "b"}
     finally:
         store.close()
+
+
+def test_claims_of_a_dead_process_on_this_machine_are_taken_over_at_once(db_url: str) -> None:
+    store = Store(db_url)
+    store.migrate()
+    try:
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        ids = [
+            store.add_source(
+                name=f"s{n}",
+                url=f"https://example.org/{n}",
+                kind="page",
+                actor=None,
+                every=60.0,
+                selector=None,
+                ignore=None,
+                now=now,
+            ).id
+            for n in range(2)
+        ]
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        Claims(store, f"hostA-{dead.pid}-aaaaaa").claim([ids[0]])  # killed on this machine
+        Claims(store, f"hostB-{dead.pid}-bbbbbb").claim([ids[1]])  # another machine: its lease must run out
+        me = Claims(store, f"hostA-{os.getpid()}-cccccc")
+        assert me.claim(ids) == {ids[0]}
+    finally:
+        store.close()

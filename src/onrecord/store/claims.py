@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from onrecord.errors import StoreError
@@ -30,6 +30,16 @@ from onrecord.store.tables import SourceRow
 def owner_id(worker: str) -> str:
     """A name for this process that no other process shares: worker (host), pid and a random tag."""
     return f"{worker}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, under another user
+        return True
+    return True
 
 
 def _wall_now() -> datetime:
@@ -44,10 +54,30 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
 class Claims:
     """Claims on sources for one process (`owner`), each lasting `lease` seconds unless renewed."""
 
-    def __init__(
-        self, store: Store, owner: str, lease: float = 300.0, now: Callable[[], datetime] = _wall_now
-    ) -> None:
+    def __init__(self, store: Store, owner: str, lease: float = 300.0, now: Callable[[], datetime] = _wall_now) -> None:
         self.store, self.owner, self.lease, self._now = store, owner, lease, now
+        parts = owner.rsplit("-", 2)
+        self._worker = parts[0] if len(parts) == 3 and parts[1].isdigit() else None
+
+    def _reap(self, conn: Connection, now: datetime) -> None:
+        """Drop live-looking claims of this machine's processes that are gone (killed, crashed): a
+        `check` after a killed `watch` need not wait for their leases to run out."""
+        if self._worker is None:
+            return
+        q = (
+            select(SourceRow.claimed_by)
+            .distinct()
+            .where(SourceRow.claimed_by.like(f"{self._worker}-%"), SourceRow.claimed_until > now)
+        )
+        for owner in list(conn.scalars(q)):
+            parts = str(owner).rsplit("-", 2)
+            if len(parts) != 3 or parts[0] != self._worker or not parts[1].isdigit():
+                continue
+            pid = int(parts[1])
+            if pid != os.getpid() and not _alive(pid):
+                conn.execute(
+                    update(SourceRow).where(SourceRow.claimed_by == owner).values(claimed_by=None, claimed_until=None)
+                )
 
     def _run(self, fn: Callable[[], set[int]]) -> set[int]:
         try:
@@ -69,6 +99,7 @@ class Claims:
             until = now + timedelta(seconds=self.lease)
             got: set[int] = set()
             with self.store.engine.begin() as conn:
+                self._reap(conn, now)
                 for chunk in _chunks(ids):
                     q = (
                         update(SourceRow)
