@@ -530,6 +530,19 @@ class Onrecord:
         software = f"onrecord {version('onrecord')}"
         return write_wacz(self.warc_dir, list(pages(self.store)), path, now=self.clock.now(), software=software)
 
+    def evidence(self, ref: str, out: Path, *, version: int | None = None, browser: str | None = None) -> Any:
+        """Write the evidence folder of one item (see `onrecord.evidence`); reads the archive only."""
+        from importlib.metadata import version as pkg_version
+
+        from onrecord.archive import Archive
+        from onrecord.evidence import write_evidence
+
+        archive = Archive(self.warc_dir, self.clock, create=False)
+        software = f"onrecord {pkg_version('onrecord')}"
+        return write_evidence(
+            self.store, archive, ref, out, now=self.clock.now(), version=version, browser=browser, software=software
+        )
+
     def export_sources(self, path: Path, fmt: str) -> int:
         """Write the sources as OPML (`fmt="opml"`) or sources.toml (`fmt="toml"`); returns how many."""
         from onrecord.export import opml, sources_toml
