@@ -106,6 +106,7 @@ class Onrecord:
         self.store.ensure_schema()
         self._fetcher_factory = fetcher_factory
         self._archive: Archive | None = None
+        self._sketches_done = False
         self._alerts: Alerts | None = None
         self._parser: ParsePool | None = None
         self._claims: Claims | None = None
@@ -166,6 +167,8 @@ class Onrecord:
             deletion_confirmations=self.settings.deletion_confirmations,
             deletion_gap=self.settings.seconds("deletion_gap"),
             unreachable_after=self.settings.unreachable_after,
+            republish_similarity=self.settings.republish_similarity,
+            republish_min_words=self.settings.republish_min_words,
             flap_confirmations=self.settings.flap_confirmations,
             flap_memory=self.settings.seconds("flap_memory"),
             mass_gone_min=self.settings.mass_gone_min,
@@ -388,6 +391,8 @@ class Onrecord:
         self, check: Check, targets: Sequence[Source], on_progress: Callable[[Source], None] | None = None
     ) -> list[CheckResult]:
         """Run checks concurrently; state is read in bulk and writes are applied in batches."""
+        if not self._sketches_done:  # versions stored before the re-publication index: one batch a round
+            self._sketches_done = self.store.backfill_sketches()[1]
         sem = asyncio.Semaphore(self.settings.concurrency)
         states = self.store.check_states(targets)
 

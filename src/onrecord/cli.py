@@ -717,6 +717,12 @@ def db_upgrade(ctx: click.Context) -> None:
     try:
         changed = store.ensure_schema()
         click.echo(f"database schema {'upgraded to' if changed else 'already at'} {store.schema_version()}")
+        indexed, done = 0, False
+        while not done:  # one bounded transaction per batch: an interrupted backfill resumes here or in watch
+            n, done = store.backfill_sketches()
+            indexed += n
+        if indexed:
+            click.echo(f"re-publication index: {indexed} earlier versions indexed")
     finally:
         store.close()
 

@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     )
     deletion_gap: str = Field("10m", description="minimum time between the first and last 'gone' answer")
     unreachable_after: int = Field(2, ge=1, description="failed checks in a row before a source is called unreachable")
+    republish_similarity: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="how alike (word-pair Jaccard, 0-1) a new item's text must be to an earlier one of the same"
+        " actor to be reported republished",
+    )
+    republish_min_words: int = Field(
+        5, ge=1, description="texts with fewer words are never reported republished (short formulas repeat)"
+    )
     user_agent: str = Field(
         "onrecord/0.1 (statement archiver; set user_agent to add your contact)",
         description="User-Agent sent with every request",

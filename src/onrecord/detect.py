@@ -14,6 +14,7 @@ from typing import Any
 
 from onrecord.parse.normalize import substance
 from onrecord.records import Capture, Finding, Item, Source, UrlState
+from onrecord.republish import resemblance_to, words
 
 # What one check saw for one item.
 OK, GONE, FAILED = "ok", "gone", "failed"
@@ -111,6 +112,8 @@ class Rules:
     deletion_confirmations: int = 3
     deletion_gap: float = 600.0
     unreachable_after: int = 2
+    republish_similarity: float = 0.7
+    republish_min_words: int = 5
     flap_confirmations: int = 5  # for an item (or a source's host) that flapped within flap_memory
     flap_memory: float = 7 * 86400.0
     mass_gone_min: int = 5
@@ -345,32 +348,38 @@ class Candidate:
     state: str
     text: str
     source: str
-
-
-def similarity(a: str, b: str) -> float:
-    wa, wb = substance(a).split(), substance(b).split()
-    if not wa or not wb:
-        return 0.0
-    sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
-    if sm.real_quick_ratio() < 0.8 or sm.quick_ratio() < 0.8:
-        return 0.0
-    return sm.ratio()
+    version_id: int | None = None
 
 
 def detect_republished(
-    source: Source, new: list[ItemChange], candidates: list[Candidate], now: datetime, threshold: float = 0.9
+    source: Source,
+    new: list[ItemChange],
+    candidates: list[list[Candidate]],
+    now: datetime,
+    rules: Rules | None = None,
 ) -> list[Finding]:
-    """A new item whose text equals or nearly equals an earlier item of the same actor (another address)."""
+    """A new item whose text equals or nearly equals an earlier item of the same actor (another address).
+
+    `candidates[i]` are the earlier versions the sketch index found for `new[i]`; each is measured
+    exactly here. Texts under `rules.republish_min_words` words never match: short formulas
+    ("Thank you!") repeat without being re-publications.
+    """
+    rules = rules or Rules()
     out = []
-    for ch in new:
-        if ch.version is None:
+    for ch, cands in zip(new, candidates, strict=True):
+        if ch.version is None or len(words(ch.version.text)) < rules.republish_min_words:
             continue
         best: tuple[float, Candidate] | None = None
-        for c in candidates:
+        measure = resemblance_to(ch.version.text)
+        for c in cands:
             if c.url == ch.url or c.key == ch.key:
                 continue
-            sim = 1.0 if text_hash(c.text) == ch.version.text_hash else similarity(c.text, ch.version.text)
-            if sim >= threshold and (best is None or sim > best[0] or (sim == best[0] and c.state == "deleted")):
+            sim = 1.0 if text_hash(c.text) == ch.version.text_hash else measure(c.text)
+            if sim < rules.republish_similarity:
+                continue
+            # equal similarity: a deleted original is the more telling match (a re-post after deletion)
+            deleted_first = c.state == "deleted" and best is not None and best[1].state != "deleted"
+            if best is None or sim > best[0] or (sim == best[0] and deleted_first):
                 best = (sim, c)
         if best is not None:
             sim, c = best
@@ -388,8 +397,9 @@ def detect_republished(
                         "matched_url": c.url,
                         "matched_state": c.state,
                         "matched_source": c.source,
+                        "matched_version_id": c.version_id,
                         "similarity": round(sim, 3),
-                        "unchanged": sim == 1.0,
+                        "unchanged": text_hash(c.text) == ch.version.text_hash,
                     },
                     source_id=source.id,
                 )

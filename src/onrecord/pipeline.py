@@ -14,7 +14,6 @@ from onrecord.archive import Archive, warc_date
 from onrecord.clock import Clock
 from onrecord.detect import (
     GONE,
-    Candidate,
     Changes,
     CheckWrite,
     Observation,
@@ -30,6 +29,7 @@ from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parsepool import ParsePool
 from onrecord.recheck import pick_rechecks
 from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Request, Source, UrlState, Validators
+from onrecord.republish import scope_of
 from onrecord.sources import registry
 from onrecord.sources.base import Adapter, Poll, host_of
 from onrecord.store import Store
@@ -95,7 +95,6 @@ class Check:
         self.batch = batch
         self.on_done = on_done
         self._pending: list[tuple[CheckWrite, CheckResult]] = []
-        self._candidates: dict[str, list[Candidate]] = {}
 
     async def run(self, source: Source, state: CheckState | None = None) -> CheckResult:
         now = self.clock.now()
@@ -141,19 +140,6 @@ class Check:
             status = as_status
         return CheckWrite(source, [], {}, Changes(), now, next_slot(source, now), SourceChange(status, fails, msg))
 
-    def _republish_candidates(self, source: Source, state: CheckState) -> list[Candidate]:
-        """Earlier items of the same actor (one query per actor per round), or of this source alone."""
-        if not source.actor:
-            return [
-                Candidate(si.item.id, si.item.key, si.item.url, si.item.state, si.text, source.name)
-                for si in state.stored.values()
-                if si.text is not None
-            ]
-        got = self._candidates.get(source.actor)
-        if got is None:
-            got = self._candidates[source.actor] = self.store.actor_items(source.actor, source.id)
-        return got
-
     async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
         adapter = registry.adapter(source.kind)
         stored = state.stored
@@ -184,8 +170,9 @@ class Check:
         changes = detect_with_history(source, poll.earlier, observations, stored, now, self.rules)
         fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
         if fresh:
-            candidates = self._republish_candidates(source, state)
-            changes.findings.extend(detect_republished(source, fresh, candidates, now))
+            scope = scope_of(source.actor, source.id)
+            candidates = self.store.republish_candidates(scope, [ch.version.text for ch in fresh if ch.version])
+            changes.findings.extend(detect_republished(source, fresh, candidates, now, self.rules))
         if health_finding is not None:
             changes.findings.insert(0, health_finding)
         changes.findings[:0] = extra

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from onrecord.detect import Candidate, Changes, CheckWrite, ItemChange, SourceChange, StoredItem
 from onrecord.errors import SourceError, StoreError
 from onrecord.records import Capture, Finding, Item, Source, UrlState, Validators, Version
+from onrecord.republish import scope_of
+from onrecord.store import sketch_index
 from onrecord.store.db import ensure_schema, make_engine, mask, migrate
 from onrecord.store.tables import CaptureRow, FindingRow, ItemRow, SourceRow, UrlStateRow, VersionRow
 
@@ -237,18 +239,15 @@ class Store:
             return s.scalar(select(func.min(SourceRow.next_check)).where(SourceRow.paused.is_(False)))
 
     # -- items ---------------------------------------------------------------------------------
-    def actor_items(self, actor: str | None, source_id: int, limit: int = 2000) -> list[Candidate]:
-        """Recent items with text from the sources of `actor` (or of this source when it has none)."""
-        q = (
-            select(ItemRow, VersionRow.text, SourceRow.name)
-            .join(VersionRow, VersionRow.id == ItemRow.current_version)
-            .join(SourceRow, SourceRow.id == ItemRow.source_id)
-            .order_by(ItemRow.last_seen.desc())
-            .limit(limit)
-        )
-        q = q.where(SourceRow.actor == actor) if actor else q.where(SourceRow.id == source_id)
-        with self.session() as s:
-            return [Candidate(item.id, item.key, item.url, item.state, text, name) for item, text, name in s.execute(q)]
+    def republish_candidates(self, scope: str, texts: list[str]) -> list[list[Candidate]]:
+        """For each text, the earlier versions in `scope` that the re-publication index calls similar."""
+        with self.engine.connect() as conn:
+            return [sketch_index.candidates(conn, scope, t) for t in texts]
+
+    def backfill_sketches(self, batch: int = 2000) -> tuple[int, bool]:
+        """Index one batch of versions stored before the re-publication index existed; (indexed, finished)."""
+        with self.engine.begin() as conn:
+            return sketch_index.backfill_step(conn, batch)
 
     def find_item(self, ref: str) -> Item:
         """An item by id, key or URL (most recently seen first)."""
@@ -488,6 +487,13 @@ class Store:
                 update(item_t).where(item_t.c.id == bindparam("b_id")).values(current_version=bindparam("vid")),
                 [{"b_id": row["item_id"], "vid": vid} for (_, _, row), vid in zip(vers, ver_ids, strict=True)],
             )
+        sketch_index.add(
+            conn,
+            (
+                (vid, scope_of(writes[wi].source.actor, writes[wi].source.id), row["text"])
+                for (wi, _, row), vid in zip(vers, ver_ids, strict=True)
+            ),
+        )
         version_of = {(wi, key): vid for (wi, key, _), vid in zip(vers, ver_ids, strict=True)}
         version_capture = {(wi, key): row["capture_id"] for wi, key, row in vers}
         # 5. findings, in order

@@ -167,6 +167,27 @@ class FindingRow(Base):
     )
 
 
+class SketchBandRow(Base):
+    """Re-publication index: one row per LSH band key of a version's text (see `onrecord.republish`)."""
+
+    __tablename__ = "sketch_bands"
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("versions.id", ondelete="CASCADE", name="fk_sketch_bands_version_id"), primary_key=True
+    )
+    # the key is the lookup path; version_id serves the cascade when versions go (a source removed)
+    __table_args__ = (Index("ix_sketch_bands_version_id", "version_id"), {"sqlite_with_rowid": False})
+
+
+class SketchBackfillRow(Base):
+    """Progress of indexing the versions written before the index existed: ids in (done_upto, upto]."""
+
+    __tablename__ = "sketch_backfill"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    done_upto: Mapped[int] = mapped_column(BigInteger)
+
+
 class AlertRuleRow(Base):
     """One alert rule; `cursor` is the last finding it has handled (its place in the outbox)."""
 

@@ -1,7 +1,7 @@
 """sources.claimed_by / claimed_until: a lease so that one process at a time checks a source
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 from onrecord.store.tables import UTCDateTime
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
