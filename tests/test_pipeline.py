@@ -31,8 +31,9 @@ async def server() -> AsyncIterator[tuple[str, dict[str, int]]]:
         if request.headers.get("If-None-Match") == tag:
             hits["304"] += 1
             return web.Response(status=304, headers={"ETag": tag})
+        # a body of its own: a revisit must point at this URL's payload, not at /plain/n's twin
         return web.Response(
-            text=PAGE.format(n=request.match_info["n"]), content_type="text/html", headers={"ETag": tag}
+            text=PAGE.format(n=f"e{request.match_info['n']}"), content_type="text/html", headers={"ETag": tag}
         )
 
     app = web.Application()

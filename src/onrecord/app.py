@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
@@ -27,8 +27,10 @@ from onrecord.store import Store
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
     from onrecord.alerts import Alerts
     from onrecord.archive import Archive
+    from onrecord.parsepool import ParsePool
     from onrecord.pipeline import Check, CheckResult, Fetches
     from onrecord.search import SearchHit
+    from onrecord.store.claims import Claims
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +56,9 @@ def check_url(url: str, allow_private: bool) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SourceError(f"{url!r} is not an http(s) URL")
     if not allow_private:
-        host = parts.hostname
-        if host == "localhost" or host.endswith(".localhost"):
-            raise SourceError(f"{url} points at this machine; set allow_private_addresses to allow it")
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return url
-        if not ip.is_global:
-            raise SourceError(f"{url} is a private or loopback address; set allow_private_addresses to allow it")
+        why = forbidden_host(parts.hostname)
+        if why is not None:
+            raise SourceError(f"{url} {why}; set allow_private_addresses to allow it")
     return url
 
 
@@ -112,12 +108,17 @@ class Onrecord:
         self._archive: Archive | None = None
         self._sketches_done = False
         self._alerts: Alerts | None = None
+        self._parser: ParsePool | None = None
+        self._claims: Claims | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Onrecord:
         return cls(load_settings(**overrides))
 
     def close(self) -> None:
+        if self._parser is not None:
+            self._parser.close()
+            self._parser = None
         if self._archive is not None:
             self._archive.close()
             self._archive = None
@@ -319,9 +320,22 @@ class Onrecord:
             fetcher,
             self.clock,
             self.rules,
-            Schedule(self.settings.seconds("hot_window"), self.settings.seconds("cold_every")),
+            Schedule(
+                self.settings.seconds("hot_window"), self.settings.seconds("cold_every"), self.settings.recheck_max
+            ),
             on_done=on_done,
+            parser=self.parser,
         )
+
+    @property
+    def parser(self) -> ParsePool:
+        """The parse pool every check shares (threads, timeout and depth cap from the settings)."""
+        if self._parser is None:
+            from onrecord.parsepool import ParsePool
+
+            s = self.settings
+            self._parser = ParsePool(s.parse_workers, s.parse_timeout, s.parse_max_depth)
+        return self._parser
 
     async def check(
         self,
@@ -345,7 +359,35 @@ class Onrecord:
         async with self._fetcher() as f:
             return await self._check_all(self._check(f, on_done), targets, on_progress)
 
+    @property
+    def claims(self) -> Claims:
+        """This process's claims on sources: one process checks a source at a time (store/claims.py)."""
+        if self._claims is None:
+            from onrecord.archive import worker_id
+            from onrecord.store.claims import Claims, owner_id
+
+            owner = owner_id(worker_id(self.settings.worker_id or None))
+            self._claims = Claims(self.store, owner, self.settings.seconds("claim_lease"))
+        return self._claims
+
     async def _check_all(
+        self,
+        check: Check,
+        targets: Sequence[Source],
+        on_progress: Callable[[Source], None] | None = None,
+        *,
+        due_by: datetime | None = None,
+    ) -> list[CheckResult]:
+        """Check the targets this process can claim (`check` waits for the rest, `watch` skips them)."""
+
+        from onrecord.claimrun import run_claimed
+
+        async def run(got: list[Source]) -> list[CheckResult]:
+            return await self._run_checks(check, got, on_progress)
+
+        return await run_claimed(self.claims, targets, run, due_by=due_by, wait=due_by is None)
+
+    async def _run_checks(
         self, check: Check, targets: Sequence[Source], on_progress: Callable[[Source], None] | None = None
     ) -> list[CheckResult]:
         """Run checks concurrently; state is read in bulk and writes are applied in batches."""
@@ -369,10 +411,11 @@ class Onrecord:
     async def check_due(
         self, fetcher: Fetches, on_done: Callable[[CheckResult], None] | None = None
     ) -> list[CheckResult]:
-        due = self.store.due_sources(self.clock.now())
+        now = self.clock.now()
+        due = self.store.due_sources(now)
         if not due:
             return []
-        return await self._check_all(self._check(fetcher, on_done), due)
+        return await self._check_all(self._check(fetcher, on_done), due, due_by=now)
 
     async def watch(
         self,

@@ -71,7 +71,20 @@ class Settings(BaseSettings):
     every: str = Field("5m", description="default poll interval for new sources")
     hot_window: str = Field("7d", description="items first seen within this are re-verified on every check")
     cold_every: str = Field("1d", description="how often older items are re-verified")
+    recheck_max: int = Field(
+        100,
+        ge=0,
+        description="stored items of a feed re-verified per check at most: newest first, the rest in turns (0: all)",
+    )
     warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
+    claim_lease: str = Field(
+        "5m", description="how long a process's claim on a source lasts unless renewed (a dead process's runs out)"
+    )
+    parse_max_depth: int = Field(
+        1000, ge=0, description="deepest element nesting parsed; deeper bodies are archived but not parsed (0: no cap)"
+    )
+    parse_timeout: float = Field(20.0, gt=0, description="seconds one parse may take before it is abandoned")
+    parse_workers: int = Field(2, ge=1, description="threads that parse pages and feeds off the event loop")
     mastodon_token: SecretStr | None = Field(
         None,
         description="access token for Mastodon-compatible servers that require one (secret: never logged or archived)",
@@ -83,7 +96,7 @@ class Settings(BaseSettings):
         "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
     )
 
-    @field_validator("deletion_gap", "flap_memory", "every", "hot_window", "cold_every")
+    @field_validator("deletion_gap", "flap_memory", "every", "hot_window", "cold_every", "claim_lease")
     @classmethod
     def _duration(cls, v: str) -> str:
         parse_duration(v)

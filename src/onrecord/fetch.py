@@ -22,8 +22,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
-import functools
-import ipaddress
 import json
 import logging
 import socket
@@ -39,6 +37,7 @@ from protego import Protego
 from pydantic import SecretStr
 from yarl import URL
 
+from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings
 from onrecord.errors import SourceError
@@ -65,24 +64,9 @@ _SKIP_DRAIN = 64 * 1024  # redirect bodies up to this size are read so the conne
 # -- private addresses -----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
 def _ip_forbidden(host: str) -> bool:
-    """True if `host` is a literal IP address that is not a public unicast address."""
-    try:
-        ip = ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return False  # a name: the resolver checks what it resolves to
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-        or not ip.is_global
-    )
+    """True if `host` spells (in any form a resolver accepts) an address that is not public unicast."""
+    return forbidden_host(host) is not None
 
 
 class PrivateAddressRefused(OSError):

@@ -26,7 +26,9 @@ from onrecord.detect import (
     mass_gone,
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
-from onrecord.records import Capture, FetchResult, Finding, Request, Source, UrlState, Validators
+from onrecord.parsepool import ParsePool
+from onrecord.recheck import pick_rechecks
+from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Request, Source, UrlState, Validators
 from onrecord.republish import scope_of
 from onrecord.sources import registry
 from onrecord.sources.base import Adapter, Poll, host_of
@@ -68,6 +70,7 @@ def next_slot(source: Source, now: datetime) -> datetime:
 class Schedule:
     hot_window: float = 7 * 86400.0
     cold_every: float = 86400.0
+    recheck_max: int = 100  # stored items re-verified per check at most (onrecord.recheck); 0: all
 
 
 class Check:
@@ -84,8 +87,10 @@ class Check:
         *,
         batch: int = 200,
         on_done: Callable[[CheckResult], None] | None = None,
+        parser: ParsePool | None = None,
     ) -> None:
         self.store, self.archive, self.fetcher, self.clock = store, archive, fetcher, clock
+        self.parser = parser if parser is not None else ParsePool()  # bounded, off the event loop
         self.rules, self.schedule = rules, schedule
         self.batch = batch
         self.on_done = on_done
@@ -118,6 +123,7 @@ class Check:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        pending.sort(key=lambda p: p[0].source.id)  # parses finish in any order; the log's order is fixed
         found = self.store.apply_checks([w for w, _ in pending])
         for (_, result), findings in zip(pending, found, strict=True):
             result.findings.extend(findings)
@@ -137,7 +143,7 @@ class Check:
     async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
         adapter = registry.adapter(source.kind)
         stored = state.stored
-        ctx = _Context(self.fetcher, now, lambda stored: self._due_items(stored, now))
+        ctx = _Context(self.fetcher, now, lambda stored: self._due_items(stored, now, source.every), self.parser)
         poll = await adapter.poll(ctx, source, stored, state.validators)
         results, errors, error = poll.results, poll.errors, poll.error
         if errors and error is None:
@@ -197,7 +203,9 @@ class Check:
             out[i] = obs
         return out
 
-    def _due_items(self, stored: Mapping[str, StoredItem], now: datetime) -> dict[str, StoredItem]:
+    def _due_items(
+        self, stored: Mapping[str, StoredItem], now: datetime, every: float = 300.0
+    ) -> dict[str, StoredItem]:
         hot = timedelta(seconds=self.schedule.hot_window)
         cold = timedelta(seconds=self.schedule.cold_every)
         out = {}
@@ -205,7 +213,7 @@ class Check:
             it = s.item
             if now - it.first_seen <= hot or it.last_checked is None or now - it.last_checked >= cold:
                 out[key] = s
-        return out
+        return pick_rechecks(out, self.schedule.recheck_max, now, every)
 
     @staticmethod
     def _url_states(
@@ -235,10 +243,15 @@ class _Context:
     """What one check lends its adapter (sources.base.CheckContext)."""
 
     def __init__(
-        self, fetcher: Fetches, now: datetime, due: Callable[[Mapping[str, StoredItem]], dict[str, StoredItem]]
+        self,
+        fetcher: Fetches,
+        now: datetime,
+        due: Callable[[Mapping[str, StoredItem]], dict[str, StoredItem]],
+        parser: ParsePool | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._due = due
+        self._parser = parser if parser is not None else ParsePool()
         self.now = now
 
     async def get(self, url: str, validators: Mapping[str, Validators]) -> FetchResult:
@@ -253,6 +266,14 @@ class _Context:
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]:
         return self._due(stored)
+
+    async def parse_page(
+        self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
+    ) -> ParsedItem:
+        return await self._parser.page(body, url, content_type, selector, ignore)
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str | None, ignore: str | None) -> list[ParsedItem]:
+        return await self._parser.feed(body, url, content_type, ignore)
 
 
 async def probe(fetcher: Fetches, source: Source, now: datetime) -> str | None:

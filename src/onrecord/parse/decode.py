@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import charset_normalizer
@@ -11,12 +12,46 @@ _XML = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 
 
+# Python codecs that are no text charset a server could mean (or that never decode a web page).
+_NOT_CHARSETS = frozenset(("undefined", "unicode_escape", "raw_unicode_escape", "punycode", "idna", "utf_7", "mbcs"))
+
+
+def usable_charset(name: str | None) -> bool:
+    """True if `name` is a text charset Python knows (not `undefined`, `base64`, `rot13`, ...)."""
+    if not name:
+        return False
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return False
+    return getattr(info, "_is_text_encoding", True) and info.name.replace("-", "_") not in _NOT_CHARSETS
+
+
+def clean_content_type(content_type: str | None) -> str | None:
+    """`content_type` without a charset parameter that names no usable charset (so parsers sniff)."""
+    if not content_type:
+        return content_type
+    m = _HEADER.search(content_type)
+    if m is None or usable_charset(m.group(1)):
+        return content_type
+    return ";".join(p for p in content_type.split(";") if not p.strip().lower().startswith("charset"))
+
+
+def clean_xml_body(body: bytes) -> bytes:
+    """`body` as UTF-8 with a fixed XML declaration when that declaration names no usable charset."""
+    m = _XML.search(body[:4096])
+    if m is None or usable_charset(m.group(1).decode("ascii", "ignore")):
+        return body
+    fixed = body[: m.start(1)] + b"utf-8" + body[m.end(1) :]
+    return decode_body(fixed, "charset=utf-8").encode("utf-8")
+
+
 def _try(body: bytes, enc: str | None) -> str | None:
-    if not enc:
+    if not usable_charset(enc):
         return None
     try:
-        return body.decode(enc)
-    except (LookupError, UnicodeDecodeError):
+        return body.decode(enc)  # type: ignore[arg-type]
+    except (LookupError, UnicodeError, ValueError, TypeError):
         return None
 
 

@@ -11,6 +11,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from onrecord.errors import SourceError
+from onrecord.parse.decode import clean_content_type, clean_xml_body
 from onrecord.parse.normalize import normalize_text, strip_tracking
 from onrecord.records import ParsedItem
 
@@ -56,6 +57,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None, ignore: s
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"[") or (content_type and "json" in content_type):
         return _parse_json_feed(stripped, url, ignore)
+    content_type = clean_content_type(content_type)  # `charset=undefined` must not break the decoder
+    body = clean_xml_body(body)
     parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml"})
     entries = parsed.get("entries") or []
     items = []

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from onrecord.detect import Observation, StoredItem
-from onrecord.records import FetchResult, Request, Source, Validators
+from onrecord.records import FetchResult, ParsedItem, Request, Source, Validators
 
 __all__ = ["Adapter", "CheckContext", "Poll", "controls", "host_of"]
 
@@ -66,6 +66,16 @@ class CheckContext(Protocol):
     async def request(self, req: Request) -> FetchResult: ...
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]: ...
+
+    async def parse_page(
+        self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
+    ) -> ParsedItem:
+        """`parse.page.parse_page`, bounded and off the event loop (raises SourceError)."""
+        ...
+
+    async def parse_feed(self, body: bytes, url: str, content_type: str | None, ignore: str | None) -> list[ParsedItem]:
+        """`parse.feed.parse_feed`, bounded and off the event loop (raises SourceError)."""
+        ...
 
 
 class Adapter(Protocol):

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from onrecord.detect import OK, Observation, StoredItem
 from onrecord.errors import SourceError
-from onrecord.parse.feed import parse_feed
 from onrecord.records import ParsedItem, Source, Validators
 from onrecord.sources.base import CheckContext, Poll, answered, controls, healthy, host_of
 from onrecord.sources.page import check_no_options, observe_page
@@ -50,7 +49,9 @@ class FeedAdapter:
         listed: list[ParsedItem] = []
         if listing.outcome == "ok":
             try:
-                listed = parse_feed(listing.body, listing.final_url, listing.header("content-type"), source.ignore)
+                listed = await ctx.parse_feed(
+                    listing.body, listing.final_url, listing.header("content-type"), source.ignore
+                )
             except SourceError as exc:
                 poll.error = str(exc)
         elif listing.outcome != "not_modified":
@@ -90,7 +91,7 @@ class FeedAdapter:
         refetched: set[str] = set()
         for i, ((key, url, parsed), res) in enumerate(zip(targets, fetched, strict=True)):
             refetched.add(key)
-            obs = observe_page(key, url, res, base + i, source, healthy_hosts, errors)
+            obs = await observe_page(ctx, key, url, res, base + i, source, healthy_hosts, errors)
             if obs.status != OK and parsed is not None and res.status not in (404, 410):
                 # A new item whose page did not answer: keep the feed's own text for now.
                 obs = Observation(key, parsed.url, OK, parsed.title, parsed.text, "feed", 0)
@@ -120,4 +121,6 @@ class FeedAdapter:
     async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:
         res = await ctx.get(obs.url, {})
         poll.results.append(res)
-        return observe_page(obs.key, obs.url, res, len(poll.results) - 1, source, poll.healthy_hosts, poll.errors)
+        return await observe_page(
+            ctx, obs.key, obs.url, res, len(poll.results) - 1, source, poll.healthy_hosts, poll.errors
+        )

@@ -7,13 +7,13 @@ from typing import Any, ClassVar
 
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
-from onrecord.parse.page import parse_page
 from onrecord.parse.soft404 import redirected_home, soft_404
 from onrecord.records import FetchResult, Source, Validators
 from onrecord.sources.base import CheckContext, Poll, answered, controls, healthy, host_of
 
 
-def observe_page(
+async def observe_page(
+    ctx: CheckContext,
     key: str,
     url: str,
     res: FetchResult,
@@ -30,7 +30,9 @@ def observe_page(
             soft = "redirect to the front page"
             return Observation(key, url, GONE, capture=capture, host_ok=host_ok, http_status=res.status, soft=soft)
         try:
-            parsed = parse_page(res.body, res.final_url, res.header("content-type"), source.selector, source.ignore)
+            parsed = await ctx.parse_page(
+                res.body, res.final_url, res.header("content-type"), source.selector, source.ignore
+            )
         except SourceError as exc:
             errors.append(str(exc))
             return Observation(key, url, FAILED, capture=capture, http_status=res.status)
@@ -71,7 +73,9 @@ class PageAdapter:
         poll.healthy_hosts = {host_of(res.url)} if healthy(res) else set()
         if res.status in (404, 410):
             poll.healthy_hosts |= await controls(ctx, [source.url], poll.healthy_hosts, poll.results, validators)
-        poll.observations.append(observe_page(source.url, source.url, res, 0, source, poll.healthy_hosts, poll.errors))
+        poll.observations.append(
+            await observe_page(ctx, source.url, source.url, res, 0, source, poll.healthy_hosts, poll.errors)
+        )
         if res.outcome not in ("ok", "not_modified"):
             poll.error = res.error or f"HTTP {res.status} from {source.url}"
         poll.gone_status = res.status in (404, 410)
@@ -80,7 +84,9 @@ class PageAdapter:
     async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:
         res = await ctx.get(obs.url, {})
         poll.results.append(res)
-        return observe_page(obs.key, obs.url, res, len(poll.results) - 1, source, poll.healthy_hosts, poll.errors)
+        return await observe_page(
+            ctx, obs.key, obs.url, res, len(poll.results) - 1, source, poll.healthy_hosts, poll.errors
+        )
 
 
 def check_no_options(kind: str, options: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,8 @@ class SourceRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | failing | unreachable | unarchived
     fail_count: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # the process checking it now (store/claims.py)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its lease; past it, anyone may claim
 
 
 class UrlStateRow(Base):
