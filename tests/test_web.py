@@ -173,3 +173,26 @@ def test_search_page_and_api_find_words_of_any_version(core: Onrecord) -> None:
     page = c.get("/search", params={"q": word}).text
     assert f'href="/items/{edit["item_id"]}"' in page and "<mark>" in page
     assert c.get("/api/search", params={"q": "-only"}).status_code == 400  # a bad query: one line, 400
+
+
+def test_check_now_from_the_api_and_the_form_against_the_simulator(core: Onrecord) -> None:
+    from tests.simthread import ThreadedSim
+
+    c = client(core)
+    with ThreadedSim("demo") as sim:
+        feed = sim.url("aldoria", "/feed.xml")
+        assert c.post("/api/sources", json={"url": feed, "name": "live", "kind": "feed"}).status_code == 201
+        try:
+            done = c.post("/api/sources/live/check").json()
+            assert done["error"] is None and done["fetches"] >= 1
+            assert done["findings"] and {f["kind"] for f in done["findings"]} == {"new"}
+            listed = c.get("/api/findings", params={"source": "live", "limit": 1000}).json()
+            assert {f["id"] for f in listed} == {f["id"] for f in done["findings"]}
+            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', c.get("/sources").text).group(1)
+            assert 'value="check"' in c.get("/sources").text
+            again = c.post("/sources", data={"csrf": csrf, "action": "check", "ref": "live"}, follow_redirects=False)
+            assert again.status_code == 303 and again.headers["location"] == "/?source=live"
+            assert len(c.get("/api/findings", params={"source": "live", "limit": 1000}).json()) == len(listed)
+            assert c.post("/api/sources/no-such-source/check").status_code in (400, 404)
+        finally:
+            c.delete("/api/sources/live")

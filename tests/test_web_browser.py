@@ -1,6 +1,8 @@
 """The web UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright, no browser
-download): open the latest finding, its diff, search, add a source through the form. Screenshots go to
-docs/screenshots/. With ONRECORD_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead of skipping."""
+download): open the latest finding, its diff, search, add a source through the form. Screenshots are kept as
+artefacts in test-artifacts/screenshots/ (ignored by git; ONRECORD_ARTIFACTS moves it); the ones in docs/screenshots/
+are copies picked from there. With ONRECORD_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead of
+skipping."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ import pytest
 from onrecord.app import Onrecord
 from tests.test_web import core, world  # noqa: F401  (fixtures: the demo world once per database)
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARTIFACTS = os.environ.get("ONRECORD_ARTIFACTS") or Path(__file__).resolve().parent.parent / "test-artifacts"
+SHOTS = Path(ARTIFACTS) / "screenshots"
 CHROMIUM = os.environ.get("ONRECORD_CHROMIUM", "/usr/bin/chromium")
 
 

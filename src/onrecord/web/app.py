@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from fastapi import FastAPI, Form, HTTPException, Query, Request
@@ -143,6 +144,19 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
     def api_pause(ref: str, paused: bool = True) -> dict[str, Any]:
         return _source_json(core.pause(ref, paused), None)
 
+    def check_now(ref: str) -> dict[str, Any]:
+        """Check one source now, whatever its schedule (the same check as `onrecord check REF`)."""
+        from onrecord.loop import run as run_async
+
+        (result,) = run_async(core.check([ref]))
+        return {"source": _source_json(result.source, None), "fetches": result.fetches, "error": result.error,
+                "findings": [f.to_json() for f in result.findings]}
+
+    @app.post("/api/sources/{ref}/check")
+    def api_check(ref: str) -> dict[str, Any]:
+        """Check one source now; the answer lists the findings the check wrote and its error, if any."""
+        return check_now(ref)
+
     @app.get("/api/items/{ref}")
     def api_item(ref: str, a: int | None = None, b: int | None = None) -> dict[str, Any]:
         """An item with every version; with `a` and `b` (version numbers) the word diff between them."""
@@ -228,6 +242,9 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
             core.pause(ref, action == "pause")
         elif action == "remove":
             core.remove_source(ref)
+        elif action == "check":
+            check_now(ref)
+            return RedirectResponse(f"/?source={quote(ref)}", status_code=303)
         else:
             raise HTTPException(400, f"unknown action {action!r}")
         return RedirectResponse("/sources", status_code=303)
