@@ -1,8 +1,8 @@
 """The web UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright, no browser
-download): open the latest finding, its diff, search, add a source through the form. Screenshots are kept as
-artefacts in test-artifacts/screenshots/ (ignored by git; ONRECORD_ARTIFACTS moves it); the ones in docs/screenshots/
-are copies picked from there. With ONRECORD_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead of
-skipping."""
+download): open the latest finding, its diff, search, add a source through the form and check it now against the
+simulator. Screenshots are kept as artefacts in test-artifacts/screenshots/ (ignored by git; ONRECORD_ARTIFACTS
+moves it); the ones in docs/screenshots/ are copies picked from there. With ONRECORD_REQUIRE_BROWSER=1 (set by
+.ci/run) a missing browser fails instead of skipping."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from onrecord.app import Onrecord
+from tests.simthread import ThreadedSim
 from tests.test_web import core, world  # noqa: F401  (fixtures: the demo world once per database)
 
 ARTIFACTS = os.environ.get("ONRECORD_ARTIFACTS") or Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -83,13 +84,19 @@ def test_browse_finding_diff_search_and_add_source(base_url: str, world: tuple[P
         page.wait_for_selector("#hits")
         assert page.locator("#hits mark").count() > 0
         page.screenshot(path=str(SHOTS / f"search-{db}.png"), full_page=True)
+        with ThreadedSim("demo") as sim:  # add a source, check it now against the simulator, see its findings
+            page.goto(f"{base_url}/sources")
+            page.fill("#add input[name=url]", sim.url("vestmark", "/feed.atom"))
+            page.fill("#add input[name=name]", "browser-added")
+            page.click("#add button")
+            page.wait_for_url(f"{base_url}/sources")
+            assert page.locator("#sources", has_text="browser-added").count() == 1
+            page.screenshot(path=str(SHOTS / f"sources-{db}.png"), full_page=True)
+            page.locator("tr", has_text="browser-added").locator("button[value=check]").click()
+            page.wait_for_url(f"{base_url}/?source=browser-added")
+            assert page.locator("#findings td.k-new").count() > 0
+            page.screenshot(path=str(SHOTS / f"checked-{db}.png"), full_page=True)
         page.goto(f"{base_url}/sources")
-        page.fill("#add input[name=url]", "http://127.0.0.1:9/browser-added.xml")
-        page.fill("#add input[name=name]", "browser-added")
-        page.click("#add button")
-        page.wait_for_url(f"{base_url}/sources")
-        assert page.locator("#sources", has_text="browser-added").count() == 1
-        page.screenshot(path=str(SHOTS / f"sources-{db}.png"), full_page=True)
         page.on("dialog", lambda d: d.accept())  # "Remove browser-added?"
         page.locator("tr", has_text="browser-added").locator("button[value=remove]").click()
         page.wait_for_url(f"{base_url}/sources")
