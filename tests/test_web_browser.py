@@ -102,3 +102,63 @@ def test_browse_finding_diff_search_and_add_source(base_url: str, world: tuple[P
         page.wait_for_url(f"{base_url}/sources")
         assert page.locator("#sources", has_text="browser-added").count() == 0
         browser.close()
+
+
+_HOSTILE = b"""<!doctype html><html><head><title>Statement on the northern corridor</title></head><body>
+<main><h1>Statement on the northern corridor</h1><p>The ministry confirms that the northern corridor stays open
+for grain transit through the spring season, subject to the agreed inspections at both crossings.</p>
+<p>Further details will follow after the joint commission meets next week in the regional capital.</p></main>
+<script>document.body.setAttribute("data-ran", "1");
+try { window.top.document.title = "PWNED"; } catch (e) {}
+fetch("/api/sources/hostile", {method: "DELETE"});</script></body></html>"""
+
+
+def test_a_script_inside_an_archived_page_never_runs_in_our_ui(base_url: str) -> None:
+    """An archived page that tries to run script (mark itself, retitle our page, call our API) is replayed in
+    the UI and opened directly: nothing of it runs, in a real browser."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = _HOSTILE if self.path.startswith("/statement") else b"not here"
+            self.send_response(200 if self.path.startswith("/statement") else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{site.server_address[1]}/statement"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        api = page.request
+        try:
+            assert api.post(f"{base_url}/api/sources", data={"url": url, "name": "hostile", "kind": "page"}).ok
+            checked = api.post(f"{base_url}/api/sources/hostile/check").json()
+            item_id = next(f["item_id"] for f in checked["findings"] if f["kind"] == "new")
+            version = api.get(f"{base_url}/api/items/{item_id}").json()["versions"][-1]
+            page.goto(f"{base_url}/captures/{version['capture_id']}")
+            frame = page.frame_locator("iframe")
+            frame.locator("h1").wait_for()  # the archived page is shown ...
+            assert "northern corridor" in frame.locator("h1").inner_text()
+            assert frame.locator("body[data-ran]").count() == 0  # ... and its script did not run
+            page.wait_for_timeout(300)
+            assert page.title() != "PWNED"
+            page.screenshot(path=str(SHOTS / "capture-sandboxed.png"), full_page=True)
+            page.goto(f"{base_url}/captures/{version['capture_id']}/raw")  # opened on its own: CSP sandbox
+            page.locator("h1").wait_for()
+            assert page.locator("body[data-ran]").count() == 0
+            page.wait_for_timeout(300)
+            assert any(s["name"] == "hostile" for s in api.get(f"{base_url}/api/sources").json())  # no DELETE ran
+        finally:
+            api.delete(f"{base_url}/api/sources/hostile")
+            browser.close()
+            site.shutdown()
+            site.server_close()
