@@ -196,3 +196,20 @@ def test_check_now_from_the_api_and_the_form_against_the_simulator(core: Onrecor
             assert c.post("/api/sources/no-such-source/check").status_code in (400, 404)
         finally:
             c.delete("/api/sources/live")
+
+
+def test_alerts_page_shows_rules_and_failures_but_never_the_secret(core: Onrecord) -> None:
+    c = client(core)
+    assert "No alert rules yet" in c.get("/alerts").text
+    secret = "hooktoken-7f3a9c"
+    core.alerts.add("desk", [f"json://127.0.0.1:9/hook?token={secret}"], kinds=["deleted"], backlog=True)
+    try:
+        core.alerts.deliver()  # nothing listens on port 9: the delivery fails and is kept for a retry
+        page = c.get("/alerts").text
+        assert "desk" in page and "deleted" in page and "failing (1 in a row)" in page and "next try" in page
+        rules = c.get("/api/alerts").json()
+        assert rules[0]["fail_count"] == 1 and rules[0]["last_error"]
+        assert secret not in page and secret not in c.get("/api/alerts").text
+        assert 'href="/alerts"' in c.get("/").text
+    finally:
+        core.alerts.remove("desk")

@@ -307,6 +307,16 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
             hits = run_search(q, source, actor, since, current) if q.strip() else []
             return TEMPLATES.TemplateResponse(request, "search.html", {"hits": hits, "q": q})
 
+    @app.get("/api/alerts")
+    def api_alerts() -> list[dict[str, Any]]:
+        """Alert rules with their delivery state (targets masked: notification URLs are secrets)."""
+        return [r.to_json() for r in core.alerts.list()]
+
+    @app.get("/alerts", response_class=HTMLResponse)
+    def alerts_page(request: Request) -> Response:
+        rules = [r.to_json() for r in core.alerts.list()]
+        return TEMPLATES.TemplateResponse(request, "alerts.html", {"rules": rules})
+
     @app.get("/captures/{capture_id}", response_class=HTMLResponse)
     def capture_page(request: Request, capture_id: int) -> Response:
         cap = core.store.capture(capture_id)
