@@ -232,3 +232,19 @@ def test_watch_stops_cleanly_on_sigint(world: ThreadedSim, tmp_path: Path) -> No
     assert proc.returncode == 0, err
     assert "stopped" in err
     assert not list((data / "warc").glob("*.open"))  # the archive was closed properly
+
+
+def test_edit_changes_name_actor_and_interval_but_not_the_address(world: ThreadedSim, tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    feed = world.url("aldoria", "/feed.xml")
+    assert run(data, "add", feed, "--name", "a", "--every", "5m")[0] == 0
+    code, out, _ = run(data, "edit", "a", "--name", "aldoria", "--actor", "Presidency", "--every", "2m")
+    assert code == 0 and "name a -> aldoria" in out and "every 5m -> 2m" in out
+    code, out, _ = run(data, "sources", "--json")
+    (line,) = out.splitlines()  # one JSON object per source
+    src = json.loads(line)
+    assert (src["name"], src["actor"], src["every"], src["url"]) == ("aldoria", "Presidency", 120, feed)
+    assert run(data, "edit", "aldoria")[0] == 2  # nothing to change: a usage error
+    code, _, err = run(data, "edit", "aldoria", "--every", "5x")
+    assert code == 1 and "--every" in err
+    assert run(data, "edit", "nope", "--actor", "x")[0] == 1

@@ -213,3 +213,22 @@ def test_alerts_page_shows_rules_and_failures_but_never_the_secret(core: Onrecor
         assert 'href="/alerts"' in c.get("/").text
     finally:
         core.alerts.remove("desk")
+
+
+def test_edit_a_source_from_the_form_and_the_api(core: Onrecord) -> None:
+    c = client(core)
+    assert c.post("/api/sources", json={"url": "http://127.0.0.1:9/edit.xml", "name": "ed", "kind": "feed"}).is_success
+    try:
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', c.get("/sources").text).group(1)
+        form = {"csrf": csrf, "action": "edit", "ref": "ed", "name": "ed2", "actor": "Ministry", "every": "10m"}
+        assert c.post("/sources", data=form, follow_redirects=False).status_code == 303
+        row = next(s for s in c.get("/api/sources").json() if s["name"] == "ed2")
+        assert row["actor"] == "Ministry" and row["every"] == 600 and row["url"].endswith("/edit.xml")
+        assert c.patch("/api/sources/ed2", json={"actor": "", "every": "1h"}).json()["actor"] is None
+        assert next(s for s in c.get("/api/sources").json() if s["name"] == "ed2")["every"] == 3600
+        assert c.patch("/api/sources/ed2", json={"every": "5x"}).status_code == 400  # one clear error
+        taken = next(s["name"] for s in c.get("/api/sources").json() if s["name"] != "ed2")
+        assert c.patch("/api/sources/ed2", json={"name": taken}).status_code == 400
+    finally:
+        for name in ("ed", "ed2"):
+            c.delete(f"/api/sources/{name}")

@@ -293,6 +293,41 @@ class Onrecord:
         self.store.remove_source(s.id)
         return s
 
+    def edit_source(
+        self,
+        ref: str,
+        *,
+        name: str | None = None,
+        actor: str | None = None,
+        every: str | float | None = None,
+        selector: str | None = None,
+        ignore: str | None = None,
+    ) -> tuple[Source, Source]:
+        """Change what is given (an empty actor, selector or ignore clears it); returns (before, after).
+        The URL and kind stay: a different address is a different source (`add` it)."""
+        before = self.store.find_source(ref)
+        values: dict[str, Any] = {}
+        if name is not None:
+            if not name.strip():
+                raise SourceError("a source's name cannot be empty")
+            values["name"] = name.strip()
+        for key, value in (("actor", actor), ("selector", selector), ("ignore", ignore)):
+            if value is not None:
+                values[key] = value.strip() or None
+        if values.get("ignore"):
+            from onrecord.parse.normalize import compile_ignore
+
+            compile_ignore(values["ignore"])
+        if every is not None:
+            try:
+                seconds = parse_duration(every)
+            except ValueError as exc:
+                raise SourceError(f"--every: {exc}") from None
+            if seconds < 1:
+                raise SourceError("--every must be at least 1s")
+            values["every"] = seconds
+        return before, self.store.update_source(before.id, values)
+
     def pause(self, ref: str, paused: bool = True) -> Source:
         s = self.store.find_source(ref)
         self.store.set_paused(s.id, paused)

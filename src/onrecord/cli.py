@@ -363,6 +363,35 @@ def remove(ctx: click.Context, source: str) -> None:
 
 @cli.command()
 @click.argument("source")
+@click.option("--name", help="A new name.")
+@click.option("--actor", help="Who speaks through this source (an empty string clears it).")
+@click.option("--every", help="A new interval between checks (30s, 5m, 1h).")
+@click.option("--selector", help="CSS selector of the statement on a page (empty clears it).")
+@click.option("--ignore", help="Regular expression of text to ignore when comparing versions (empty clears it).")
+@click.pass_context
+def edit(
+    ctx: click.Context, source: str, name: str | None, actor: str | None, every: str | None, selector: str | None,
+    ignore: str | None
+) -> None:
+    """Change SOURCE's name, actor, interval, selector or ignore pattern; its items and findings stay.
+    The URL and kind cannot change: a different address is a new source (`onrecord add`)."""
+    from onrecord.durations import format_duration
+
+    if all(v is None for v in (name, actor, every, selector, ignore)):
+        raise click.UsageError("say what to change: --name, --actor, --every, --selector or --ignore")
+    before, after = _app(ctx).edit_source(source, name=name, actor=actor, every=every, selector=selector,
+                                          ignore=ignore)
+    changes = []
+    for key in ("name", "actor", "every", "selector", "ignore"):
+        old, new = getattr(before, key), getattr(after, key)
+        if old != new:
+            show = format_duration if key == "every" else (lambda v: "-" if v is None else str(v))
+            changes.append(f"{key} {show(old)} -> {show(new)}")
+    click.echo(f"edited {after.name}: {'; '.join(changes) or 'nothing changed'}")
+
+
+@cli.command()
+@click.argument("source")
 @click.pass_context
 def pause(ctx: click.Context, source: str) -> None:
     """Pause SOURCE: `watch` skips it until `resume`."""

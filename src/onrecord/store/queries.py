@@ -217,6 +217,24 @@ class Store:
         with self.session() as s:
             s.execute(delete(SourceRow).where(SourceRow.id == source_id))
 
+    def update_source(self, source_id: int, values: dict[str, Any]) -> Source:
+        """Change a source's name, actor, interval, selector or ignore pattern; returns it as it is now."""
+        allowed = {"name", "actor", "every", "selector", "ignore"}
+        if not values.keys() <= allowed:
+            raise SourceError(f"cannot edit {', '.join(sorted(values.keys() - allowed))} of a source")
+        try:
+            with self.session() as s:
+                if values:
+                    s.execute(update(SourceRow).where(SourceRow.id == source_id).values(**values))
+                row = s.get(SourceRow, source_id)
+                if row is None:
+                    raise SourceError(f"no source with id {source_id}")
+                return _source(row)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise SourceError(f"a source named {values.get('name')!r} already exists (pick another name)") from None
+            raise
+
     def set_paused(self, source_id: int, paused: bool) -> None:
         with self.session() as s:
             s.execute(update(SourceRow).where(SourceRow.id == source_id).values(paused=paused))

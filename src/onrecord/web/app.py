@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from onrecord.app import Onrecord
-from onrecord.durations import parse_duration
+from onrecord.durations import format_duration, parse_duration
 from onrecord.errors import OnrecordError
 from onrecord.records import Finding, Source
 from onrecord.store.browse import FindingFilter, latest_findings
@@ -25,6 +25,14 @@ __all__ = ["create_app"]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 ATOM = "http://www.w3.org/2005/Atom"
+
+
+class SourceEdit(BaseModel):
+    name: str | None = None
+    actor: str | None = None
+    every: str | None = None
+    selector: str | None = None
+    ignore: str | None = None
 
 
 class NewSource(BaseModel):
@@ -59,6 +67,7 @@ def _source_json(s: Source, health: dict[str, Any] | None) -> dict[str, Any]:
         "kind": s.kind,
         "actor": s.actor,
         "every": s.every,
+        "every_text": format_duration(s.every),
         "paused": s.paused,
         "status": h.get("status"),
         "fail_count": h.get("fail_count"),
@@ -139,6 +148,12 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
     @app.delete("/api/sources/{ref}")
     def api_remove_source(ref: str) -> dict[str, Any]:
         return _source_json(core.remove_source(ref), None)
+
+    @app.patch("/api/sources/{ref}")
+    def api_edit_source(ref: str, body: SourceEdit) -> dict[str, Any]:
+        """Change a source's name, actor, interval (`every`: 5m), selector or ignore pattern; "" clears."""
+        _, after = core.edit_source(ref, **body.model_dump(exclude_none=True))
+        return _source_json(after, None)
 
     @app.post("/api/sources/{ref}/pause")
     def api_pause(ref: str, paused: bool = True) -> dict[str, Any]:
@@ -242,6 +257,8 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
             core.pause(ref, action == "pause")
         elif action == "remove":
             core.remove_source(ref)
+        elif action == "edit":
+            core.edit_source(ref, name=name or None, actor=actor, every=every or None)
         elif action == "check":
             check_now(ref)
             return RedirectResponse(f"/?source={quote(ref)}", status_code=303)
