@@ -40,3 +40,39 @@ def test_demo_tells_the_story_and_its_commands_work(tmp_path: Path) -> None:
         assert done.returncode == 0, (cmd, done.stderr)
         assert (done.stdout + done.stderr).strip(), cmd  # each says something
     assert (tmp_path / "report.html").exists()
+
+
+def test_social_demo_deleted_post_republished_unchanged_with_evidence(tmp_path: Path) -> None:
+    """`demo --social`: new, deleted and re-posted unchanged under a new id, an outage that deleted nothing,
+    and an evidence folder of the deleted post written from the archive (Chromium renders it when present)."""
+    import hashlib
+    import json
+    import re
+
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("ONRECORD_DATA", None)
+    r = subprocess.run([str(INSTALLED), "--data", "soc", "demo", "--social"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert re.search(r"deleted\s+truth-leader deleted a post", out)
+    posted = re.findall(r"truth-leader posted\s+“[^”]+”\s+(\S+/@leader/(\d+))", out)
+    (old_url, old_id), (new_url, new_id) = posted[0], posted[1]
+    assert old_id != new_id
+    assert re.search(rf"deleted a post\s+“[^”]+”\s+{re.escape(old_url)}", out)  # the first post is the one gone
+    block = out[out.index("truth-leader re-posted the same text, unchanged"):]
+    assert f"new id: {new_url}" in block and f"old id: {old_id}" in block  # both ids
+    assert "stopped answering" in out and "an outage: no post was marked deleted" in out
+    assert "blocked, never deleted" in out
+    where = re.search(r"without the network: (\S+)", out)
+    assert where, out
+    folder = tmp_path / where.group(1)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (folder / "captures.wacz").exists() and (folder / "versions.txt").exists()
+    for line in (folder / "SHA256SUMS").read_text().splitlines():  # every file is what the manifest says
+        digest, name = line.split(maxsplit=1)
+        assert hashlib.sha256((folder / name.lstrip("*")).read_bytes()).hexdigest() == digest
+    assert manifest
+    for cmd in [line.strip() for line in out.splitlines() if "--data soc " in line]:
+        done = subprocess.run(cmd, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, (cmd, done.stderr)

@@ -712,9 +712,12 @@ def sim_run(ctx: click.Context, scenario: str, as_json: bool, keep: Path | None)
     hidden=True,  # kept for old scripts: `onrecord --data DIR demo` is the way
 )
 @click.option("--serve", is_flag=True, help="After the story, serve the web UI on 127.0.0.1 (see `onrecord serve`).")
+@click.option("--social", is_flag=True,
+              help="The social story instead: a leader's post on a Mastodon-compatible server is deleted and "
+                   "re-posted under a new id, with the evidence folder of the deleted post.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port for --serve.")
 @click.pass_context
-def demo(ctx: click.Context, demo_data: Path | None, serve: bool, port: int) -> None:
+def demo(ctx: click.Context, demo_data: Path | None, serve: bool, social: bool, port: int) -> None:
     """Play the built-in offline demo: two governments, a phone call, edits, a deletion, an outage.
 
     The story is told as a timeline; the data folder (the global --data, default ./onrecord-demo)
@@ -726,7 +729,12 @@ def demo(ctx: click.Context, demo_data: Path | None, serve: bool, port: int) -> 
     from onrecord.demo import DEMO_FOLDER, run_demo
 
     folder = demo_data or ctx.obj["overrides"].get("data") or DEMO_FOLDER
-    run_demo(folder, Console(highlight=False))  # wraps at the terminal's width (80 columns stay readable)
+    if social:
+        from onrecord.demo_social import run_social_demo
+
+        run_social_demo(folder, Console(highlight=False))
+    else:
+        run_demo(folder, Console(highlight=False))  # wraps at the terminal's width (80 columns stay readable)
     if serve:
         from onrecord.app import Onrecord
         from onrecord.cli_web import serve as serve_web
