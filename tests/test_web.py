@@ -79,6 +79,8 @@ def test_item_page_shows_inline_and_side_by_side_word_diffs(core: Onrecord) -> N
     assert 'id="inline"' in html and 'id="side"' in html and ("<del>" in html or "<ins>" in html)
     first = c.get("/").text
     assert f'href="/items/{edit["item_id"]}"' in first
+    title = c.get(f"/api/items/{edit['item_id']}").json()["versions"][-1]["title"]
+    assert title and title.replace("'", "&#39;") in first  # statements listed by their title, not their key
 
 
 def test_sources_form_needs_csrf_and_adds_pauses_removes(core: Onrecord) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from onrecord.records import Finding
 from onrecord.store.queries import Store, _finding
-from onrecord.store.tables import FindingRow, SourceRow
+from onrecord.store.tables import FindingRow, ItemRow, SourceRow
 
-__all__ = ["FindingFilter", "latest_findings"]
+__all__ = ["FindingFilter", "item_titles", "latest_findings"]
 
 
 @dataclass(frozen=True)
@@ -44,3 +44,12 @@ def latest_findings(store: Store, f: FindingFilter, limit: int = 50) -> list[Fin
         q = q.where(FindingRow.id < f.before_id)
     with store.session() as s:
         return [_finding(r) for r in s.scalars(q)]
+
+
+def item_titles(store: Store, item_ids: list[int]) -> dict[int, str]:
+    """The current titles of these items (one query), for lists that show statements by name."""
+    if not item_ids:
+        return {}
+    with store.session() as s:
+        rows = s.execute(select(ItemRow.id, ItemRow.title).where(ItemRow.id.in_(sorted(set(item_ids)))))
+        return {r.id: r.title for r in rows if r.title}

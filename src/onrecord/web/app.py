@@ -17,7 +17,7 @@ from onrecord.app import Onrecord
 from onrecord.durations import format_duration, parse_duration
 from onrecord.errors import OnrecordError
 from onrecord.records import Finding, Source
-from onrecord.store.browse import FindingFilter, latest_findings
+from onrecord.store.browse import FindingFilter, item_titles, latest_findings
 from onrecord.web.diffs import side_by_side, word_diff
 from onrecord.web.security import Guard
 
@@ -229,7 +229,8 @@ def create_app(core: Onrecord, *, bind_host: str = "127.0.0.1", token: str | Non
         return TEMPLATES.TemplateResponse(
             request,
             "findings.html",
-            {"findings": found, "q": q, "sources": core.sources(), "more": found[-1].id if len(found) == 50 else None},
+            {"findings": found, "q": q, "sources": core.sources(), "more": found[-1].id if len(found) == 50 else None,
+             "titles": item_titles(core.store, [f.item_id for f in found if f.item_id is not None])},
         )
 
     @app.get("/sources", response_class=HTMLResponse)
