@@ -81,7 +81,7 @@ async def test_preview_turned_off_is_one_state(tmp_path: Path) -> None:
     kinds = [f.kind for f in found]
     assert "deleted" not in kinds
     states = [f.detail["account_state"] for f in found if f.detail.get("account_state")]
-    assert states == ["preview off or channel gone"]
+    assert states == ["preview off"]
 
 
 def test_parse_a_saved_shape() -> None:
@@ -122,3 +122,18 @@ def test_claims_and_options() -> None:
     assert adapter.check_options({"max_pages": "5"}) == {"max_pages": 5}
     with pytest.raises(SourceError, match="max_pages"):
         adapter.check_options({"max_pages": "0"})
+
+
+async def test_telegram_scenario_scores_perfectly(db_url: str, tmp_path: Path) -> None:
+    """`onrecord sim run telegram`: paging, edits, a gap confirmed by the widget, the newest message
+    deleted, an outage, a channel whose preview is turned off."""
+    from onrecord.sim.run import run_scenario
+
+    result = await run_scenario("telegram", data=tmp_path / "s", db=db_url)
+    everything = result.report.kinds["all"]
+    assert (everything.precision, everything.recall) == (1.0, 1.0), result.report.to_json()
+    assert everything.true_positives == everything.expected >= 30
+    kinds = [f.kind for f in result.findings]
+    assert kinds.count("deleted") == 2 and kinds.count("new") == 26
+    states = [f for f in result.findings if f.detail.get("account_state")]
+    assert [(f.kind, f.detail["account_state"]) for f in states] == [("unreachable", "preview off")]

@@ -97,7 +97,7 @@ def load_social(path: Path | str) -> SocialScenario:
         raise ConfigError(f"social scenario {path}: {' '.join(str(exc).split())[:300]}") from None
 
 
-SOCIAL_NAMES = ("social",)
+SOCIAL_NAMES = ("social", "telegram")
 
 
 def builtin_social(name: str = "social") -> Path:

@@ -158,7 +158,7 @@ class TelegramAdapter:
             return None
         if res.outcome == "ok" and "/s/" not in urlsplit(res.final_url).path:
             if first:
-                poll.account_state = "preview off or channel gone"
+                poll.account_state = "preview off"  # or the channel is gone: t.me shows both alike
             else:
                 poll.error = f"{res.final_url}: the preview stopped while paging"
             return None
