@@ -116,6 +116,7 @@ def test_claims_and_options() -> None:
     assert registry.claiming("https://t.me/s/durov") == "telegram"
     assert channel("https://t.me/s/durov/") == ("https://t.me", "durov")
     assert not registry.adapter("telegram").claims("https://example.org/durov")
+    assert not registry.adapter("telegram").claims("https://t.me/joinchat")  # not a channel
     with pytest.raises(SourceError, match="not a Telegram channel URL"):
         channel("https://t.me/durov/12")
     adapter = registry.adapter("telegram")

@@ -29,6 +29,24 @@ _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _PREVIEW = re.compile(rf"^/s/(?P<name>{_NAME})/?$")
 _CHANNEL = re.compile(rf"^/(?P<name>{_NAME})/?$")
 _HOSTS = ("t.me", "telegram.me", "www.t.me")
+# t.me paths that are not channels (invites, sticker sets, sharing, proxies, instant view, ...)
+_RESERVED = {
+    "joinchat",
+    "addstickers",
+    "addemoji",
+    "addlist",
+    "addtheme",
+    "share",
+    "proxy",
+    "socks",
+    "iv",
+    "login",
+    "setlanguage",
+    "contact",
+    "confirmphone",
+    "boost",
+    "invoice",
+}
 _HTML = "text/html"
 MAX_MESSAGES = 200  # per page parsed: t.me shows about 20
 MAX_BODY = 4 * 1024 * 1024
@@ -40,6 +58,8 @@ def channel(url: str) -> tuple[str, str]:
     m = _PREVIEW.match(parts.path)
     if m is None and parts.netloc.lower() in _HOSTS:
         m = _CHANNEL.match(parts.path)
+    if m is not None and m.group("name").lower() in _RESERVED:
+        m = None
     if parts.scheme not in ("http", "https") or not parts.netloc or m is None or parts.query:
         raise SourceError(f"{url} is not a Telegram channel URL (https://t.me/NAME or https://t.me/s/NAME)")
     return f"{parts.scheme}://{parts.netloc}", m.group("name")
