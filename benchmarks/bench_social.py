@@ -1,7 +1,7 @@
 """API checks per CPU-second for social accounts (issue 10), next to the feed/page figures.
 
     .venv/bin/python benchmarks/bench_social.py --accounts 1000 [--hosts 20] [--statuses 5]
-        [--service mastodon|bluesky] [--json out.json]
+        [--service mastodon|bluesky|telegram] [--json out.json]
 
 The Mastodon simulator (onrecord.sim.mastodon) runs in its own process pinned to CPU 1, its clock
 fixed one hour after every account posted; the watcher runs in this process pinned to CPU 0 with a
@@ -9,7 +9,7 @@ real SQLite database, WARC archive and fetcher. Round `new`: every account resol
 statuses listed, all new. Round `unchanged`: the same again one poll interval later. Checks per
 CPU-second = accounts checked / (user + system CPU time of this process during the round); API
 requests per CPU-second counts every archived answer (Mastodon: lookup + statuses page; Bluesky:
-getProfile + getAuthorFeed).
+getProfile + getAuthorFeed; Telegram: one t.me/s/ preview page).
 """
 
 from __future__ import annotations
@@ -45,14 +45,17 @@ def cpu_self() -> float:
 def scenario(accounts: int, hosts: int, statuses: int, service: str = "mastodon") -> Any:
     from onrecord.sim.mastodon import SocialScenario
 
+    def name(i: int) -> str:  # Telegram channel names have at least 5 characters
+        return f"chan{i:05d}" if service == "telegram" else f"a{i}"
+
     accts = [
-        {"host": f"h{i % hosts}", "name": f"a{i}", "actor": f"Actor {i}", "service": service} for i in range(accounts)
+        {"host": f"h{i % hosts}", "name": name(i), "actor": f"Actor {i}", "service": service} for i in range(accounts)
     ]
     events = [
         {
             "at": 60 + j * 60,
             "do": "post",
-            "account": f"h{i % hosts}/a{i}",
+            "account": f"h{i % hosts}/{name(i)}",
             "id": f"a{i}-{j}",
             "text": f"Statement {j} of account {i}: the ministry confirms the talks continue next week.",
         }
@@ -98,6 +101,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             str(args.hosts),
             "--statuses",
             str(args.statuses),
+            "--service",
+            args.service,
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -156,7 +161,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1000)
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--statuses", type=int, default=5)
-    ap.add_argument("--service", choices=("mastodon", "bluesky"), default="mastodon")
+    ap.add_argument("--service", choices=("mastodon", "bluesky", "telegram"), default="mastodon")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()

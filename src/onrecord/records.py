@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-SOURCE_KINDS = ("feed", "page", "mastodon", "bluesky")  # built-ins; sources.registry.kinds() adds extensions
+# built-ins; sources.registry.kinds() adds extensions
+SOURCE_KINDS = ("feed", "page", "mastodon", "bluesky", "telegram")
 FINDING_KINDS = (
     "new",
     "edited",

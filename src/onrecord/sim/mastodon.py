@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onrecord.clock import Clock
 from onrecord.errors import ConfigError
-from onrecord.sim import bluesky
+from onrecord.sim import bluesky, telegram
 from onrecord.sim.scenario import Expected
 
 _FAULTS = ("outage", "ratelimit", "challenge", "malformed")
@@ -53,7 +53,7 @@ class _Model(BaseModel):
 class AccountSpec(_Model):
     host: str
     name: str
-    service: Literal["mastodon", "bluesky"] = "mastodon"
+    service: Literal["mastodon", "bluesky", "telegram"] = "mastodon"
     actor: str | None = None
     every: float = 300.0
     options: dict[str, str] = Field(default_factory=dict)
@@ -97,7 +97,7 @@ def load_social(path: Path | str) -> SocialScenario:
         raise ConfigError(f"social scenario {path}: {' '.join(str(exc).split())[:300]}") from None
 
 
-SOCIAL_NAMES = ("social",)
+SOCIAL_NAMES = ("social", "telegram")
 
 
 def builtin_social(name: str = "social") -> Path:
@@ -208,12 +208,16 @@ class MastodonSim:
         a = self.accounts[account]
         if a.service == "bluesky":
             return f"{self.base(a.host)}/profile/{bluesky.handle(a)}"
+        if a.service == "telegram":
+            return f"{self.base(a.host)}/s/{a.name}"
         return f"{self.base(a.host)}/@{a.name}"
 
     def status_url(self, st: _Status) -> str:
         a = next(x for x in self.accounts.values() if x.name == st.account)
         if a.service == "bluesky":
             return f"{self.base(a.host)}/profile/{bluesky.did(a)}/post/{st.id}"
+        if a.service == "telegram":
+            return f"{self.base(a.host)}/{a.name}/{st.id}"
         return f"{self.base(a.host)}/@{a.name}/{st.id}"
 
     def source_urls(self) -> list[dict[str, Any]]:
@@ -340,6 +344,8 @@ class MastodonSim:
                 return web.Response(
                     status=403, text=_CHALLENGE_HTML, content_type="text/html", headers={"cf-mitigated": "challenge"}
                 )
+            if any(a.host == host and a.service == "telegram" for a in self.accounts.values()):
+                return telegram.route(self, host, request, now, fault)
             xrpc = path.startswith(("/xrpc/", "/did:"))
             if fault == "outage":
                 if xrpc:

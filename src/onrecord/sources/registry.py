@@ -26,6 +26,7 @@ BUILTINS = {
     "page": "onrecord.sources.page:PageAdapter",
     "mastodon": "onrecord.sources.mastodon:MastodonAdapter",
     "bluesky": "onrecord.sources.bluesky:BlueskyAdapter",
+    "telegram": "onrecord.sources.telegram:TelegramAdapter",
 }
 
 
