@@ -109,6 +109,38 @@ class Adapter(Protocol):
         ...
 
 
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off")
+
+
+def known_option(kind: str, key: str, allowed: Mapping[str, str]) -> None:
+    """Raise SourceError when `key` is not one of the options a kind takes."""
+    if key not in allowed:
+        from onrecord.errors import SourceError
+
+        raise SourceError(f"unknown option {key!r} for kind {kind}: use one of {', '.join(allowed)}")
+
+
+def flag_option(key: str, value: Any) -> bool:
+    """A yes/no option (true/false, yes/no, on/off, 1/0)."""
+    text = str(value).strip().lower()
+    if text not in TRUE + FALSE:
+        from onrecord.errors import SourceError
+
+        raise SourceError(f"option {key} must be true or false, not {value!r}")
+    return text in TRUE
+
+
+def pages_option(value: Any) -> int:
+    """`max_pages`: a whole number from 1 to 50."""
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 50:
+        from onrecord.errors import SourceError
+
+        raise SourceError(f"option max_pages must be a whole number from 1 to 50, not {value!r}")
+    return int(text)
+
+
 def healthy(res: FetchResult) -> bool:
     """The host answered normally (a control for deletions)."""
     return res.outcome in ("ok", "not_modified")

@@ -18,13 +18,11 @@ from urllib.parse import quote, urlsplit
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered
+from onrecord.sources.base import CheckContext, Poll, answered, flag_option, known_option, pages_option
 from onrecord.sources.mastodon import blocked_reason
 
 _PROFILE = re.compile(r"^/profile/(?P<actor>[A-Za-z0-9._:%-]+)/?$")
 _JSON = "application/json"
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 _ACCOUNT_STATES = {"AccountTakedown": "taken down", "AccountDeactivated": "deactivated"}
 PAGE_LIMIT = 50
 COLLECTION = "app.bsky.feed.post"
@@ -75,21 +73,16 @@ class BlueskyAdapter:
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in options.items():
-            if key not in self.options:
-                raise SourceError(f"unknown option {key!r} for kind bluesky: use one of {', '.join(self.options)}")
-            text = str(value).strip()
+            known_option(self.kind, key, self.options)
             if key in ("replies", "reposts"):
-                if text.lower() not in _TRUE + _FALSE:
-                    raise SourceError(f"option {key} must be true or false, not {value!r}")
-                out[key] = text.lower() in _TRUE
+                out[key] = flag_option(key, value)
             elif key == "plc":
+                text = str(value).strip()
                 if not text.startswith(("http://", "https://")):
                     raise SourceError(f"option plc must be an http(s) URL, not {value!r}")
                 out[key] = text.rstrip("/")
             else:
-                if not text.isdigit() or not 1 <= int(text) <= 50:
-                    raise SourceError(f"option max_pages must be a whole number from 1 to 50, not {value!r}")
-                out[key] = int(text)
+                out[key] = pages_option(value)
         return out
 
     async def poll(

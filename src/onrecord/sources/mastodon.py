@@ -20,7 +20,7 @@ from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem, text_hash
 from onrecord.errors import SourceError
 from onrecord.parse.feed import html_to_text
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered
+from onrecord.sources.base import TRUE, CheckContext, Poll, answered, flag_option, known_option, pages_option
 
 _PROFILE = re.compile(r"^/@(?P<name>[A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/?$")
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
@@ -33,8 +33,6 @@ _CHALLENGE = (
     b"captcha",
 )
 _JSON = "application/json"
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 PAGE_LIMIT = 40
 
 
@@ -71,7 +69,7 @@ def _text(status: Mapping[str, Any]) -> str:
 
 def _bool(options: Mapping[str, Any], key: str, default: bool) -> bool:
     v = options.get(key, default)
-    return v if isinstance(v, bool) else str(v).lower() in _TRUE
+    return v if isinstance(v, bool) else str(v).lower() in TRUE
 
 
 class MastodonAdapter:
@@ -93,21 +91,16 @@ class MastodonAdapter:
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in options.items():
-            if key not in self.options:
-                raise SourceError(f"unknown option {key!r} for kind mastodon: use one of {', '.join(self.options)}")
-            text = str(value).strip().lower()
+            known_option(self.kind, key, self.options)
             if key in ("replies", "boosts"):
-                if text not in _TRUE + _FALSE:
-                    raise SourceError(f"option {key} must be true or false, not {value!r}")
-                out[key] = text in _TRUE
+                out[key] = flag_option(key, value)
             elif key == "auth":
+                text = str(value).strip().lower()
                 if text not in ("token", "none"):
                     raise SourceError(f"option auth must be 'token' or 'none', not {value!r}")
                 out[key] = text
             else:
-                if not text.isdigit() or not 1 <= int(text) <= 50:
-                    raise SourceError(f"option max_pages must be a whole number from 1 to 50, not {value!r}")
-                out[key] = int(text)
+                out[key] = pages_option(value)
         return out
 
     def _req(self, source: Source, url: str, query: tuple[tuple[str, str], ...] = ()) -> Request:

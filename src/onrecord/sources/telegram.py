@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered
+from onrecord.sources.base import CheckContext, Poll, answered, known_option, pages_option
 from onrecord.sources.mastodon import blocked_reason
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
@@ -115,12 +115,8 @@ class TelegramAdapter:
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in options.items():
-            if key not in self.options:
-                raise SourceError(f"unknown option {key!r} for kind telegram: use one of {', '.join(self.options)}")
-            text = str(value).strip()
-            if not text.isdigit() or not 1 <= int(text) <= 50:
-                raise SourceError(f"option max_pages must be a whole number from 1 to 50, not {value!r}")
-            out[key] = int(text)
+            known_option(self.kind, key, self.options)
+            out[key] = pages_option(value)
         return out
 
     async def poll(
