@@ -27,6 +27,7 @@ from onrecord.store import Store
 if TYPE_CHECKING:  # loaded on first check: a command that only reads starts without them
     from onrecord.alerts import Alerts
     from onrecord.archive import Archive
+    from onrecord.events import Events, RoundResult
     from onrecord.parsepool import ParsePool
     from onrecord.pipeline import Check, CheckResult, Fetches
     from onrecord.search import SearchHit
@@ -110,6 +111,7 @@ class Onrecord:
         self._alerts: Alerts | None = None
         self._parser: ParsePool | None = None
         self._claims: Claims | None = None
+        self._events: Events | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Onrecord:
@@ -405,6 +407,23 @@ class Onrecord:
             self._claims = Claims(self.store, owner, self.settings.seconds("claim_lease"))
         return self._claims
 
+    @property
+    def events(self) -> Events:
+        """Events and expectations (onrecord.events): a consumer of the findings log."""
+        if self._events is None:
+            from onrecord.events import Events
+
+            self._events = Events(
+                self.store,
+                window=self.settings.seconds("events_window"),
+                min_history=self.settings.expect_min_history,
+            )
+        return self._events
+
+    def update_events(self) -> RoundResult:
+        """One events round: place new items, close answered expectations, raise overdue ones."""
+        return self.events.update(self.clock.now())
+
     async def _check_all(
         self,
         check: Check,
@@ -463,6 +482,8 @@ class Onrecord:
         async with self._fetcher() as f:
             while not stop.is_set():
                 await self.check_due(f, on_done)
+                if self.settings.events:
+                    self.update_events()
                 await self.deliver_alerts()
                 nxt = self.store.next_due()
                 wait = max_sleep if nxt is None else (nxt - self.clock.now()).total_seconds()

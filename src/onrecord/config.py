@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     claim_lease: str = Field(
         "5m", description="how long a process's claim on a source lasts unless renewed (a dead process's runs out)"
     )
+    events: bool = Field(
+        True, description="group new items into events and keep expectations during `watch` (`onrecord events` always"
+        " catches up)"
+    )
+    events_window: str = Field("36h", description="how long after an event's last item a new item may still join it")
+    expect_min_history: int = Field(
+        3, ge=1, description="past answers an actor needs before its own delays set when it is due (else a rule does)"
+    )
     parse_max_depth: int = Field(
         1000, ge=0, description="deepest element nesting parsed; deeper bodies are archived but not parsed (0: no cap)"
     )
@@ -96,7 +104,7 @@ class Settings(BaseSettings):
         "", description="worker id in WARC file names (default: the host name); crash repair touches only its own"
     )
 
-    @field_validator("deletion_gap", "flap_memory", "every", "hot_window", "cold_every", "claim_lease")
+    @field_validator("deletion_gap", "flap_memory", "every", "hot_window", "cold_every", "claim_lease", "events_window")
     @classmethod
     def _duration(cls, v: str) -> str:
         parse_duration(v)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,8 @@ from onrecord.errors import ConfigError
 from onrecord.fetch import Fetcher
 from onrecord.records import Finding
 from onrecord.sim.mastodon import SOCIAL_NAMES, MastodonSim, SocialScenario, builtin_social, load_social
-from onrecord.sim.scenario import Expected, Scenario, builtin_names, builtin_scenario, load_scenario
-from onrecord.sim.score import ScoreReport, score
+from onrecord.sim.scenario import Expected, Publish, Scenario, builtin_names, builtin_scenario, load_scenario
+from onrecord.sim.score import ScoreReport, pairwise, score
 from onrecord.sim.server import SimServer
 
 
@@ -65,7 +65,15 @@ def sim_settings(data: Path, db: str | None = None, **extra: Any) -> Settings:
 async def play(
     sc: Any, app: Onrecord, clock: VirtualClock, sim: SimServer | MastodonSim, *, on_finding: Any = None
 ) -> int:
-    """Run the watcher over the scenario's whole duration; returns the number of source checks."""
+    """Run the watcher over the scenario's whole duration; returns the number of source checks.
+
+    A scenario that names actors also plays events and expectations after every round of checks."""
+    events = bool(getattr(sc, "actors", None))
+    if events:
+        for a in sc.actors:
+            app.events.db.set_actor(a.name, a.aliases, a.relay)
+        for rule in sc.rules:
+            app.events.db.add_rule(rule.actor, rule.after, rule.within)
     pending = sorted(sim.source_urls(), key=lambda s: s["add_at"])
     checks = 0
     async with Fetcher(app.settings, clock) as fetcher:
@@ -88,6 +96,8 @@ async def play(
                 break
             results = await app.check_due(fetcher)
             checks += len(results)
+            if events:
+                app.update_events()
             if on_finding is not None:
                 for r in results:
                     for f in r.findings:
@@ -127,16 +137,25 @@ async def run_scenario(
     assert folder is not None
     try:
         # The world's ground truth assumes these detection rules; an explicit setting still wins.
-        rules = {"deletion_gap": f"{sc.deletion_gap:g}s", "unreachable_after": sc.unreachable_after}
+        rules = {"deletion_gap": f"{sc.deletion_gap:g}s", "unreachable_after": sc.unreachable_after, **sc.settings}
         app = Onrecord(sim_settings(folder, db, **{**rules, **settings}), clock=clock)
         try:
             async with SimServer(sc, clock) as sim:
                 checks = await play(sc, app, clock, sim, on_finding=on_finding)
                 expected = sim.expected()
+                truth = {
+                    sim.url(ev.site, ev.path or f"/statements/{ev.item}"): ev.event
+                    for ev in sc.events
+                    if isinstance(ev, Publish) and ev.event is not None
+                }
             found = app.findings()
+            report = score(expected, found)
+            if sc.actors:
+                placed = [(m.url, m.event_id) for m in app.events.db.members()]
+                report = replace(report, grouping=pairwise(truth, placed))
         finally:
             app.close()
-        return SimResult(sc, score(expected, found), found, expected, data, checks)
+        return SimResult(sc, report, found, expected, data, checks)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

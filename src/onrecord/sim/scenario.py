@@ -143,6 +143,7 @@ class Publish(_Event):
     text: str
     path: str | None = Field(None, pattern=r"^/")
     lang: str | None = None
+    event: str | None = None  # ground truth: the real-world happening this item is about (grouping score)
 
 
 class Edit(_Event):
@@ -275,10 +276,12 @@ class ExpectSpec(_Model):
     url: str | None = None  # absolute, or a path on `site`
     site: str | None = None
     at: When = 0.0
+    until: When | None = None  # the finding must come by then (overdue: before the late answer)
     note: str = ""
     optional: bool = False
 
     _at = field_validator("at", mode="before")(lambda v: _when(v))
+    _until = field_validator("until", mode="before")(lambda v: None if v is None else _when(v))
 
     @model_validator(mode="after")
     def _one_target(self) -> ExpectSpec:
@@ -296,6 +299,24 @@ class NoExpectSpec(_Model):
     _at = field_validator("at", mode="before")(lambda v: None if v is None else _when(v))
 
 
+class ActorSpec(_Model):
+    """An actor and the names it goes by (any script); `relay`: a news outlet carrying others' words."""
+
+    name: str
+    aliases: list[str] = []
+    relay: bool = False
+
+
+class RuleSpec(_Model):
+    """A user's expectation rule, as `onrecord expect ACTOR --after OTHER --within T` sets it."""
+
+    actor: str
+    after: str | None = None
+    within: Duration
+
+    _within = field_validator("within", mode="before")(lambda v: _seconds(v))
+
+
 class Scenario(_Model):
     name: str
     description: str = ""
@@ -308,6 +329,9 @@ class Scenario(_Model):
     events: list[Event] = []
     expect: list[ExpectSpec] = []
     no_expect: list[NoExpectSpec] = []
+    actors: list[ActorSpec] = []
+    rules: list[RuleSpec] = []
+    settings: dict[str, str | int | float | bool] = {}  # watcher settings this world assumes (flags still win)
 
     _start = field_validator("start", mode="before")(lambda v: _when(v))
     _duration = field_validator("duration", "deletion_gap", mode="before")(lambda v: _seconds(v))

@@ -67,6 +67,7 @@ class ScoreReport:
     false_findings: list[Finding] = field(default_factory=list)
     duplicates: list[Finding] = field(default_factory=list)
     tolerated: list[Finding] = field(default_factory=list)
+    grouping: dict[str, Any] | None = None  # pairwise event grouping, for scenarios that label events
 
     @property
     def all(self) -> KindScore:
@@ -74,6 +75,7 @@ class ScoreReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "grouping": self.grouping,
             "kinds": {k: v.to_json() for k, v in self.kinds.items()},
             "misses": [e.to_json() for e in self.misses],
             "false_findings": [f.to_json() for f in self.false_findings],
@@ -157,6 +159,39 @@ def score(expected: list[Expected], findings: list[Finding]) -> ScoreReport:
     return ScoreReport(kinds, matches, misses, false, duplicates, tolerated)
 
 
+def pairwise(truth: dict[str, str], placed: list[tuple[str, int]]) -> dict[str, Any]:
+    """Pairwise grouping precision/recall/F1: every two placed items with a known event (by url) are a pair;
+    a pair is right when both are in one event and their true events agree. `placed`: (url, event id)."""
+    from itertools import combinations
+
+    known = [(u, e) for u, e in placed if u in truth]
+    tp = fp = fn = 0
+    for (ua, ea), (ub, eb) in combinations(known, 2):
+        same_true = truth[ua] == truth[ub]
+        same_found = ea == eb
+        if same_true and same_found:
+            tp += 1
+        elif same_found:
+            fp += 1
+        elif same_true:
+            fn += 1
+    p = tp / (tp + fp) if tp + fp else None
+    r = tp / (tp + fn) if tp + fn else None
+    f1 = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+    return {
+        "items": len(known),
+        "unplaced": len([u for u in truth if u not in {k for k, _ in placed}]),
+        "true_events": len({truth[u] for u, _ in known}),
+        "found_events": len({e for _, e in known}),
+        "pairs_right": tp,
+        "pairs_false": fp,
+        "pairs_missed": fn,
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+    }
+
+
 def _kind_order(kind: str) -> tuple[int, str]:
     return (SIM_KINDS.index(kind) if kind in SIM_KINDS else len(SIM_KINDS), kind)
 
@@ -226,6 +261,13 @@ def render(report: ScoreReport, console: Console) -> None:
             style="bold" if k.kind == "all" else None,
         )
     console.print(table)
+    if report.grouping is not None:
+        g = report.grouping
+        console.print(
+            f"events: {g['found_events']} found for {g['true_events']} true; pairwise precision "
+            f"{_fmt(g['precision'], True)}, recall {_fmt(g['recall'], True)}, F1 {_fmt(g['f1'], True)}",
+            highlight=False,
+        )
     for e in report.misses:
         console.print(
             f"[red]missed[/red] {e.kind} {e.url} at {e.at.isoformat()} ({e.note})",

@@ -237,5 +237,6 @@ def _overrides(scn: Scenario, out: list[Expected], items: dict[str, _Item], url:
         at = None if ne.at is None else scn.time(ne.at)
         out = [e for e in out if not (e.kind == ne.kind and e.url == u and (at is None or e.at == at))]
     for ex in scn.expect:
-        out.append(Expected(ex.kind, target(ex), max(scn.time(ex.at), scn.start), ex.note, ex.optional))
+        until = None if ex.until is None else scn.time(ex.until)
+        out.append(Expected(ex.kind, target(ex), max(scn.time(ex.at), scn.start), ex.note, ex.optional, until))
     return sorted(out, key=lambda e: (e.at, e.kind, e.url))

@@ -216,3 +216,85 @@ class AlertRuleRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActorRow(Base):
+    """An actor and the names it goes by in any language and script (docs/events.md)."""
+
+    __tablename__ = "actors"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    aliases: Mapped[Any] = mapped_column(JSON)  # list of names
+    relay: Mapped[bool] = mapped_column(Boolean, default=False)  # a news outlet: carries others' words
+
+
+class EventRow(Base):
+    """A real-world happening that several items talk about."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    title_by_user: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventItemRow(Base):
+    """An item's place in an event; `pinned`: a user put it there, automatic grouping never moves it."""
+
+    __tablename__ = "event_items"
+    item_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("items.id", ondelete="CASCADE", name="fk_event_items_item_id"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("events.id", ondelete="CASCADE", name="fk_event_items_event_id"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(12), default="und")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    why: Mapped[str] = mapped_column(Text, default="")
+    features: Mapped[Any] = mapped_column(JSON)
+
+
+class ExpectationRow(Base):
+    """After `after_actor` spoke about an event, `actor` is expected to: open | overdue | met | cancelled."""
+
+    __tablename__ = "expectations"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("events.id", ondelete="CASCADE", name="fk_expectations_event_id"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(200))
+    after_actor: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("sources.id", ondelete="SET NULL", name="fk_expectations_source_id")
+    )
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    basis: Mapped[Any] = mapped_column(JSON)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    met_item_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("items.id", ondelete="SET NULL", name="fk_expectations_met_item_id")
+    )
+
+
+class ExpectRuleRow(Base):
+    """A user's rule: `actor` speaks within `within` seconds after `after` (any counterpart when None)."""
+
+    __tablename__ = "expect_rules"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    after: Mapped[str | None] = mapped_column(String(200))
+    within: Mapped[float] = mapped_column(Float)
+
+
+class ConsumerRow(Base):
+    """A findings-log consumer's place (its outbox cursor), by name."""
+
+    __tablename__ = "consumers"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
