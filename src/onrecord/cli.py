@@ -774,9 +774,10 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_extensions() -> None:
-    from onrecord import cli_alerts, cli_archive, cli_evidence, cli_search, cli_web
+    from onrecord import cli_alerts, cli_archive, cli_events, cli_evidence, cli_search, cli_web
 
     cli_archive.register(cli)
+    cli_events.register(cli)
     cli_evidence.register(cli)
     cli_search.register(cli)
     cli_alerts.register(cli)
