@@ -26,7 +26,7 @@ def test_fold_spells_one_name_alike_across_scripts() -> None:
 
 
 def test_mentions_find_inflected_names_in_other_scripts_but_not_longer_words() -> None:
-    words = [fold(w) for w in "Телефонный разговор с канцлером Фальком и Хольтом".split()]
+    words = [fold(w) for w in ["Телефонный", "разговор", "с", "канцлером", "Фальком", "и", "Хольтом"]]
     assert ACTORS.mentions(words)[0] == {"Chancellor of Vestmark", "President of Aldoria"}
     assert ACTORS.mentions([fold("Holtzmannsdorf")])[0] == set()
 
