@@ -140,7 +140,7 @@ class Events:
             cursor = last
         with self.db.round() as r:
             self._fire(r, sources, now, res)
-        g.forget_before(now - self.window)
+        g.forget_before(now)
         return res
 
     def place_unplaced(self, now: datetime) -> RoundResult:
@@ -196,6 +196,8 @@ class Events:
         )
         r.span(eid, st.started_at, st.last_at)
         res.placed += 1
+        if res.placed % 256 == 0:
+            g.forget_before(at)  # a long catch-up: only events still within the window are compared
         speakers = self._speakers.setdefault(eid, {})
         first_time = it.actor is not None and it.actor not in speakers
         if it.actor:

@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+_NUMBER = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?。])\s+")  # not after an initial (Donald J. Trump)
 # spellings that differ between transliterations of one name (Хольт -> Khol't, Шольц -> Shol'ts)
 _SPELL = (("tsch", "ch"), ("sch", "sh"), ("kh", "h"), ("ts", "z"), ("ph", "f"), ("ck", "k"), ("w", "v"))
 
@@ -49,6 +50,11 @@ def fold(word: str) -> str:
     for a, b in _SPELL:
         w = w.replace(a, b)
     return w
+
+
+def _unspaced(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
 
 
 @dataclass(frozen=True)
@@ -64,13 +70,21 @@ class ActorIndex:
         self.relays = frozenset(relays)
         self.actors = frozenset(aliases)
         self._by_first: dict[str, list[_Alias]] = {}
+        self._unspaced: list[tuple[str, str]] = []  # (alias, actor) in scripts written without spaces
         for actor, names in aliases.items():
             for name in {actor, *names}:
+                if any(_unspaced(ch) for ch in name):
+                    self._unspaced.append((name, actor))
+                    continue
                 words = tuple(fold(w) for w in _WORD.findall(name))
                 words = tuple(w for w in words if w)
                 if not words or (len(words) == 1 and len(words[0]) < 3):
                     continue
                 self._by_first.setdefault(words[0][:3], []).append(_Alias(actor, words))
+
+    def mentions_unspaced(self, text: str) -> set[str]:
+        """Actors named in Chinese, Japanese or Korean text, where a name is a run inside a longer word."""
+        return {actor for alias, actor in self._unspaced if alias in text}
 
     def mentions(self, words: list[str]) -> tuple[set[str], set[int]]:
         """Actors named in a list of folded capitalised-or-not words; also the positions used up."""
@@ -131,26 +145,28 @@ class Features:
 def _lead(text: str) -> str:
     text = text.strip()
     first = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    first = re.split(r"(?<=[。])", first, maxsplit=1)[0]
     return first[:400]
 
 
 def item_features(
     title: str, text: str, *, actor: str | None, url: str, actors: ActorIndex, lang: str = "und"
 ) -> Features:
-    head_words = [fold(w) for w in _WORD.findall(f"{title}\n{_lead(text)}")]
-    head_named, _ = actors.mentions(head_words)
+    head = f"{title}\n{_lead(text)}"
+    head_named, _ = actors.mentions([fold(w) for w in _WORD.findall(head)])
+    head_named |= actors.mentions_unspaced(head)
     raw = _WORD.findall(f"{title}\n{text}")
     words = [fold(w) for w in raw]
     named, used = actors.mentions(words)
+    named |= actors.mentions_unspaced(f"{title}\n{text}")
     keys: set[str] = set()
     for i, (r, w) in enumerate(zip(raw, words, strict=True)):
         if i in used or not w:
             continue
-        if r.isdigit():
-            if len(r) <= 4:
-                keys.add(str(int(r)))
-        elif r[0].isupper() and len(w) >= 4:
+        if r[0].isupper() and len(w) >= 4 and not r.isdigit():
             keys.add(w[:6])
+    # numbers wherever they stand (Chinese and Japanese write 10月23日 as one run)
+    keys.update(str(int(n)) for n in _NUMBER.findall(f"{title}\n{text}") if len(n) <= 4)
     parties = set(head_named)
     if actor is not None and actor not in actors.relays:
         parties.add(actor)
@@ -210,7 +226,7 @@ class Grouper:
     `same_text`: the share needed to join on keys alone (the same statement elsewhere, a relay).
     """
 
-    def __init__(self, *, window: timedelta = timedelta(hours=36), min_keys: float = 0.2, same_text: float = 0.6):
+    def __init__(self, *, window: timedelta = timedelta(hours=36), min_keys: float = 0.0, same_text: float = 0.6):
         self.window = window
         self.min_keys = min_keys
         self.same_text = same_text
