@@ -138,8 +138,12 @@ class Events:
                     self._place(r, g, actors, sources, it, now, res)
                 r.cursor(last)
             cursor = last
-        with self.db.round() as r:
-            self._fire(r, sources, now, res)
+        if any(
+            x.actor not in sources or (x.status == "open" and x.due is not None and x.due <= now)
+            for x in self._open.values()
+        ):
+            with self.db.round() as r:
+                self._fire(r, sources, now, res)
         g.forget_before(now)
         return res
 

@@ -222,14 +222,25 @@ class Grouper:
     """Places items into events, one at a time, in time order; keeps key frequencies for weighting.
 
     `window`: how long after an event's last item a new item may still join it. `min_keys`: the share
-    (0-1) of an item's key weight that an event must hold for two parties in common to be enough.
-    `same_text`: the share needed to join on keys alone (the same statement elsewhere, a relay).
+    (0-1) of an item's key weight that an event must hold for two parties in common to be enough (none:
+    real readouts of one call often share no figure). `numbers_min`: when both give figures, the share
+    of the item's numbers the event must hold (two calls of one pair on one day differ in their figures).
+    `same_text`: the share needed to join on keys alone (the same statement elsewhere, a relay), and for
+    a second statement of a speaker who already spoke in the event.
     """
 
-    def __init__(self, *, window: timedelta = timedelta(hours=36), min_keys: float = 0.0, same_text: float = 0.6):
+    def __init__(
+        self,
+        *,
+        window: timedelta = timedelta(hours=36),
+        min_keys: float = 0.0,
+        same_text: float = 0.6,
+        numbers_min: float = 0.3,
+    ):
         self.window = window
         self.min_keys = min_keys
         self.same_text = same_text
+        self.numbers_min = numbers_min
         self.df: dict[str, int] = {}
         self.docs = 0
         self.actor_df: dict[str | None, dict[str, int]] = {}
@@ -259,6 +270,15 @@ class Grouper:
                 best = max(best, sum(w for k, w in part.items() if k in ev.keys) / total)
         return best
 
+    def numbers_disagree(self, f: Features, ev: EventState) -> bool:
+        """Both the item and the event give at least two numbers, and few of the item's rare ones match."""
+        mine = {k: self.weight(k, f.actor) for k in f.keys if k.isdigit()}
+        theirs = sum(1 for k in ev.keys if k.isdigit())
+        if len(mine) < 2 or theirs < 2:
+            return False
+        total = sum(mine.values())
+        return total > 0 and sum(w for k, w in mine.items() if k in ev.keys) / total < self.numbers_min
+
     def forget_before(self, t: datetime) -> None:
         """Drop events too old to take new items (they stay in the database)."""
         for eid in [e.id for e in self.events.values() if e.last_at < t - self.window]:
@@ -276,7 +296,10 @@ class Grouper:
             hours = abs((at - ev.last_at).total_seconds()) / 3600
             closeness = 1.0 / (1.0 + hours / 12)
             again = f.actor is not None and f.actor in ev.speakers  # a speaker says one thing per event
-            if shared >= 2 and share >= (self.same_text if again else self.min_keys):
+            need = self.same_text if again else self.min_keys
+            if not again and self.numbers_disagree(f, ev):
+                need = max(need, self.numbers_min)  # both give figures, and not the same ones
+            if shared >= 2 and share >= need:
                 score = shared + 2 * share + closeness
                 why = f"{shared} parties, {share:.0%} of its names and numbers"
             elif share >= self.same_text and (shared >= 1 or not f.parties):

@@ -163,7 +163,15 @@ class EventStore:
         """Items announced by `new` findings after `after` (log order), and the last finding id read."""
         last = after
         q = (
-            select(FindingRow.id, FindingRow.kind, ItemRow, VersionRow.title, VersionRow.text, SourceRow.actor)
+            select(
+                FindingRow.id,
+                FindingRow.kind,
+                ItemRow,
+                VersionRow.title,
+                VersionRow.text,
+                SourceRow.actor,
+                SourceRow.name,
+            )
             .outerjoin(ItemRow, ItemRow.id == FindingRow.item_id)
             .outerjoin(VersionRow, VersionRow.id == ItemRow.current_version)
             .outerjoin(SourceRow, SourceRow.id == ItemRow.source_id)
@@ -173,8 +181,7 @@ class EventStore:
         )
         out: list[NewItem] = []
         with self.store.session() as s:
-            srcnames = dict(s.execute(select(SourceRow.id, SourceRow.name)).all())
-            for fid, kind, item, title, text, actor in s.execute(q):
+            for fid, kind, item, title, text, actor, source_name in s.execute(q):
                 last = fid
                 if kind != "new" or item is None:
                     continue
@@ -188,7 +195,7 @@ class EventStore:
                         title or item.title or "",
                         text or "",
                         item.source_id,
-                        srcnames.get(item.source_id, ""),
+                        source_name or "",
                         actor,
                     )
                 )
