@@ -67,8 +67,14 @@ def load(store: Store, doc: dict[str, Any]) -> list[dict[str, Any]]:
         if s["kind"] != "feed":
             continue
         srcs[s["site"]] = store.add_source(
-            name=s["name"], url=f"http://127.0.0.1:1/{s['site']}/feed", kind="feed", actor=s["actor"], every=600,
-            selector=None, ignore=None, now=at0,
+            name=s["name"],
+            url=f"http://127.0.0.1:1/{s['site']}/feed",
+            kind="feed",
+            actor=s["actor"],
+            every=600,
+            selector=None,
+            ignore=None,
+            now=at0,
         )
     rows = []
     for i, p in enumerate(doc["events"], start=1):
@@ -82,13 +88,44 @@ def insert_items(store: Store, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         src = r["source"]
         url = f"http://127.0.0.1:1/{r['site']}/statements/{r['item']}"
-        items.append({"id": r["id"], "source_id": src.id, "key": r["item"], "url": url, "title": r["title"],
-                      "state": "live", "first_seen": r["at_dt"], "last_seen": r["at_dt"], "gone_count": 0,
-                      "flaps": 0})
-        vers.append({"id": r["id"], "item_id": r["id"], "seq": 1, "at": r["at_dt"], "title": r["title"],
-                     "text": r["text"], "text_hash": text_hash(r["text"]), "origin": "page"})
-        finds.append({"at": r["at_dt"], "kind": "new", "source_id": src.id, "source": src.name,
-                      "item_id": r["id"], "item": r["item"], "url": url, "detail": {}})
+        items.append(
+            {
+                "id": r["id"],
+                "source_id": src.id,
+                "key": r["item"],
+                "url": url,
+                "title": r["title"],
+                "state": "live",
+                "first_seen": r["at_dt"],
+                "last_seen": r["at_dt"],
+                "gone_count": 0,
+                "flaps": 0,
+            }
+        )
+        vers.append(
+            {
+                "id": r["id"],
+                "item_id": r["id"],
+                "seq": 1,
+                "at": r["at_dt"],
+                "title": r["title"],
+                "text": r["text"],
+                "text_hash": text_hash(r["text"]),
+                "origin": "page",
+            }
+        )
+        finds.append(
+            {
+                "at": r["at_dt"],
+                "kind": "new",
+                "source_id": src.id,
+                "source": src.name,
+                "item_id": r["id"],
+                "item": r["item"],
+                "url": url,
+                "detail": {},
+            }
+        )
     with store.session() as s:
         s.execute(insert(ItemRow.__table__), items)
         s.execute(insert(VersionRow.__table__), vers)

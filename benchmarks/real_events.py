@@ -42,9 +42,17 @@ ALIASES = {
     "Xi": ["Xi Jinping", "习近平", "習近平"],
 }
 SPEAKERS = {
-    "d1": ("Scholz", "Putin"), "d2": ("Abe", "Trump"), "d3": ("Obama", "Putin"), "d4": ("Takaichi", "Zelensky"),
-    "d5": ("Abe", "Trump"), "d6": ("Motegi", "Pompeo"), "p1": ("Abe", "Moon"), "p2": ("Suga", "Xi"),
-    "p3": ("Xi", "Trump"), "p4": ("Xi", "Trump"), "p5": ("Suga", "Putin"),
+    "d1": ("Scholz", "Putin"),
+    "d2": ("Abe", "Trump"),
+    "d3": ("Obama", "Putin"),
+    "d4": ("Takaichi", "Zelensky"),
+    "d5": ("Abe", "Trump"),
+    "d6": ("Motegi", "Pompeo"),
+    "p1": ("Abe", "Moon"),
+    "p2": ("Suga", "Xi"),
+    "p3": ("Xi", "Trump"),
+    "p4": ("Xi", "Trump"),
+    "p5": ("Suga", "Putin"),
 }
 
 
@@ -55,8 +63,16 @@ def texts() -> list[dict[str, str]]:
             short = p["id"].split("-", 1)[0]
             for side, speaker in zip("ab", SPEAKERS[short], strict=True):
                 s = p[side]
-                out.append({"event": p["id"], "text": s["text"], "date": s["date"], "lang": s["lang"],
-                            "source": s["source"].split(",")[0], "speaker": speaker})
+                out.append(
+                    {
+                        "event": p["id"],
+                        "text": s["text"],
+                        "date": s["date"],
+                        "lang": s["lang"],
+                        "source": s["source"].split(",")[0],
+                        "speaker": speaker,
+                    }
+                )
     return sorted(out, key=lambda t: t["date"])
 
 
@@ -68,8 +84,11 @@ def group(items: list[dict[str, str]], *, one_day: bool, aliases: bool) -> dict[
     g = Grouper()
     placed: list[tuple[str, int]] = []
     for i, t in enumerate(items):
-        at = datetime(2025, 1, 1, 12, tzinfo=UTC) + timedelta(seconds=i) if one_day else (
-            datetime.fromisoformat(t["date"]).replace(hour=12, tzinfo=UTC))
+        at = (
+            datetime(2025, 1, 1, 12, tzinfo=UTC) + timedelta(seconds=i)
+            if one_day
+            else (datetime.fromisoformat(t["date"]).replace(hour=12, tzinfo=UTC))
+        )
         actor = t["speaker"] if aliases else t["source"]
         f = item_features("", t["text"], actor=actor, url=f"u{i}", actors=actors, lang=t["lang"])
         p = g.place(f, at)
@@ -89,12 +108,16 @@ def group(items: list[dict[str, str]], *, one_day: bool, aliases: bool) -> dict[
 
 def main() -> None:
     items = texts()
-    print(f"{len(items)} texts, {len({t['event'] for t in items})} calls, languages "
-          f"{', '.join(sorted({t['lang'] for t in items}))}")
+    print(
+        f"{len(items)} texts, {len({t['event'] for t in items})} calls, languages "
+        f"{', '.join(sorted({t['lang'] for t in items}))}"
+    )
     for name, one_day, aliases in (("dates", False, True), ("one day", True, True), ("no aliases", True, False)):
         s = group(items, one_day=one_day, aliases=aliases)
-        print(f"{name:>10}: pairwise P {s['precision']:.2f} R {s['recall']:.2f} F1 {s['f1']:.2f} "
-              f"({s['events']:.0f} events found)")
+        print(
+            f"{name:>10}: pairwise P {s['precision']:.2f} R {s['recall']:.2f} F1 {s['f1']:.2f} "
+            f"({s['events']:.0f} events found)"
+        )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,18 @@ def tiny_world(tmp_path: Path) -> Path:
     def readout(ev: str, at: float, me: str, other: str, n: int) -> str:
         h, t = _readout("call", G[me].lang, G[me], G[other], TOPICS[n % 5], PLACES[n % 6], 100 + n, 500 + n, 4)
         item = f"{me}-{ev}"
-        pubs.append({"at": _at(at), "do": "publish", "site": me, "item": item, "title": h, "text": t,
-                     "lang": G[me].lang, "event": ev})
+        pubs.append(
+            {
+                "at": _at(at),
+                "do": "publish",
+                "site": me,
+                "item": item,
+                "title": h,
+                "text": t,
+                "lang": G[me].lang,
+                "event": ev,
+            }
+        )
         return item
 
     readout("e1", 1, "aldoria", "vestmark", 1)
@@ -50,24 +60,52 @@ def tiny_world(tmp_path: Path) -> Path:
     readout("e3", 3.7, "rusovia", "vestmark", 3)
     readout("e4", 9, "aldoria", "vestmark", 4)
     h, t = _relay("en", G["aldoria"], G["vestmark"], TOPICS[1], 101, 501)
-    pubs.append({"at": _at(2), "do": "publish", "site": "ledger", "item": "ledger-e1", "title": h, "text": t,
-                 "event": "e1"})
-    pubs.append({"at": _at(1.5), "do": "publish", "site": "aldoria", "item": "aldoria-home", "event": "home",
-                 "title": "President Holt opens the new hospital in Westbury",
-                 "text": "President Holt opened a hospital with 212 beds in Westbury. The President also recalled "
-                         "last year's talks with Falk."})
+    pubs.append(
+        {"at": _at(2), "do": "publish", "site": "ledger", "item": "ledger-e1", "title": h, "text": t, "event": "e1"}
+    )
+    pubs.append(
+        {
+            "at": _at(1.5),
+            "do": "publish",
+            "site": "aldoria",
+            "item": "aldoria-home",
+            "event": "home",
+            "title": "President Holt opens the new hospital in Westbury",
+            "text": "President Holt opened a hospital with 212 beds in Westbury. The President also recalled "
+            "last year's talks with Falk.",
+        }
+    )
     doc = {
         "name": "tiny-events",
         "start": _iso(START),
         "duration": "10h",
         "settings": {"hot_window": "1h", "recheck_max": 5},
-        "sites": [{"id": g, "title": G[g].site_title, "lang": G[g].lang, "feed": G[g].feed}
-                  for g in ("aldoria", "vestmark", "rusovia")]
+        "sites": [
+            {"id": g, "title": G[g].site_title, "lang": G[g].lang, "feed": G[g].feed}
+            for g in ("aldoria", "vestmark", "rusovia")
+        ]
         + [{"id": "ledger", "title": "The Northern Ledger", "feed": "json"}],
-        "sources": [{"site": g, "kind": "feed", "path": "/feed.atom" if G[g].feed == "atom" else "/feed.xml",
-                     "name": f"{g} feed", "actor": G[g].actor, "every": "10m"} for g in ("aldoria", "vestmark", "rusovia")]
-        + [{"site": "ledger", "kind": "feed", "path": "/feed.json", "name": "ledger feed",
-            "actor": "The Northern Ledger", "every": "15m"}],
+        "sources": [
+            {
+                "site": g,
+                "kind": "feed",
+                "path": "/feed.atom" if G[g].feed == "atom" else "/feed.xml",
+                "name": f"{g} feed",
+                "actor": G[g].actor,
+                "every": "10m",
+            }
+            for g in ("aldoria", "vestmark", "rusovia")
+        ]
+        + [
+            {
+                "site": "ledger",
+                "kind": "feed",
+                "path": "/feed.json",
+                "name": "ledger feed",
+                "actor": "The Northern Ledger",
+                "every": "15m",
+            }
+        ],
         "actors": [{"name": G[g].actor, "aliases": list(G[g].aliases)} for g in ("aldoria", "vestmark", "rusovia")]
         + [{"name": "The Northern Ledger", "relay": True}],
         "rules": [{"actor": G["vestmark"].actor, "after": G["aldoria"].actor, "within": "2h"}],
@@ -114,8 +152,9 @@ def _cli(data: Path, *args: str) -> _Ran:
 
 def _sub(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ONRECORD_DATA": str(data)}
-    return subprocess.run([sys.executable, "-m", "onrecord", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "onrecord", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def _events(data: Path) -> list[dict[str, Any]]:
@@ -130,7 +169,7 @@ async def test_cli_timeline_decisions_persist_and_removed_source_cancels(tmp_pat
     evs = _events(data)
     e1 = next(e for e in evs if len(e["items"]) == 3)  # the call, its late answer and the relay
     assert [i["lang"] for i in e1["items"]] == ["en", "en", "de"]
-    assert [i["delay_s"] for i in e1["items"]][0] == 0 and e1["items"][2]["delay_s"] > 3 * 3600
+    assert e1["items"][0]["delay_s"] == 0 and e1["items"][2]["delay_s"] > 3 * 3600
     assert {x["status"] for x in e1["expectations"]} == {"met"}
     # e4: unanswered; open at the world's end, overdue by the real clock the CLI runs on
     open_ = [x for e in evs for x in e["expectations"] if x["status"] in ("open", "overdue")]
@@ -163,7 +202,10 @@ async def test_cli_timeline_decisions_persist_and_removed_source_cancels(tmp_pat
     x = next(x for e in _events(data) for x in e["expectations"] if x["id"] == open_[0]["id"])
     assert x["status"] == "cancelled" and "no source of Chancellor of Vestmark" in x["reason"]
 
-    assert _cli(data, "expect", "President of Aldoria", "--after", "President of Rusovia", "--within", "3h").returncode == 0
+    assert (
+        _cli(data, "expect", "President of Aldoria", "--after", "President of Rusovia", "--within", "3h").returncode
+        == 0
+    )
     assert "President of Aldoria within 10800s" in _cli(data, "expect").stdout
     assert _cli(data, "expect", "President of Aldoria").returncode == 2  # no --within
     r = _cli(data, "actor", "President of Aldoria", "--alias", "Хольт")

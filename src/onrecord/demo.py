@@ -39,6 +39,8 @@ STYLE = {
     "unreachable": "red",
     "recovered": "blue",
     "republished": "magenta",
+    "overdue": "bold red",
+    "expectation_met": "green",
 }
 
 
@@ -81,17 +83,37 @@ def run_demo(folder: Path, console: Console) -> SimResult:
     console.rule("[bold]onrecord demo[/]")
     console.print(Text(sc.description or sc.name, style="bold"))
     console.print(
-        "A made-up world served on 127.0.0.1: the press offices of Aldoria and Vestmark and a news site, "
-        "watched for two hours of simulated time (played in seconds).\n"
+        "A made-up world served on 127.0.0.1: the press offices of Aldoria, Vestmark and Rusovia, Vestmark's "
+        "embassy and a news site, watched for five and a half hours of simulated time (played in seconds).\n"
     )
     seen: list[Finding] = []
     result = run_async(run_scenario("demo", data=folder, on_finding=seen.append))
     with Onrecord(sim_settings(folder)) as app:
-        _timeline(app, sc, sorted(seen, key=lambda f: (f.at, f.id or 0)), console)
+        _timeline(app, sc, sorted(seen, key=lambda f: (f.at, f.id if f.id is not None else 1 << 62)), console)
         _verdict(result, console)
+        _events(app, console)
         items = _compare(app, console)
     _next_steps(folder, items, console)
     return result
+
+
+def _events(app: Onrecord, console: Console) -> None:
+    """The events with more than one statement: who spoke when, in which language."""
+    from onrecord.analysis.expect import human
+
+    rows = [e for e in app.events.timelines() if len(e["items"]) > 1]
+    if not rows:
+        return
+    console.print()
+    console.rule("[bold]Events: who spoke, in what order[/]", align="left")
+    for e in rows:
+        console.print(Text(f"event {e['id']}: {e['title']}", style="bold"))
+        for i in e["items"]:
+            delay = "first" if i["delay_s"] <= 0 else f"+{human(i['delay_s'])}"
+            console.print(Text(f"  {delay:>12}  {i['actor'] or i['source']} ({i['lang']}, {i['source']})"))
+        for x in e["expectations"]:
+            if x["due"]:
+                console.print(Text(f"  expected: {x['actor']}, {x['status']}", style="dim"))
 
 
 # -- the timeline ----------------------------------------------------------------------------------------
@@ -194,6 +216,12 @@ def _finding(app: Onrecord, sc: Scenario, f: Finding, grid: _Grid, none_deleted:
     elif f.kind == "recovered":
         fails = f.detail.get("failed_checks")
         grid.line(at, "recovered", Text(f"{f.source} answers again, after {fails} failed checks"))
+    elif f.kind == "overdue":
+        grid.line(at, "overdue", Text(f"{f.detail.get('actor')} has said nothing since {f.detail.get('after')} spoke"))
+        grid.note(str(f.detail.get("text", "")).split(": ", 1)[-1])
+    elif f.kind == "expectation_met":
+        grid.line(at, "answered", Text(f"{f.source} published ") + quoted + ref)
+        grid.note(str(f.detail.get("text", "")))
     elif f.kind == "restored":
         grid.line(at, "restored", Text(f"{f.source} put back ") + quoted + ref)
     else:
@@ -396,7 +424,8 @@ def _report_story(r: Any, console: Console) -> None:
 def suggested_commands(folder: Path, items: dict[str, int]) -> list[str]:
     """Commands that work exactly as printed, from the shell the demo ran in."""
     base = f"{command_prefix()} --data {shlex.quote(str(folder))}"
-    cmds = [f"{base} findings", f"{base} findings --kind edited,deleted --json", f"{base} sources"]
+    cmds = [f"{base} findings", f"{base} findings --kind edited,deleted --json", f"{base} sources",
+            f"{base} events", f"{base} findings --kind overdue,expectation_met"]
     if "a" in items:
         cmds += [f"{base} show {items['a']}", f"{base} diff {items['a']}"]
     if "a" in items and "b" in items:

@@ -270,7 +270,8 @@ class Events:
         usual = x.basis.get("usual_s")
         text = f"{x.actor} spoke {human(delay)} after {x.after}"
         if usual:
-            text += f" (usually within {human(float(usual))}{'; late' if late else ''})"
+            said = "expected" if x.basis.get("basis") == "rule" else "usually"
+            text += f" ({said} within {human(float(usual))}{'; late' if late else ''})"
         f = Finding(
             kind="expectation_met",
             at=now,

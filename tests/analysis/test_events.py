@@ -35,24 +35,29 @@ def test_parties_come_from_headline_and_lead_not_a_passing_mention() -> None:
     readout = item_features(
         "Telefonat mit Präsident Holt",
         "Am 4. Mai sprach Bundeskanzler Falk mit Präsident Holt. Es ging um 250 Fachleute.",
-        actor="Chancellor of Vestmark", url="u1", actors=ACTORS,
+        actor="Chancellor of Vestmark",
+        url="u1",
+        actors=ACTORS,
     )
     assert readout.parties == {"Chancellor of Vestmark", "President of Aldoria"}
     assert {"250", "4"} <= readout.keys
     aside = item_features(
         "Bundeskanzler eröffnet Krankenhaus in Steinau",
         "Das Krankenhaus hat 120 Betten. Der Kanzler erinnerte an Gespräche mit Holt.",
-        actor="Chancellor of Vestmark", url="u2", actors=ACTORS,
+        actor="Chancellor of Vestmark",
+        url="u2",
+        actors=ACTORS,
     )
     assert aside.parties == {"Chancellor of Vestmark"}
     assert "President of Aldoria" in aside.named
     relay = item_features(
-        "Holt and Falk discuss the pipeline", "Holt and Falk discussed it, 250 experts.",
-        actor="The Northern Ledger", url="u3", actors=ACTORS,
+        "Holt and Falk discuss the pipeline",
+        "Holt and Falk discussed it, 250 experts.",
+        actor="The Northern Ledger",
+        url="u3",
+        actors=ACTORS,
     )
     assert relay.parties == {"Chancellor of Vestmark", "President of Aldoria"}  # the outlet is no party
-
-
 
 
 def test_a_german_and_a_russian_readout_of_one_call_join_and_a_home_statement_does_not() -> None:
@@ -62,18 +67,23 @@ def test_a_german_and_a_russian_readout_of_one_call_join_and_a_home_statement_do
         "Telefonat mit Präsident Gromow",
         "Am 4. Mai telefonierte Bundeskanzler Falk mit Präsident Gromow. Besprochen wurden 312 Fachleute und "
         "740 Millionen.",
-        actor="Chancellor of Vestmark", url="de", actors=actors,
+        actor="Chancellor of Vestmark",
+        url="de",
+        actors=actors,
     )
     ru = item_features(
         "Телефонный разговор с канцлером Фальком",
-        "4 мая Президент Громов провёл переговоры с канцлером Фальком. Обсуждались 312 специалистов и "
-        "740 миллионов.",
-        actor="President of Rusovia", url="ru", actors=actors,
+        "4 мая Президент Громов провёл переговоры с канцлером Фальком. Обсуждались 312 специалистов и 740 миллионов.",
+        actor="President of Rusovia",
+        url="ru",
+        actors=actors,
     )
     home = item_features(
         "Президент Громов открыл больницу в Северске",
         "Президент Громов открыл больницу на 200 коек. Проект стоил 55 миллионов.",
-        actor="President of Rusovia", url="home", actors=actors,
+        actor="President of Rusovia",
+        url="home",
+        actors=actors,
     )
     assert g.place(de, T0).event_id is None
     g.count(de)

@@ -97,7 +97,10 @@ async def play(
             results = await app.check_due(fetcher)
             checks += len(results)
             if events:
-                app.update_events()
+                done = app.update_events()
+                if on_finding is not None:
+                    for f in done.findings:
+                        on_finding(f)
             if on_finding is not None:
                 for r in results:
                     for f in r.findings:
@@ -150,7 +153,7 @@ async def run_scenario(
                 }
             found = app.findings()
             report = score(expected, found)
-            if sc.actors:
+            if sc.actors and truth:
                 placed = [(m.url, m.event_id) for m in app.events.db.members()]
                 report = replace(report, grouping=pairwise(truth, placed))
         finally:
