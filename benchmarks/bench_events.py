@@ -216,7 +216,8 @@ def main() -> None:
         f"Command: `.venv/bin/python benchmarks/bench_events.py --items {a.items} --db {' '.join(a.db)}"
         f"{' --sim' if a.sim else ''} --write`",
         "",
-        "| database | items | group all but 50 (CPU s / wall s) | place one item p50 / p95 (ms) | pairwise P / R / F1 |",
+        "| database | items | group all but 50 (CPU s / wall s) | place one item p50 / p95 (ms) "
+        "| pairwise P / R / F1 |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for db, r in out.items():
