@@ -112,3 +112,8 @@ def test_due_time_from_history_rule_or_nothing() -> None:
     assert rarely.due is None  # answers a third of the time: nothing to expect
     assert overdue_text(d, 9 * 3600) == "usually within 1 h 30 min; 9 h so far"
     assert human(45 * 60) == "45 min" and human(2 * 86400) == "2 d"
+
+
+def test_a_late_answer_in_the_history_is_not_the_usual_delay() -> None:
+    d = due_time(T0, [1800, 3600, 5400, 8 * 3600], asked=4, rule_s=None)
+    assert d.usual_s == 5400  # the 8 h answer was itself late

@@ -235,7 +235,7 @@ class Grouper:
         window: timedelta = timedelta(hours=36),
         min_keys: float = 0.0,
         same_text: float = 0.6,
-        numbers_min: float = 0.3,
+        numbers_min: float = 0.5,
     ):
         self.window = window
         self.min_keys = min_keys
@@ -298,7 +298,7 @@ class Grouper:
             again = f.actor is not None and f.actor in ev.speakers  # a speaker says one thing per event
             need = self.same_text if again else self.min_keys
             if not again and self.numbers_disagree(f, ev):
-                need = max(need, self.numbers_min)  # both give figures, and not the same ones
+                need = 2.0  # both give figures, and not the same ones: two happenings, whatever the words
             if shared >= 2 and share >= need:
                 score = shared + 2 * share + closeness
                 why = f"{shared} parties, {share:.0%} of its names and numbers"

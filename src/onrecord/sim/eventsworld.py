@@ -30,6 +30,17 @@ NORMAL = (25 * 60, 110 * 60)  # usual answer delay, seconds
 LATE = (6 * 3600, 9 * 3600)
 POLL = 600  # principals' feeds
 MIN_HISTORY = 3
+RULE_S = 3 * 3600  # the scenario's rule: Ostria answers Aldoria within 3 h
+
+
+def _usual(delays: list[float]) -> float:
+    """The usual delay as docs/events.md defines it: the longest (fewer than ten) or the 90th percentile
+    of the delays that are at most three times the median."""
+    ordered = sorted(delays)
+    n = len(ordered)
+    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    kept = [d for d in ordered if d <= 3 * median] or ordered
+    return kept[-1] if len(kept) < 10 else kept[-(-len(kept) * 90 // 100) - 1]
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ GOVS = [
         "rss",
         {"en": "Holt", "de": "Holt", "ru": "Хольт", "fr": "Holt", "el": "Χολτ"},
         {"en": "President", "de": "Präsident", "ru": "Президент", "fr": "le Président", "el": "Πρόεδρος"},
-        ("Holt",),
+        ("Holt", "Χολτ"),  # Greek Χ folds to "ch": the folding does not reach it
     ),
     Gov(
         "vestmark",
@@ -73,7 +84,7 @@ GOVS = [
         "rss",
         {"en": "Gromov", "de": "Gromow", "ru": "Громов", "fr": "Gromov", "el": "Γκρόμοφ"},
         {"en": "President", "de": "Präsident", "ru": "Президент", "fr": "le Président", "el": "Πρόεδρος"},
-        ("Громов", "Gromov", "Gromow"),
+        ("Громов", "Gromov", "Gromow", "Γκρόμοφ"),
     ),
     Gov(
         "valmont",
@@ -352,8 +363,8 @@ def generate(events: int = 60, seed: int = 12, name: str = "events") -> dict[str
     principals = ["aldoria", "vestmark", "rusovia", "valmont"]
     pubs: list[dict[str, Any]] = []
     expect: list[dict[str, Any]] = []
-    answers: dict[tuple[str, str], list[datetime]] = {}  # (caller, answerer) -> answer times
-    rules = [{"actor": govs["ostria"].actor, "after": govs["aldoria"].actor, "within": "3h"}]
+    answers: dict[tuple[str, str], list[tuple[datetime, float]]] = {}  # (caller, answerer) -> (time, delay)
+    rules = [{"actor": govs["ostria"].actor, "after": govs["aldoria"].actor, "within": f"{RULE_S}s"}]
     ruled = {("aldoria", "ostria")}
     t = START + timedelta(hours=1)
     seq = 0
@@ -398,19 +409,30 @@ def generate(events: int = 60, seed: int = 12, name: str = "events") -> dict[str
         h, txt = _readout(kind, a.lang, a, b, topic, place, n1, n2, day)
         txt = _vary(rng, a.lang, txt)
         item_a = pub(ta, caller, h, txt, a.lang, ev)
-        seen = [x for x in answers.get((caller, answerer), []) if x + timedelta(seconds=2 * POLL + 60) < ta]
-        maybe = [x for x in answers.get((caller, answerer), []) if x < ta]
-        can_fire = len(seen) >= MIN_HISTORY or (caller, answerer) in ruled
-        unsure = (len(seen) >= MIN_HISTORY) != (len(maybe) >= MIN_HISTORY) and (caller, answerer) not in ruled
-        late = (can_fire and not unsure and rng.random() < 0.3) or ((caller, answerer) == ("ostria", "aldoria"))
+        past = answers.get((caller, answerer), [])
+        seen = [d for x, d in past if x + timedelta(seconds=2 * POLL + 60) < ta]
+        maybe = [d for x, d in past if x < ta]
+        ruled_pair = (caller, answerer) in ruled
+        can_fire = len(seen) >= MIN_HISTORY or ruled_pair
+        unsure = (len(seen) >= MIN_HISTORY) != (len(maybe) >= MIN_HISTORY) and not ruled_pair
+        if (caller, answerer) == ("ostria", "aldoria"):
+            late = not can_fire and not unsure  # late while there is no history and no rule: never overdue
+        else:
+            late = can_fire and not unsure and rng.random() < 0.25
         delay = rng.uniform(*LATE) if late else rng.uniform(*NORMAL)
         tb = ta + timedelta(seconds=delay)
         h, txt = _readout(kind, b.lang, b, a, topic, place, n1, n2, day)
         txt = _vary(rng, b.lang, txt)
         item_b = pub(tb, answerer, h, txt, b.lang, ev)
-        answers.setdefault((caller, answerer), []).append(tb)
+        answers.setdefault((caller, answerer), []).append((tb, delay))
         if can_fire:
-            if late:
+            # when the answering side is due: a rule's time, or twice its usual delay (docs/events.md), the
+            # usual one leaving out exceptions over three times the median; first seen up to a poll later
+            if ruled_pair and len(seen) < MIN_HISTORY:
+                due = RULE_S
+            else:
+                due = 2 * max(_usual(seen), 900) + POLL
+            if late and due + 2 * POLL < delay:
                 expect.append(
                     {
                         "kind": "overdue",
@@ -419,6 +441,17 @@ def generate(events: int = 60, seed: int = 12, name: str = "events") -> dict[str
                         "until": _iso(tb),
                         "note": f"{ev}: {b.actor} late after {a.actor}",
                         "optional": unsure,
+                    }
+                )
+            elif late:  # too close to call
+                expect.append(
+                    {
+                        "kind": "overdue",
+                        "source": f"{b.key} feed",
+                        "at": _iso(ta),
+                        "until": _iso(tb),
+                        "note": f"{ev}: {b.actor} late, due unclear",
+                        "optional": True,
                     }
                 )
             expect.append(
