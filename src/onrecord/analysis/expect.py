@@ -5,9 +5,10 @@ counterpart spoke first and named the actor, how long the actor took to speak (i
 often it spoke at all. With at least `min_history` answers, and answers in at least half of those
 events, the actor is "usually within" the 90th percentile of its delays (the longest one while there
 are fewer than ten), leaving out exceptions (a delay over three times the median, itself a late
-answer), and is due twice that long (at least 30 minutes more) after the counterpart's statement: a few past delays understate the longest usual one, and a false `overdue` costs more trust
-than a late one. With less history a user rule (`onrecord expect ACTOR --after OTHER
---within 3h`) gives the due time; with neither, the expectation is kept but can never fire.
+answer), and is due twice that long (at least 30 minutes more) after the counterpart's statement: a
+few past delays understate the longest usual one, and a false `overdue` costs more trust than a late
+one. With less history a user rule (`onrecord expect ACTOR --after OTHER --within 3h`) gives the due
+time; with neither, the expectation is kept but can never fire.
 """
 
 from __future__ import annotations
