@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from onrecord.analysis.events import ActorIndex, EventState, Grouper, fold, item_features
+from onrecord.analysis.events import ActorIndex, EventState, Features, Grouper, fold, item_features
 from onrecord.analysis.expect import due_time, human, overdue_text
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -117,3 +117,36 @@ def test_due_time_from_history_rule_or_nothing() -> None:
 def test_a_late_answer_in_the_history_is_not_the_usual_delay() -> None:
     d = due_time(T0, [1800, 3600, 5400, 8 * 3600], asked=4, rule_s=None)
     assert d.usual_s == 5400  # the 8 h answer was itself late
+
+
+def test_two_accounts_that_differ_on_a_figure_still_join_but_another_call_with_other_figures_does_not() -> None:
+    actors = ActorIndex({"President of Aldoria": ["Holt"], "Chancellor of Vestmark": ["Falk"]})
+    g = Grouper()
+    for i in range(30):  # what else was said lately: rarity means something
+        g.count(Features("Someone", frozenset(), frozenset(), frozenset({str(500 + i), "2020"}), f"bg{i}"))
+    en = item_features(
+        "Readout of President Holt's Call with Chancellor Falk",
+        "President Holt spoke today with Chancellor Falk. Aldoria will provide 40 million; the 2019 treaty stands.",
+        actor="President of Aldoria",
+        url="en",
+        actors=actors,
+    )
+    g.count(en)
+    g.events[1] = EventState(1, T0, T0)
+    g.events[1].add(en, T0)
+    de = item_features(
+        "Bundeskanzler Falk telefoniert mit Präsidentin Holt",
+        "Bundeskanzler Falk hat mit Präsidentin Holt telefoniert. Aldorien gibt 35 Millionen; Vertrag von 2019.",
+        actor="Chancellor of Vestmark",
+        url="de",
+        actors=actors,
+    )
+    assert g.place(de, T0 + timedelta(minutes=15)).event_id == 1  # 35 against 40: a difference, not an event
+    other = item_features(
+        "Telefonat mit Präsidentin Holt",
+        "Bundeskanzler Falk sprach mit Präsidentin Holt über 312 Fachleute und 741 Millionen.",
+        actor="Chancellor of Vestmark",
+        url="de2",
+        actors=actors,
+    )
+    assert g.place(other, T0 + timedelta(hours=2)).event_id is None  # none of its figures: another call

@@ -235,7 +235,7 @@ class Grouper:
         window: timedelta = timedelta(hours=36),
         min_keys: float = 0.0,
         same_text: float = 0.6,
-        numbers_min: float = 0.5,
+        numbers_min: float = 0.3,
     ):
         self.window = window
         self.min_keys = min_keys
@@ -272,7 +272,8 @@ class Grouper:
 
     def numbers_disagree(self, f: Features, ev: EventState) -> bool:
         """Both the item and the event give at least two numbers, and few of the item's rare ones match."""
-        mine = {k: self.weight(k, f.actor) for k in f.keys if k.isdigit()}
+        # a day of the month (1-31) is shared by everything said that day: it weighs a quarter
+        mine = {k: self.weight(k, f.actor) * (0.25 if int(k) <= 31 else 1.0) for k in f.keys if k.isdigit()}
         theirs = sum(1 for k in ev.keys if k.isdigit())
         if len(mine) < 2 or theirs < 2:
             return False
