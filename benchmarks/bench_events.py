@@ -233,7 +233,7 @@ def main() -> None:
         g, od, met = sim["grouping"], sim.get("overdue", {}), sim.get("expectation_met", {})
         lines += [
             "",
-            f"`onrecord sim run events --json` (60 events, {g['true_events']} true events counting the unrelated "
+            f"`onrecord sim run events --json` (100 calls, {g['true_events']} true events counting the unrelated "
             f"statements, {g['items']} items; {sim['wall_s']:.0f} s wall): grouping P/R/F1 "
             f"{g['precision']:.3f} / {g['recall']:.3f} / {g['f1']:.3f}; overdue P/R {od.get('precision')} / "
             f"{od.get('recall')} ({od.get('true_positives')} of {od.get('expected')}, latency p50 "

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/real_events.py
 
-Each pair in dev/pairs.json and blind/pairs.json is two governments' accounts of one call (de, en, ja,
+Each pair in dev/, blind/ and blind2/pairs.json is two governments' accounts of one call (de, en, ja,
 uk, ko, zh); only the texts, dates and sources are read. All 22 texts go through the same grouping as
 `onrecord events` (onrecord.analysis.events), in date order, and pairwise precision/recall/F1 is scored
 with each pair as one event. Three settings:
@@ -40,6 +40,7 @@ ALIASES = {
     "Moon": ["Moon", "文在寅", "문재인"],
     "Suga": ["Suga", "菅"],
     "Xi": ["Xi Jinping", "习近平", "習近平"],
+    "Merkel": ["Merkel", "メルケル", "默克尔"],
 }
 SPEAKERS = {
     "d1": ("Scholz", "Putin"),
@@ -58,8 +59,11 @@ SPEAKERS = {
 
 def texts() -> list[dict[str, str]]:
     out = []
-    for part in ("dev", "blind"):
-        for p in json.loads((ROOT / "tests/data/compare/real" / part / "pairs.json").read_text(encoding="utf-8")):
+    for part in ("dev", "blind", "blind2"):
+        path = ROOT / "tests/data/compare/real" / part / "pairs.json"
+        if not path.exists():
+            continue
+        for p in json.loads(path.read_text(encoding="utf-8")):
             short = p["id"].split("-", 1)[0]
             for side, speaker in zip("ab", SPEAKERS[short], strict=True):
                 s = p[side]
