@@ -27,7 +27,7 @@ from onrecord.analysis.facts import Facts, entity_keys, read_facts
 from onrecord.analysis.lang import handled_poorly
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import hedges, is_negated, opposed, unnegated
-from onrecord.analysis.topics import Link, TopicGroup, anchor_matrix, group_topics, pair_scores
+from onrecord.analysis.topics import CENTRED, Link, TopicGroup, anchor_matrix, group_topics, pair_scores
 from onrecord.errors import CompareError
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
     bg = _background(model) if min(len(ca), len(cb)) < 2 * k else None
     bg_a = va @ bg.T if bg is not None else None
     bg_b = vb @ bg.T if bg is not None else None
-    _, margin = pair_scores(cos, anchors, bg_a, bg_b, k)
+    _, margin = pair_scores(cos, anchors, bg_a, bg_b, k, CENTRED)
     openings = _openings(ca, cb)
     return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors, openings))
 

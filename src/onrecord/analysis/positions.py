@@ -17,14 +17,19 @@ __all__ = ["hedges", "is_negated", "opposed", "unnegated"]
 
 
 @cache
-def _except_regex(lang: str) -> re.Pattern[str] | None:
+def _except_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     lg = langdata.for_text(lang)
-    return langdata.phrase_regex(lg.negation_except, lg.spaced)
+    alts = sorted(lg.negation_except, key=len, reverse=True)
+    return tuple(p for a in alts if (p := langdata.phrase_regex((a,), lg.spaced)) is not None)
 
 
 def _clean(text: str, lang: str) -> str:
-    pat = _except_regex(lang)
-    return pat.sub(" ", text) if pat is not None else text
+    """The text without its negation exceptions, the longest first, each on its own: overlapping exceptions
+    ("させなければ" inside "変更させなければならない") must not leave a piece ("ならない") that reads as a
+    negation."""
+    for pat in _except_patterns(lang):
+        text = pat.sub(" ", text)
+    return text
 
 
 def _langs(lang: str) -> tuple[str, ...]:
