@@ -206,6 +206,11 @@ def test_report_check_initiative_point_against_openings():
     assert r.points[0].verdict == "supported" and "requested" in (r.points[0].sentence or "")
     r = check_report(Statement("Aldoria's account says Falk asked for the call."), [b], ENC)
     assert r.points[0].verdict == "conflict" and r.points[0].reasons[0].startswith("who initiated differs")
+    # a statement that does not say who asked decides nothing about a point that does, however close the wording
+    c = Statement("President Holt spoke by telephone today with Chancellor Falk.\nThey discussed trade.")
+    point = "President Holt spoke by telephone with Chancellor Falk, who had requested the call."
+    r = check_report(Statement(point), [c], ENC, points=[point])
+    assert r.points[0].verdict == "not_found" and "does not say who asked" in r.points[0].reasons[0]
 
 
 def test_tables_readable_at_80_columns():

@@ -348,8 +348,10 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
-            else:
+            elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
+            else:
+                vc = replace(vc, score=float(m[i, x]))
             per_version.append((j, vc))
         per_version = _gone_in_later_versions(per_version)
         j, vc = max(
@@ -442,7 +444,8 @@ def _initiative_check(
         return VersionCheck(
             name, version, "conflict", s.text, None, (f"who initiated differs: {who} in the report vs {said}",)
         )
-    return None
+    # the point says who asked for the call and this version does not: no sentence of it decides the point
+    return VersionCheck(name, version, "not_found", None, None, (f"the statement does not say who asked ({who})",))
 
 
 def _norm(s: str) -> str:
