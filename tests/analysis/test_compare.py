@@ -19,7 +19,7 @@ from onrecord.analysis.nli import CrossEncoderNLI
 from onrecord.analysis.positions import opposed
 from onrecord.analysis.render import comparison_html, comparison_table, report_table
 from onrecord.analysis.report_check import Primary, check_report, extract_points, split_attribution
-from onrecord.analysis.topics import group_topics
+from onrecord.analysis.topics import anchor_matrix, centred, group_topics
 from onrecord.cli_compare import register
 from onrecord.errors import CompareError
 
@@ -273,3 +273,26 @@ def test_cli_check_report(cli, tmp_path):
     assert [p["verdict"] for p in points] == ["supported", "not_found"]
     assert points[0]["sentence"] == "Trade grew by 12 percent." and points[0]["attributed"] is False
     assert CliRunner().invoke(cli, ["check-report", str(rep)]).exit_code == 2
+
+
+def test_a_bare_weekday_meets_the_date_it_falls_on():
+    monday = read_facts("Abe held teleconferences on Monday.", "en", "2020-09-01").keys
+    date = read_facts("8月31日、安倍総理は電話会談を行った。", "ja", "2020-08-31").keys
+    other = read_facts("9月1日、外相が会見した。", "ja", "2020-08-31").keys
+    assert "wd:1" in monday and "wd:1" in date and "wd:2" in other
+    assert read_facts("They met on 30 December.", "en", "2021-01-02").keys >= {"wd:3"}  # 2020, the year before
+    # two dates meet by their own key, never through the weekday they happen to share
+    sunday_a = read_facts("11月5日にゴルフをする。", "ja", "2017-10-23").keys
+    sunday_b = read_facts("He spoke on 22 October 2017.", "en").keys
+    assert "wd:7" in sunday_a and "wd:7" in sunday_b
+    m = anchor_matrix([sunday_a, monday], [sunday_b, date, frozenset({"x"})])
+    assert m[0, 0] == 0 and m[1, 1] > 0
+
+
+def test_centred_scores_remove_row_and_column_levels():
+    cos = np.array([[0.90, 0.80, 0.80], [0.85, 0.84, 0.95], [0.88, 0.87, 0.86]], dtype=np.float32)
+    z = centred(cos)
+    assert z.shape == cos.shape and abs(float(z.mean())) < 1e-5
+    assert np.allclose(z.mean(axis=0), 0, atol=1e-5) and np.allclose(z.mean(axis=1), 0, atol=1e-5)
+    assert z[0, 0] > 0 and z[1, 2] > 0 and z[2, 0] < z[0, 0]  # a row close to everything loses its lead
+    assert not centred(cos[:1]).any()  # one row: nothing to centre against

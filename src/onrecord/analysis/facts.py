@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date as _date
 from functools import cache
+from typing import Any
 
 from onrecord.analysis import langdata
 from onrecord.analysis.lexicon import (
@@ -662,6 +664,33 @@ def _relative_dates(text: str, lang: str, ref: str) -> list[Fact]:
     return out[:1]
 
 
+def _weekday_of(value: tuple[Any, ...], ref_date: str | None) -> int | None:
+    """ISO weekday of a date with a month and a day; its year is the stated one, else the statement's (the
+    year before when that puts the date more than half a year after the statement). None when unknown."""
+    year, month, day = value[0], value[1], value[2]
+    if not (isinstance(month, int) and isinstance(day, int)):
+        return None
+    ref = None
+    if ref_date:
+        try:
+            ref = _date.fromisoformat(ref_date[:10])
+        except ValueError:
+            ref = None
+    if not isinstance(year, int):
+        if ref is None:
+            return None
+        year = ref.year
+        try:
+            if (_date(year, month, day) - ref).days > 183:
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        return _date(year, month, day).isoweekday()
+    except ValueError:
+        return None
+
+
 def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Facts:
     """All facts of one claim, and its keys (names, places, countries, numbers, dates). `ref_date`: the
     statement's date (ISO), to resolve "today" and "yesterday"."""
@@ -686,6 +715,11 @@ def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Fac
             keys.add(f"#{f.value[-1]:g}")
         elif f.kind == "date":
             keys.add("d:" + "-".join(str(x) for x in f.value[:3] if x is not None))
+            wd = _weekday_of(f.value, ref_date)
+            if wd is not None:
+                keys.add(f"wd:{wd}")
+        elif f.kind == "weekday":
+            keys.add(f"wd:{f.value[0]}")
         elif f.kind == "place":
             keys.add(str(f.value[0]) if len(str(f.value[0])) == 2 else "n:" + str(f.value[0]))
     return Facts(facts, frozenset(keys))

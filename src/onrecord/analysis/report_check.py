@@ -235,11 +235,12 @@ class _Sentence:
     lang: str
     claim_id: str
     versions: tuple[int | None, ...]
+    date: str | None = None  # the first version's date, to resolve "yesterday" and weekdays
 
 
 def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str, int | None]]]:
     """Every distinct sentence of every version (openings too), with the versions that contain it."""
-    found: dict[tuple[str, str], tuple[str, str, list[int | None]]] = {}
+    found: dict[tuple[str, str], tuple[str, str, list[int | None], str | None]] = {}
     all_versions: list[tuple[str, int | None]] = []
     for n, prim in enumerate(primaries, start=1):
         for st in prim.versions:
@@ -251,9 +252,9 @@ def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str
             for cid, text, lang in sents:
                 key = (prim.name, " ".join(text.split()))
                 if key not in found:
-                    found[key] = (cid, lang, [])
+                    found[key] = (cid, lang, [], st.date)
                 found[key][2].append(st.version)
-    pool = [_Sentence(src, text, lang, cid, tuple(vs)) for (src, text), (cid, lang, vs) in found.items()]
+    pool = [_Sentence(src, text, lang, cid, tuple(vs), d) for (src, text), (cid, lang, vs, d) in found.items()]
     return pool, all_versions
 
 
@@ -323,8 +324,8 @@ def check_report(
         return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version, sources=sources)
     vecs = model.encode([p.checked for p in pts] + [s.text for s in pool])
     vp, vs = vecs[: len(pts)], vecs[len(pts) :]
-    fp = [read_facts(p.checked, p.lang) for p in pts]
-    fs = [read_facts(s.text, s.lang) for s in pool]
+    fp = [read_facts(p.checked, p.lang, report.date) for p in pts]
+    fs = [read_facts(s.text, s.lang, s.date) for s in pool]
     anchors = anchor_matrix([f.keys for f in fp], [f.keys for f in fs])
     bg = model.encode(list(BACKGROUND_SENTENCES))
     # margins per version: each version's own sentences are the neighbourhood (two near-identical versions

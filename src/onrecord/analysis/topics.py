@@ -76,11 +76,16 @@ def anchor_matrix(keys_a: Sequence[frozenset[str]], keys_b: Sequence[frozenset[s
             df[k] = df.get(k, 0) + 1
     w = {k: max(0.0, math.log(n / d)) / math.log(max(n, 2)) for k, d in df.items()}
     out = np.zeros((len(keys_a), len(keys_b)), dtype=np.float32)
+    dated_a = [any(k.startswith("d:") for k in ks) for ks in keys_a]
+    dated_b = [any(k.startswith("d:") for k in ks) for ks in keys_b]
     for i, ka in enumerate(keys_a):
         if not ka:
             continue
         for j, kb in enumerate(keys_b):
             shared = ka & kb
+            if dated_a[i] and dated_b[j]:
+                # two dates meet by their own key; the weekday key ("wd:") links a date to a bare weekday only
+                shared = {k for k in shared if not k.startswith("wd:")}
             if shared:
                 out[i, j] = min(1.0, sum(w[k] for k in shared))
     return out
