@@ -45,6 +45,7 @@ __all__ = [
 
 VERDICTS = ("supported", "not_found", "conflict")
 SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
+CONFLICT_MARGIN = 1.03  # ... and this clear when its facts differ, to call the point a conflict
 
 _QUOTE = re.compile(r"[“\"«„「『]([^”\"»“」』]{8,})[”\"»“」』]")
 
@@ -409,6 +410,10 @@ def _verdict(
         return VersionCheck(name, version, "not_found", None, score)
     diffs = differences(fp, fs, p.checked, s.text, p.lang, s.lang)
     why = opposed(p.checked, s.text, p.lang, s.lang)
+    if (diffs or why) and score < CONFLICT_MARGIN:
+        # a barely clear match whose facts differ is as likely another event (an earlier call, another date)
+        # as a contradiction: saying "conflict" needs a clearer match than saying "supported"
+        return VersionCheck(name, version, "not_found", None, score)
     if diffs or why:
         reasons = tuple(d.sentence.replace(" vs ", " in the report vs ", 1) for d in diffs) + ((why,) if why else ())
         return VersionCheck(name, version, "conflict", s.text, score, reasons)
