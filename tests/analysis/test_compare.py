@@ -16,7 +16,7 @@ from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import CachedEncoder, HashEncoder, SentenceTransformerEncoder
 from onrecord.analysis.facts import read_facts
 from onrecord.analysis.nli import CrossEncoderNLI
-from onrecord.analysis.positions import opposed
+from onrecord.analysis.positions import meaning_keys, opposed
 from onrecord.analysis.render import comparison_html, comparison_table, report_table
 from onrecord.analysis.report_check import Primary, check_report, extract_points, split_attribution
 from onrecord.analysis.topics import anchor_matrix, centred, group_topics
@@ -296,3 +296,19 @@ def test_centred_scores_remove_row_and_column_levels():
     assert np.allclose(z.mean(axis=0), 0, atol=1e-5) and np.allclose(z.mean(axis=1), 0, atol=1e-5)
     assert z[0, 0] > 0 and z[1, 2] > 0 and z[2, 0] < z[0, 0]  # a row close to everything loses its lead
     assert not centred(cos[:1]).any()  # one row: nothing to centre against
+
+
+def test_opposed_by_negation_only_of_the_same_proposition():
+    a, b = "The sides discussed sanctions.", "The sides did not discuss sanctions."
+    assert "negates" in (opposed(a, b, "en", "en") or "")
+    # the caller found the negation in a side clause (compare.NEGATION_GAIN): only explicit opposites count
+    assert opposed(a, b, "en", "en", negation=False) is None
+    side = "The government, which was not supported by a mandate, acts in violation of the law."
+    assert "violation" in (opposed(side, "Russia acts in full compliance with the law.", "en", "en", negation=False)
+                           or "")
+
+
+def test_either_pole_of_an_explicit_opposite_is_one_meaning_key():
+    assert meaning_keys("Russia's actions are in violation of Ukraine's sovereignty.", "en") == {"m:breach"}
+    assert meaning_keys("Russia is responding in full compliance with international law.", "en") == {"m:breach"}
+    assert meaning_keys("The ministers discussed trade.", "en") == frozenset()

@@ -13,7 +13,7 @@ from functools import cache
 
 from onrecord.analysis import langdata
 
-__all__ = ["hedges", "is_negated", "opposed", "unnegated"]
+__all__ = ["hedges", "is_negated", "meaning_keys", "opposed", "unnegated"]
 
 
 @cache
@@ -97,14 +97,23 @@ def _pole_hits(text: str, lang: str) -> dict[str, tuple[int, str]]:
     return out
 
 
-def opposed(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
-    """A sentence saying why the two claims oppose each other, or None when the evidence is not clear."""
+def meaning_keys(text: str, lang: str) -> frozenset[str]:
+    """The explicit opposites (`[opposites]` of the language files) whose either pole the text uses, as exact
+    keys ("m:breach"): two claims on compliance with the law, or on sanctions, share one whichever pole each
+    takes, which is what makes them one topic (and, with the poles apart, opposed)."""
+    return frozenset(f"m:{k}" for k in _pole_hits(text, lang))
+
+
+def opposed(a: str, b: str, lang_a: str, lang_b: str, negation: bool = True) -> str | None:
+    """A sentence saying why the two claims oppose each other, or None when the evidence is not clear.
+    `negation=False`: the caller found that the negation is not of the same proposition (see
+    `compare.NEGATION_GAIN`): only explicit opposites count."""
     na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
-    if bool(na) != bool(nb):
+    if bool(na) != bool(nb) and negation:
         side, words = ("A", na) if na else ("B", nb)
         return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"
-    if na:
-        return None
+    if na and nb:
+        return None  # both negate: the poles below would read the same proposition twice reversed
     ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
     for k, (pole, wa) in ha.items():
         if k in hb and hb[k][0] != pole:
