@@ -132,7 +132,9 @@ def main() -> None:
         f"| report-check verdicts right | {rc['accuracy']:.3f} ({rc['right']}/{rc['points']}) | ≥ 0.9 |",
         "",
         f"Claims whose coverage (in a `both` topic or not) is right: {ev['claim_coverage_accuracy']:.3f}."
-        f" Report-check sentence equal to the annotator's where the verdict is right: {rc['sentence_right']:.3f}.",
+        f" Report-check sentence equal to the annotator's where the verdict is right: {rc['sentence_right']:.3f}."
+        " Figures before and after the per-pair calibration work, on the dev part and on the first blind part,"
+        " are in docs/compare.md (\"Evaluation\").",
         "",
     ]
     report = "\n".join(lines)
