@@ -330,7 +330,16 @@ def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] |
     return (ia, ib) if ia is not None and ib is not None else None
 
 
-def _link_label(w: _Work, lk: Link, diffs: list[Difference], why: str | None) -> tuple[str, tuple[str, ...]]:
+def _link_label(
+    w: _Work,
+    lk: Link,
+    diffs: list[Difference],
+    why: str | None,
+    kinds: tuple[set[str], set[str]] = (set(), set()),
+) -> tuple[str, tuple[str, ...]]:
+    """The pair's label and reasons. `kinds`: the kinds of facts the topic's A claims and B claims state; a
+    detail is one side's alone only when no claim of the other side of the topic states that kind (the
+    call's length given by B's opening is no detail that "only A gives" next to B's second sentence)."""
     x, y = w.side_a.claims[lk.a], w.side_b.claims[lk.b]
     reasons: list[str] = [d.sentence for d in diffs]
     if why:
@@ -338,8 +347,8 @@ def _link_label(w: _Work, lk: Link, diffs: list[Difference], why: str | None) ->
     if reasons:
         return "conflict", tuple(reasons)
     only_a, only_b = one_sided(w.facts_a[lk.a], w.facts_b[lk.b])
-    notes = [f"only A gives the {f.kind}: {describe(f)}" for f in only_a]
-    notes += [f"only B gives the {f.kind}: {describe(f)}" for f in only_b]
+    notes = [f"only A gives the {f.kind}: {describe(f)}" for f in only_a if f.kind not in kinds[1]]
+    notes += [f"only B gives the {f.kind}: {describe(f)}" for f in only_b if f.kind not in kinds[0]]
     ha, hb = hedges(x.text, x.lang), hedges(y.text, y.lang)
     if bool(ha) != bool(hb):
         notes.append(f"only {'A' if ha else 'B'} distances itself ({', '.join(ha or hb)})")
@@ -430,6 +439,7 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
         all_diffs: list[Difference] = []
         why_all: list[str] = []
         labels: list[str] = []
+        kinds = ({f.kind for i in g.a for f in w.facts_a[i].facts}, {f.kind for j in g.b for f in w.facts_b[j].facts})
         for lk in sorted(g.links, key=lambda lk: (lk.a, lk.b)):
             x, y = ca[lk.a], cb[lk.b]
             diffs = differences(w.facts_a[lk.a], w.facts_b[lk.b], x.text, y.text, x.lang, y.lang, (x.id, y.id))
@@ -443,7 +453,7 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
                 else None
             )
             why = why or nli_hits.get((lk.a, lk.b))
-            label, reasons = _link_label(w, lk, diffs, why)
+            label, reasons = _link_label(w, lk, diffs, why, kinds)
             labels.append(label)
             pairs.append(Pair(x.id, y.id, label, lk.margin, reasons, tid))
             all_diffs += [d for d in diffs if d.sentence not in {e.sentence for e in all_diffs}]

@@ -392,18 +392,34 @@ _TZ = re.compile(
 )
 
 
-_CJK_CLOCK = re.compile(r"(午前|午後|上午|下午|晚上)?\s*(\d{1,2})\s*[時时点點]\s*(?:(\d{1,2})\s*分|(半))?(頃|左右)?")
+@cache
+def _marked_clock() -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """Clock times written with markers, from the language files' `[times]` ("午後2時35分", "오후 2시 35분",
+    "下午3点半"), and the after-noon words."""
+    lg = langdata.merged()
+    if not lg.clock_hour:
+        return None, frozenset()
+
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+    pat = re.compile(
+        rf"({alt(lg.clock_am + lg.clock_pm)})?\s*(\d{{1,2}})\s*(?:{alt(lg.clock_hour)})\s*"
+        rf"(?:(\d{{1,2}})\s*(?:{alt(lg.clock_minute)})|({alt(lg.clock_half)}))?\s?({alt(lg.clock_approx)})?"
+    )
+    return pat, frozenset(lg.clock_pm)
 
 
 def _times(text: str) -> list[Fact]:
     out: list[Fact] = []
     tz = _TZ.search(text)
     zone = tz.group(0).lower() if tz else ""
-    for m in _CJK_CLOCK.finditer(text):
+    clock, after_noon = _marked_clock()
+    for m in clock.finditer(text) if clock is not None else ():
         h = int(m.group(2))
         if h > 24 or (m.group(1) is None and m.group(3) is None and not m.group(4)):
-            continue  # "3点" alone is too often a count ("three points")
-        if m.group(1) in ("午後", "下午", "晚上") and h < 12:
+            continue  # "3点" alone is too often a count ("three points"), "2時間" a duration
+        if m.group(1) in after_noon and h < 12:
             h += 12
         mi = int(m.group(3)) if m.group(3) else (30 if m.group(4) else 0)
         out.append(Fact("time", (h, mi, zone), m.group(0), bool(m.group(5)), m.start()))
