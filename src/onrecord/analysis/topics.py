@@ -30,14 +30,14 @@ import numpy as np
 __all__ = ["Link", "TopicGroup", "centred", "group_topics", "pair_scores"]
 
 STRONG = 1.08  # mutual best at this margin or more: linked whatever the order
-ORDER_FLOOR = 1.03  # in the readouts' order, a pair whose margin passes this is linked
+ORDER_FLOOR = 1.0  # in the readouts' order, a pair whose margin passes this is linked
 SECOND = 0.975  # a claim's second partner joins when its margin is this share of the first one's ...
 SECOND_MIN = 1.06  # ... and at least this margin
 SIBLING = 1.0  # a follow-up sentence joins its neighbour's partner at this margin
 ANCHOR_WEIGHT = 0.06  # cosine units added for shared exact keys (names, places, numbers, dates), at most
 MAX_SIDE = 4  # claims of one side in one topic
 SAME_WORDS = 0.995  # mutual best this close in cosine: the same wording, linked whatever the margin
-CENTRED = 0.05  # margin units added per unit of the double-centred score (`centred`)
+CENTRED = 0.07  # margin units added per unit of the double-centred score (`centred`)
 
 
 @dataclass(frozen=True)
