@@ -312,3 +312,14 @@ def test_either_pole_of_an_explicit_opposite_is_one_meaning_key():
     assert meaning_keys("Russia's actions are in violation of Ukraine's sovereignty.", "en") == {"m:breach"}
     assert meaning_keys("Russia is responding in full compliance with international law.", "en") == {"m:breach"}
     assert meaning_keys("The ministers discussed trade.", "en") == frozenset()
+
+
+def test_call_length_in_japanese_against_korean_is_a_difference():
+    ja = read_facts("本11日14時35分頃から約30分間、安倍総理は文大統領と電話会談を行いました。", "ja")
+    ko = read_facts("문재인 대통령은 오늘 오후 2시 35분부터 25분 간 아베 총리와 통화했습니다.", "ko")
+    assert [f.value for f in ko.of("time")] == [(14, 35, "")] and [f.value for f in ko.of("duration")] == [(25.0,)]
+    diffs = differences(ja, ko, "", "", "ja", "ko")
+    assert [d.sentence for d in diffs] == ["duration differs: about 30 minutes vs 25 minutes"]
+    # a rounded half hour still covers a length within a tenth of it
+    near = read_facts("통화는 28분 간 이어졌습니다.", "ko")
+    assert not differences(ja, near, "", "", "ja", "ko")
