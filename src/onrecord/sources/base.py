@@ -141,6 +141,26 @@ def pages_option(value: Any) -> int:
     return int(text)
 
 
+_CHALLENGE = (
+    b"just a moment",
+    b"cdn-cgi/challenge-platform",
+    b"you have been blocked",
+    b"attention required",
+    b"unavailable in your area",
+    b"captcha",
+)
+
+
+def blocked_reason(res: FetchResult) -> str | None:
+    """Bot protection answered instead of the service: a challenge page or a block notice."""
+    if res.status is None or not res.body:
+        return None
+    head = res.body[:20000].lower()
+    if any(mark in head for mark in _CHALLENGE):
+        return f"bot protection answered HTTP {res.status} instead of the API at {res.final_url}"
+    return None
+
+
 def healthy(res: FetchResult) -> bool:
     """The host answered normally (a control for deletions)."""
     return res.outcome in ("ok", "not_modified")

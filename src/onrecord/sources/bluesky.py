@@ -18,8 +18,7 @@ from urllib.parse import quote, urlsplit
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, flag_option, known_option, pages_option
-from onrecord.sources.mastodon import blocked_reason
+from onrecord.sources.base import CheckContext, Poll, answered, blocked_reason, flag_option, known_option, pages_option
 
 _PROFILE = re.compile(r"^/profile/(?P<actor>[A-Za-z0-9._:%-]+)/?$")
 _JSON = "application/json"

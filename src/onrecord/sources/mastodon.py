@@ -20,18 +20,19 @@ from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem, text_hash
 from onrecord.errors import SourceError
 from onrecord.parse.feed import html_to_text
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import TRUE, CheckContext, Poll, answered, flag_option, known_option, pages_option
+from onrecord.sources.base import (
+    TRUE,
+    CheckContext,
+    Poll,
+    answered,
+    blocked_reason,
+    flag_option,
+    known_option,
+    pages_option,
+)
 
 _PROFILE = re.compile(r"^/@(?P<name>[A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/?$")
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
-_CHALLENGE = (
-    b"just a moment",
-    b"cdn-cgi/challenge-platform",
-    b"you have been blocked",
-    b"attention required",
-    b"unavailable in your area",
-    b"captcha",
-)
 _JSON = "application/json"
 PAGE_LIMIT = 40
 
@@ -44,16 +45,6 @@ def profile(url: str) -> tuple[str, str, str]:
         raise SourceError(f"{url} is not a Mastodon profile URL (https://HOST/@name)")
     base = f"{parts.scheme}://{parts.netloc}"
     return base, f"{base}/api/v1", m.group("name")
-
-
-def blocked_reason(res: FetchResult) -> str | None:
-    """Bot protection answered instead of the service: a challenge page or a block notice."""
-    if res.status is None or not res.body:
-        return None
-    head = res.body[:20000].lower()
-    if any(mark in head for mark in _CHALLENGE):
-        return f"bot protection answered HTTP {res.status} instead of the API at {res.final_url}"
-    return None
 
 
 def _json(res: FetchResult) -> Any:

@@ -22,8 +22,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, known_option, pages_option
-from onrecord.sources.mastodon import blocked_reason
+from onrecord.sources.base import CheckContext, Poll, answered, blocked_reason, known_option, pages_option
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _PREVIEW = re.compile(rf"^/s/(?P<name>{_NAME})/?$")
