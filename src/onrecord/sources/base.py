@@ -10,7 +10,7 @@ takes. It returns plain records and never touches the database; the pipeline arc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -57,7 +57,8 @@ class Poll:
 
 class CheckContext(Protocol):
     """What the pipeline lends an adapter for one check: the network (through `fetch`), the clock's
-    now, and which stored items are due for re-verification."""
+    now, which stored items are due for re-verification, and which known items outside a listing's
+    window to fetch this time."""
 
     now: datetime
 
@@ -66,6 +67,12 @@ class CheckContext(Protocol):
     async def request(self, req: Request) -> FetchResult: ...
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]: ...
+
+    def outside(self, stored: Mapping[str, StoredItem], seen: Collection[str]) -> list[StoredItem]:
+        """A few known items not in `seen` (older than a listing's window) to fetch one by one this
+        check: a bounded batch (`recheck_old`), awaiting-confirmation first, then oldest-checked
+        (`recheck.pick_outside`)."""
+        ...
 
     async def parse_page(
         self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None

@@ -3,7 +3,8 @@
 Each poll asks the AppView `app.bsky.actor.getProfile` (the control request, and where a taken-down or
 deactivated account shows as an account state), then `app.bsky.feed.getAuthorFeed` (newest first,
 `cursor` while a whole page is new), reposts and replies left out unless asked for. A post we hold
-that is missing from the window is asked with `app.bsky.feed.getPosts`; absent there too, its own PDS
+that is missing from the window, and a few known posts older than the window per poll (oldest-checked
+first, `recheck_old`), are asked with `app.bsky.feed.getPosts`; absent there too, its own PDS
 (from the DID document) is asked with `com.atproto.repo.getRecord`: only `RecordNotFound` is "gone".
 An edit is the same URI with a new record (new cid, new text). See docs/sources/bluesky.md.
 """
@@ -131,8 +132,11 @@ class BlueskyAdapter:
             for k, s in ctx.due_items(stored).items()
             if k not in listed and s.item.state != "deleted" and (oldest is None or _rkey(k) >= oldest)
         ]
-        if missing:
-            poll.observations.extend(await self._lookup(ctx, source, xrpc, web, did, missing, poll))
+        # And a few known posts older than the window, in turns (an un-repost is no deletion: not asked).
+        posts = {k: s for k, s in stored.items() if "#repost-by-" not in k}
+        old = ctx.outside(posts, set(listed).union(s.item.key for s in missing))
+        if missing or old:
+            poll.observations.extend(await self._lookup(ctx, source, xrpc, web, did, [*missing, *old], poll))
         return poll
 
     async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:

@@ -5,8 +5,10 @@ message in the window is new. A message is `data-post="NAME/ID"`: its text, its 
 the word "edited" in its meta line (t.me gives no edit time: a changed text is a new version). A message
 we hold that is missing from the window while newer and older ones are there is asked on its own
 (`/NAME/ID?embed=1`): only the widget's `tgme_widget_message_error` "not found" is "gone" (service
-messages and album members leave gaps too). `/s/NAME` redirecting away from `/s/` means previews are
-off or the channel is gone: one account state, never a deletion per message. See docs/sources/telegram.md.
+messages and album members leave gaps too). A few known messages older than the window are asked the
+same way on each poll, oldest-checked first (`recheck_old`), so their edits and deletions are seen.
+`/s/NAME` redirecting away from `/s/` means previews are off or the channel is gone: one account
+state, never a deletion per message. See docs/sources/telegram.md.
 """
 
 from __future__ import annotations
@@ -159,7 +161,9 @@ class TelegramAdapter:
             for k, s in ctx.due_items(stored).items()
             if k not in listed and s.item.state != "deleted" and _id(k) >= low
         ]
-        for s in missing:
+        # And a few known messages older than the window, in turns (their edits and deletions too).
+        old = ctx.outside(stored, set(listed).union(s.item.key for s in missing))
+        for s in [*missing, *old]:
             poll.observations.append(await self._single(ctx, s.item.key, s.item.url, poll))
         return poll
 
