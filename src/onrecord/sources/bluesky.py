@@ -19,7 +19,15 @@ from urllib.parse import quote, urlsplit
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, blocked_reason, flag_option, known_option, pages_option
+from onrecord.sources.base import (
+    CheckContext,
+    Poll,
+    blocked_reason,
+    flag_option,
+    json_answer,
+    known_option,
+    pages_option,
+)
 
 _PROFILE = re.compile(r"^/profile/(?P<actor>[A-Za-z0-9._:%-]+)/?$")
 _JSON = "application/json"
@@ -145,26 +153,19 @@ class BlueskyAdapter:
 
     # -- answers -----------------------------------------------------------------------------------
     def _profile(self, source: Source, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.status == 400:
+        def special(res: FetchResult) -> bool:
+            if res.status != 400:
+                return False
             name = _xrpc_error(res)
             if name in _ACCOUNT_STATES:
                 poll.account_state = _ACCOUNT_STATES[name]
-                return None
-            poll.error = f"no Bluesky account {source.url} ({name or 'HTTP 400'})"
-            poll.gone_status = True
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            body = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+            else:
+                poll.error = f"no Bluesky account {source.url} ({name or 'HTTP 400'})"
+                poll.gone_status = True
+            return True
+
+        ok, body = json_answer(res, poll, special)
+        if not ok:
             return None
         if not isinstance(body, dict) or not str(body.get("did", "")).startswith("did:"):
             poll.error = f"getProfile at {res.final_url} did not answer a profile"
@@ -172,18 +173,8 @@ class BlueskyAdapter:
         return body
 
     def _page(self, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            page = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+        ok, page = json_answer(res, poll)
+        if not ok:
             return None
         if not isinstance(page, dict) or not isinstance(page.get("feed", []), list):
             poll.error = f"getAuthorFeed at {res.final_url} did not answer a feed"

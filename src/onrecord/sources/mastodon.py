@@ -31,6 +31,7 @@ from onrecord.sources.base import (
     answered,
     blocked_reason,
     flag_option,
+    json_answer,
     known_option,
     pages_option,
 )
@@ -225,28 +226,21 @@ class MastodonAdapter:
 
     # -- answers -----------------------------------------------------------------------------------
     def _account(self, source: Source, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.status == 404:
-            poll.error = f"no account {source.url} on this server (account lookup answered 404)"
-            poll.gone_status = True
-            return None
-        if res.status == 410:
-            poll.account_state = "suspended"
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            if res.status == 401:
+        def special(res: FetchResult) -> bool:
+            if res.status == 404:
+                poll.error = f"no account {source.url} on this server (account lookup answered 404)"
+                poll.gone_status = True
+            elif res.status == 410:
+                poll.account_state = "suspended"
+            elif res.status == 401:
+                poll.answered = answered(res)
                 poll.error = f"{res.final_url} requires an access token (set mastodon_token, add --option auth=token)"
             else:
-                poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            account = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+                return False
+            return True
+
+        ok, account = json_answer(res, poll, special)
+        if not ok:
             return None
         if not isinstance(account, dict) or "id" not in account:
             poll.error = f"account lookup at {res.final_url} did not answer an Account"
@@ -257,18 +251,8 @@ class MastodonAdapter:
         return account
 
     def _page(self, res: FetchResult, poll: Poll) -> list[Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            page = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+        ok, page = json_answer(res, poll)
+        if not ok:
             return None
         if not isinstance(page, list):
             poll.error = f"statuses at {res.final_url} are not a JSON array"

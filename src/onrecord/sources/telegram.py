@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, blocked_reason, known_option, pages_option
+from onrecord.sources.base import CheckContext, Poll, blocked_reason, known_option, pages_option, unusable
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _PREVIEW = re.compile(rf"^/s/(?P<name>{_NAME})/?$")
@@ -171,19 +171,13 @@ class TelegramAdapter:
         return await self._single(ctx, obs.key, obs.url, poll)
 
     def _page(self, res: FetchResult, poll: Poll, name: str, *, first: bool) -> tuple[list[Message], int | None] | None:
-        reason = blocked_reason(res) if res.status != 200 else None
-        if reason:
-            poll.blocked = reason
+        if unusable(res, poll, html=True):
             return None
-        if res.outcome == "ok" and "/s/" not in urlsplit(res.final_url).path:
+        if "/s/" not in urlsplit(res.final_url).path:
             if first:
                 poll.account_state = "preview off"  # or the channel is gone: t.me shows both alike
             else:
                 poll.error = f"{res.final_url}: the preview stopped while paging"
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
             return None
         messages, before, history = parse_messages(res.body, name)
         if not history:
