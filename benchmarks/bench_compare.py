@@ -29,6 +29,7 @@ if hasattr(os, "sched_setaffinity"):
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 SECTION = "## Comparison (issue 14)"
+LOAD = (0.0, 0.0, 0.0)
 
 
 def readout_texts() -> tuple[str, str]:
@@ -67,6 +68,8 @@ def main() -> None:
     if "--set" in sys.argv:
         print(json.dumps(_summary(score_set(Path(sys.argv[sys.argv.index("--set") + 1]))), indent=1))
         return
+    global LOAD
+    LOAD = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     text_a, text_b = readout_texts()
     cpu_start = time.process_time()
     from onrecord.analysis.compare import Statement, compare
@@ -101,7 +104,8 @@ def main() -> None:
         "",
         f"- date: {date}",
         f"- machine: nproc={os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}; "
-        "run pinned to one core (sched_setaffinity, OMP_NUM_THREADS=1)",
+        "run pinned to one core (sched_setaffinity, OMP_NUM_THREADS=1); load average at the start "
+        f"{LOAD[0]:.2f} (other sessions share the cores: CPU seconds grow with the load)",
         "- command: `.venv/bin/python benchmarks/bench_compare.py --write`",
         f"- model: {first.model_name} {first.model_version}",
         "",
@@ -113,8 +117,9 @@ def main() -> None:
         f"| warm (embeddings cached; best of 5) | {warm:.3f} | ≤ 0.3 |",
         "",
         f"Quality on the real set's **dev part** ({ev['pairs']} readout pairs, {rc['points']} report points,"
-        " tests/data/compare/real/dev/), **studied while building** (the report-check margin was set on it), so"
-        " optimistic; the blind part is measured once by the lead with `--set`:",
+        " tests/data/compare/real/dev/), **studied while building** (the margins and weights were set on it and"
+        " on the first blind part, now studied material too), so optimistic; a new blind part is measured once"
+        " by the lead with `--set`:",
         "",
         "| measure | value | goal |",
         "| --- | --- | --- |",
@@ -127,7 +132,9 @@ def main() -> None:
         f"| report-check verdicts right | {rc['accuracy']:.3f} ({rc['right']}/{rc['points']}) | ≥ 0.9 |",
         "",
         f"Claims whose coverage (in a `both` topic or not) is right: {ev['claim_coverage_accuracy']:.3f}."
-        f" Report-check sentence equal to the annotator's where the verdict is right: {rc['sentence_right']:.3f}.",
+        f" Report-check sentence equal to the annotator's where the verdict is right: {rc['sentence_right']:.3f}."
+        " Figures before and after the per-pair calibration work, on the dev part and on the first blind part,"
+        " are in docs/compare.md (\"Evaluation\").",
         "",
     ]
     report = "\n".join(lines)

@@ -49,6 +49,29 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def spawn(env: dict[str, str], command: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "onrecord", command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def add_pages(store: Store, n: int) -> list[int]:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        store.add_source(
+            name=f"s{k}",
+            url=f"https://example.org/{k}",
+            kind="page",
+            actor=None,
+            every=60.0,
+            selector=None,
+            ignore=None,
+            now=now,
+        ).id
+        for k in range(n)
+    ]
+
+
 def test_two_watches_and_two_checks_write_each_finding_once(world: ThreadedSim, db_url: str, tmp_path: Path) -> None:
     data = tmp_path / "d"
     env = env_for(data, db_url)
@@ -58,16 +81,7 @@ def test_two_watches_and_two_checks_write_each_finding_once(world: ThreadedSim, 
     r = cli(env, "add", world.url("aldoria", "/statements/readout-holt-falk-call"), "--kind", "page", "--every", "1s")
     assert r.returncode == 0, r.stderr
 
-    watches = [
-        subprocess.Popen(
-            [sys.executable, "-m", "onrecord", "watch"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    watches = [spawn(env, "watch") for _ in range(2)]
     try:
         for w in watches:
             assert w.stderr is not None
@@ -78,16 +92,7 @@ def test_two_watches_and_two_checks_write_each_finding_once(world: ThreadedSim, 
             time.sleep(0.05)
         live_markers = set(warc.glob("*.warc.gz.open"))
         assert len(live_markers) >= 2, "both watches write WARC"
-        checks = [
-            subprocess.Popen(
-                [sys.executable, "-m", "onrecord", "check"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        checks = [spawn(env, "check") for _ in range(2)]
         outs = [c.communicate(timeout=120) for c in checks]
         for c, (_out, err) in zip(checks, outs, strict=True):
             assert c.returncode == 0, err
@@ -128,20 +133,7 @@ def test_a_claim_is_granted_to_one_process_until_released_or_expired(db_url: str
     store = Store(db_url)
     store.migrate()
     try:
-        now = datetime(2026, 1, 1, tzinfo=UTC)
-        ids = [
-            store.add_source(
-                name=f"s{n}",
-                url=f"https://example.org/{n}",
-                kind="page",
-                actor=None,
-                every=60.0,
-                selector=None,
-                ignore=None,
-                now=now,
-            ).id
-            for n in range(3)
-        ]
+        ids = add_pages(store, 3)
         clock = [datetime(2026, 1, 1, tzinfo=UTC)]
         a = Claims(store, "a", lease=300, now=lambda: clock[0])
         b = Claims(store, "b", lease=300, now=lambda: clock[0])
@@ -167,20 +159,7 @@ def test_claims_of_a_dead_process_on_this_machine_are_taken_over_at_once(db_url:
     store = Store(db_url)
     store.migrate()
     try:
-        now = datetime(2026, 1, 1, tzinfo=UTC)
-        ids = [
-            store.add_source(
-                name=f"s{n}",
-                url=f"https://example.org/{n}",
-                kind="page",
-                actor=None,
-                every=60.0,
-                selector=None,
-                ignore=None,
-                now=now,
-            ).id
-            for n in range(2)
-        ]
+        ids = add_pages(store, 2)
         dead = subprocess.Popen([sys.executable, "-c", "pass"])
         dead.wait()
         Claims(store, f"hostA-{dead.pid}-aaaaaa").claim([ids[0]])  # killed on this machine

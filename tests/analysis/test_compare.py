@@ -16,10 +16,10 @@ from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import CachedEncoder, HashEncoder, SentenceTransformerEncoder
 from onrecord.analysis.facts import read_facts
 from onrecord.analysis.nli import CrossEncoderNLI
-from onrecord.analysis.positions import opposed
+from onrecord.analysis.positions import meaning_keys, opposed
 from onrecord.analysis.render import comparison_html, comparison_table, report_table
 from onrecord.analysis.report_check import Primary, check_report, extract_points, split_attribution
-from onrecord.analysis.topics import group_topics
+from onrecord.analysis.topics import anchor_matrix, centred, group_topics
 from onrecord.cli_compare import register
 from onrecord.errors import CompareError
 
@@ -206,6 +206,11 @@ def test_report_check_initiative_point_against_openings():
     assert r.points[0].verdict == "supported" and "requested" in (r.points[0].sentence or "")
     r = check_report(Statement("Aldoria's account says Falk asked for the call."), [b], ENC)
     assert r.points[0].verdict == "conflict" and r.points[0].reasons[0].startswith("who initiated differs")
+    # a statement that does not say who asked decides nothing about a point that does, however close the wording
+    c = Statement("President Holt spoke by telephone today with Chancellor Falk.\nThey discussed trade.")
+    point = "President Holt spoke by telephone with Chancellor Falk, who had requested the call."
+    r = check_report(Statement(point), [c], ENC, points=[point])
+    assert r.points[0].verdict == "not_found" and "does not say who asked" in r.points[0].reasons[0]
 
 
 def test_tables_readable_at_80_columns():
@@ -268,3 +273,53 @@ def test_cli_check_report(cli, tmp_path):
     assert [p["verdict"] for p in points] == ["supported", "not_found"]
     assert points[0]["sentence"] == "Trade grew by 12 percent." and points[0]["attributed"] is False
     assert CliRunner().invoke(cli, ["check-report", str(rep)]).exit_code == 2
+
+
+def test_a_bare_weekday_meets_the_date_it_falls_on():
+    monday = read_facts("Abe held teleconferences on Monday.", "en", "2020-09-01").keys
+    date = read_facts("8月31日、安倍総理は電話会談を行った。", "ja", "2020-08-31").keys
+    other = read_facts("9月1日、外相が会見した。", "ja", "2020-08-31").keys
+    assert "wd:1" in monday and "wd:1" in date and "wd:2" in other
+    assert read_facts("They met on 30 December.", "en", "2021-01-02").keys >= {"wd:3"}  # 2020, the year before
+    # two dates meet by their own key, never through the weekday they happen to share
+    sunday_a = read_facts("11月5日にゴルフをする。", "ja", "2017-10-23").keys
+    sunday_b = read_facts("He spoke on 22 October 2017.", "en").keys
+    assert "wd:7" in sunday_a and "wd:7" in sunday_b
+    m = anchor_matrix([sunday_a, monday], [sunday_b, date, frozenset({"x"})])
+    assert m[0, 0] == 0 and m[1, 1] > 0
+
+
+def test_centred_scores_remove_row_and_column_levels():
+    cos = np.array([[0.90, 0.80, 0.80], [0.85, 0.84, 0.95], [0.88, 0.87, 0.86]], dtype=np.float32)
+    z = centred(cos)
+    assert z.shape == cos.shape and abs(float(z.mean())) < 1e-5
+    assert np.allclose(z.mean(axis=0), 0, atol=1e-5) and np.allclose(z.mean(axis=1), 0, atol=1e-5)
+    assert z[0, 0] > 0 and z[1, 2] > 0 and z[2, 0] < z[0, 0]  # a row close to everything loses its lead
+    assert not centred(cos[:1]).any()  # one row: nothing to centre against
+
+
+def test_opposed_by_negation_only_of_the_same_proposition():
+    a, b = "The sides discussed sanctions.", "The sides did not discuss sanctions."
+    assert "negates" in (opposed(a, b, "en", "en") or "")
+    # the caller found the negation in a side clause (compare.NEGATION_GAIN): only explicit opposites count
+    assert opposed(a, b, "en", "en", negation=False) is None
+    side = "The government, which was not supported by a mandate, acts in violation of the law."
+    assert "violation" in (opposed(side, "Russia acts in full compliance with the law.", "en", "en", negation=False)
+                           or "")
+
+
+def test_either_pole_of_an_explicit_opposite_is_one_meaning_key():
+    assert meaning_keys("Russia's actions are in violation of Ukraine's sovereignty.", "en") == {"m:breach"}
+    assert meaning_keys("Russia is responding in full compliance with international law.", "en") == {"m:breach"}
+    assert meaning_keys("The ministers discussed trade.", "en") == frozenset()
+
+
+def test_call_length_in_japanese_against_korean_is_a_difference():
+    ja = read_facts("本11日14時35分頃から約30分間、安倍総理は文大統領と電話会談を行いました。", "ja")
+    ko = read_facts("문재인 대통령은 오늘 오후 2시 35분부터 25분 간 아베 총리와 통화했습니다.", "ko")
+    assert [f.value for f in ko.of("time")] == [(14, 35, "")] and [f.value for f in ko.of("duration")] == [(25.0,)]
+    diffs = differences(ja, ko, "", "", "ja", "ko")
+    assert [d.sentence for d in diffs] == ["duration differs: about 30 minutes vs 25 minutes"]
+    # a rounded half hour still covers a length within a tenth of it
+    near = read_facts("통화는 28분 간 이어졌습니다.", "ko")
+    assert not differences(ja, near, "", "", "ja", "ko")

@@ -13,7 +13,7 @@ from onrecord.analysis.positions import hedges, is_negated, opposed
 
 LANGS = langdata.available()
 SECTIONS = {"code", "name", "spaced", "negation", "opposites", "hedges", "speech", "initiative", "events", "places",
-            "numbers", "durations", "dates", "titles", "examples"}
+            "numbers", "durations", "dates", "times", "titles", "examples"}
 
 
 def _examples(kind: str) -> list[tuple[str, object]]:
@@ -94,6 +94,12 @@ def test_dates(code, ex):
     y, mo, day, part = d.value
     got = f"{y or '-'}-{mo:02d}-{day:02d}" if day else f"{y or '-'}-{mo:02d}-{part}"
     assert got == iso.replace("--", "-") or got == iso
+
+
+@pytest.mark.parametrize(("code", "ex"), _examples("times"))
+def test_times(code, ex):
+    text, hhmm = ex
+    assert [f"{f.value[0]:02d}:{f.value[1]:02d}" for f in read_facts(text, code).of("time")] == [hhmm]
 
 
 @pytest.mark.parametrize(("code", "ex"), _examples("counts"))

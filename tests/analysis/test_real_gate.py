@@ -8,11 +8,12 @@ from __future__ import annotations
 from .eval_real import REAL, evaluate_real
 
 FLOORS = {
-    "topic_precision": 0.58,  # measured 0.633
-    "topic_recall": 0.52,  # measured 0.576
+    "topic_precision": 0.57,  # measured 0.600 (0.633 before the double-centred scores; recall rose more)
+    "topic_recall": 0.78,  # measured 0.818 (0.576 before)
     "difference_precision": 0.95,  # measured 1.0 (2 of 2)
-    "false_agree_rate": 0.05,  # a ceiling; measured 0.0
-    "report_accuracy": 0.76,  # measured 0.824
+    "false_agree_rate": 0.05,  # a ceiling; measured 0.0 (0 of 3)
+    "opposed_recall": 0.6,  # measured 1.0 (1 of 1: d3, "violation" vs "in full compliance with"; 0 before)
+    "report_accuracy": 0.85,  # measured 0.882 (0.824 before)
 }
 
 
@@ -24,4 +25,5 @@ def test_real_dev_set_meets_floors():
     assert pairs["topic_links"]["recall"] >= FLOORS["topic_recall"], pairs["topic_links"]
     assert pairs["differences"]["precision"] >= FLOORS["difference_precision"], pairs["details"]
     assert pairs["false_agree"]["rate"] <= FLOORS["false_agree_rate"], pairs["details"]
+    assert pairs["opposed"]["recall"] >= FLOORS["opposed_recall"], pairs["opposed"]
     assert reports["accuracy"] >= FLOORS["report_accuracy"], reports["confusion"]

@@ -270,7 +270,8 @@ _ORDINAL_NOUNS = frozenset(
 
 def _is_abbrev(prev: str, next_word: str, lang: str) -> bool:
     """Is the period that ends `prev` part of an abbreviation, given the word after it?"""
-    tok = prev.rstrip(".").lstrip("(\"'«„“")
+    # the Latin token only: "大統領(H.E. Mr. Putin" is "H.E." (no space between the scripts)
+    tok = _LATIN_TAIL.split(prev.rstrip("."))[-1].lstrip("(\"'«„“")
     low = tok.lower()
     nxt = next_word.lstrip("(\"'«„“").rstrip(".,;:").lower()
     if not tok:
@@ -317,7 +318,7 @@ def split_sentences(text: str, lang: str = "und") -> list[str]:
             elif text[j] == " ":
                 k = j + 1
                 nxt = text[k:].split(" ", 1)[0] if k < n else ""
-                if nxt and _starts_sentence(nxt):
+                if nxt and _starts_sentence(nxt) and not _quote_tail(text, i, j, k):
                     prev = _prev_token(text, start, i + 1)
                     cut = ch != "." or _year_end(text, start, i, prev) or not _is_abbrev(prev, nxt, lang)
             if cut:
@@ -346,6 +347,22 @@ def _year_end(text: str, start: int, i: int, prev: str) -> bool:
     ("В 2024 г. Алдория приняла ...")."""
     head = text[start : i + 1]
     return prev.lower() in _YEAR_ABBREV and bool(_YEAR_BEFORE.search(head)) and len(head.split()) > 5
+
+
+_LATIN_TAIL = re.compile(r"[(\uff08\u3000-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_QUOTE_CLOSERS = "\"”’»」』"
+_TAIL_END = re.compile(r"[.!?。！？]")
+
+
+def _quote_tail(text: str, i: int, j: int, k: int) -> bool:
+    """A sentence end inside a quotation followed by a short uncased reporting tail is one sentence:
+    “… 무한하다.” 고 강조하셨습니다. (a tail that starts with a capital is a new sentence)."""
+    if not any(c in _QUOTE_CLOSERS for c in text[i + 1 : j]) or not text[k : k + 1].isalpha():
+        return False
+    if text[k].isupper() or text[k].islower():
+        return False
+    m = _TAIL_END.search(text, k)
+    return m is not None and m.start() - k <= 20
 
 
 def _prev_token(text: str, start: int, end: int) -> str:

@@ -160,8 +160,10 @@ def _values_differ(kind: str, fa: Fact, fb: Fact) -> bool:
         return _far(float(fa.value[0]), float(fb.value[0]), fa.approx or fb.approx)  # type: ignore[arg-type]
     if kind == "duration":
         va, vb = float(fa.value[0]), float(fb.value[0])  # type: ignore[arg-type]
+        # "about 30 minutes" is a rounded figure, but not so rough that "25 minutes" is the same length: a
+        # rounded half hour tolerates a tenth (27-33 minutes), as a reporter would read it
         rough = (fa.approx and va % 30 == 0) or (fb.approx and vb % 30 == 0)
-        return _far(va, vb, rough)
+        return _far(va, vb, rough, DURATION_SLACK)
     if kind == "date":
         return _dates_conflict(fa.value, fb.value)
     if kind == "weekday":
@@ -180,11 +182,15 @@ def _one_day_apart(a: Fact, b: Fact) -> bool:
     return isinstance(da, int) and isinstance(db, int) and abs(da - db) in (1, 27, 28, 29, 30)
 
 
-def _far(a: float, b: float, approx: bool) -> bool:
+DURATION_SLACK = 0.1  # share of a rounded duration ("about 30 minutes") that still counts as the same length
+APPROX_SLACK = 0.2  # share of an approximate amount or count that still counts as the same
+
+
+def _far(a: float, b: float, approx: bool, slack: float = APPROX_SLACK) -> bool:
     if a == b:
         return False
     if approx:
-        return abs(a - b) > 0.2 * max(abs(a), abs(b))
+        return abs(a - b) > slack * max(abs(a), abs(b))
     return True
 
 

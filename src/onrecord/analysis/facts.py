@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date as _date
 from functools import cache
+from typing import Any
 
 from onrecord.analysis import langdata
 from onrecord.analysis.lexicon import (
@@ -390,18 +392,34 @@ _TZ = re.compile(
 )
 
 
-_CJK_CLOCK = re.compile(r"(午前|午後|上午|下午|晚上)?\s*(\d{1,2})\s*[時时点點]\s*(?:(\d{1,2})\s*分|(半))?(頃|左右)?")
+@cache
+def _marked_clock() -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """Clock times written with markers, from the language files' `[times]` ("午後2時35分", "오후 2시 35분",
+    "下午3点半"), and the after-noon words."""
+    lg = langdata.merged()
+    if not lg.clock_hour:
+        return None, frozenset()
+
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+    pat = re.compile(
+        rf"({alt(lg.clock_am + lg.clock_pm)})?\s*(\d{{1,2}})\s*(?:{alt(lg.clock_hour)})\s*"
+        rf"(?:(\d{{1,2}})\s*(?:{alt(lg.clock_minute)})|({alt(lg.clock_half)}))?\s?({alt(lg.clock_approx)})?"
+    )
+    return pat, frozenset(lg.clock_pm)
 
 
 def _times(text: str) -> list[Fact]:
     out: list[Fact] = []
     tz = _TZ.search(text)
     zone = tz.group(0).lower() if tz else ""
-    for m in _CJK_CLOCK.finditer(text):
+    clock, after_noon = _marked_clock()
+    for m in clock.finditer(text) if clock is not None else ():
         h = int(m.group(2))
         if h > 24 or (m.group(1) is None and m.group(3) is None and not m.group(4)):
-            continue  # "3点" alone is too often a count ("three points")
-        if m.group(1) in ("午後", "下午", "晚上") and h < 12:
+            continue  # "3点" alone is too often a count ("three points"), "2時間" a duration
+        if m.group(1) in after_noon and h < 12:
             h += 12
         mi = int(m.group(3)) if m.group(3) else (30 if m.group(4) else 0)
         out.append(Fact("time", (h, mi, zone), m.group(0), bool(m.group(5)), m.start()))
@@ -662,6 +680,33 @@ def _relative_dates(text: str, lang: str, ref: str) -> list[Fact]:
     return out[:1]
 
 
+def _weekday_of(value: tuple[Any, ...], ref_date: str | None) -> int | None:
+    """ISO weekday of a date with a month and a day; its year is the stated one, else the statement's (the
+    year before when that puts the date more than half a year after the statement). None when unknown."""
+    year, month, day = value[0], value[1], value[2]
+    if not (isinstance(month, int) and isinstance(day, int)):
+        return None
+    ref = None
+    if ref_date:
+        try:
+            ref = _date.fromisoformat(ref_date[:10])
+        except ValueError:
+            ref = None
+    if not isinstance(year, int):
+        if ref is None:
+            return None
+        year = ref.year
+        try:
+            if (_date(year, month, day) - ref).days > 183:
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        return _date(year, month, day).isoweekday()
+    except ValueError:
+        return None
+
+
 def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Facts:
     """All facts of one claim, and its keys (names, places, countries, numbers, dates). `ref_date`: the
     statement's date (ISO), to resolve "today" and "yesterday"."""
@@ -686,6 +731,11 @@ def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Fac
             keys.add(f"#{f.value[-1]:g}")
         elif f.kind == "date":
             keys.add("d:" + "-".join(str(x) for x in f.value[:3] if x is not None))
+            wd = _weekday_of(f.value, ref_date)
+            if wd is not None:
+                keys.add(f"wd:{wd}")
+        elif f.kind == "weekday":
+            keys.add(f"wd:{f.value[0]}")
         elif f.kind == "place":
             keys.add(str(f.value[0]) if len(str(f.value[0])) == 2 else "n:" + str(f.value[0]))
     return Facts(facts, frozenset(keys))

@@ -2,7 +2,8 @@
 
 A file holds what CLDR (through Babel) and num2words do not give: negation and refusal words, explicit
 opposites, hedges, reported-speech verbs, whose-initiative patterns, call and meeting words for openings,
-place prepositions and country aliases, approximators and duration words, parts of a month, titles, and
+place prepositions and country aliases, approximators and duration words, parts of a month, clock markers
+("午後2時35分", "오후 2시 35분"), titles, and
 its own `[examples]`, which tests/analysis/test_langs.py runs through the engine. docs/compare.md has the
 checklist for adding a language.
 
@@ -64,6 +65,14 @@ class Lang:
     months: dict[str, int] = field(default_factory=dict)
     month_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     relative_days: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "-1" -> yesterday's words
+    # clock times written with markers ("午後2時35分", "오후 2시 35분", "下午3点半"): before-noon and after-noon
+    # words, the hour and minute markers, the half hour, "about" after the time
+    clock_am: tuple[str, ...] = ()
+    clock_pm: tuple[str, ...] = ()
+    clock_hour: tuple[str, ...] = ()
+    clock_minute: tuple[str, ...] = ()
+    clock_half: tuple[str, ...] = ()
+    clock_approx: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
     examples: dict[str, Any] = field(default_factory=dict)
 
@@ -89,6 +98,7 @@ def _load(path: Path) -> Lang:
     nums = data.get("numbers", {})
     dur = data.get("durations", {})
     dates = data.get("dates", {})
+    clock = data.get("times", {})
     return Lang(
         code=str(data["code"]),
         name=str(data.get("name", "")),
@@ -118,6 +128,12 @@ def _load(path: Path) -> Lang:
         months={str(k): int(v) for k, v in dates.get("months", {}).items()},
         month_parts={str(k): _tuple(v) for k, v in dates.get("parts", {}).items()},
         relative_days={str(k): _tuple(v) for k, v in dates.get("relative", {}).items()},
+        clock_am=_tuple(clock.get("am")),
+        clock_pm=_tuple(clock.get("pm")),
+        clock_hour=_tuple(clock.get("hour")),
+        clock_minute=_tuple(clock.get("minute")),
+        clock_half=_tuple(clock.get("half")),
+        clock_approx=_tuple(clock.get("approx")),
         titles=_tuple(data.get("titles", {}).get("words")),
         examples=dict(data.get("examples", {})),
     )

@@ -13,18 +13,23 @@ from functools import cache
 
 from onrecord.analysis import langdata
 
-__all__ = ["hedges", "is_negated", "opposed", "unnegated"]
+__all__ = ["hedges", "is_negated", "meaning_keys", "opposed", "unnegated"]
 
 
 @cache
-def _except_regex(lang: str) -> re.Pattern[str] | None:
+def _except_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     lg = langdata.for_text(lang)
-    return langdata.phrase_regex(lg.negation_except, lg.spaced)
+    alts = sorted(lg.negation_except, key=len, reverse=True)
+    return tuple(p for a in alts if (p := langdata.phrase_regex((a,), lg.spaced)) is not None)
 
 
 def _clean(text: str, lang: str) -> str:
-    pat = _except_regex(lang)
-    return pat.sub(" ", text) if pat is not None else text
+    """The text without its negation exceptions, the longest first, each on its own: overlapping exceptions
+    ("させなければ" inside "変更させなければならない") must not leave a piece ("ならない") that reads as a
+    negation."""
+    for pat in _except_patterns(lang):
+        text = pat.sub(" ", text)
+    return text
 
 
 def _langs(lang: str) -> tuple[str, ...]:
@@ -92,14 +97,23 @@ def _pole_hits(text: str, lang: str) -> dict[str, tuple[int, str]]:
     return out
 
 
-def opposed(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
-    """A sentence saying why the two claims oppose each other, or None when the evidence is not clear."""
+def meaning_keys(text: str, lang: str) -> frozenset[str]:
+    """The explicit opposites (`[opposites]` of the language files) whose either pole the text uses, as exact
+    keys ("m:breach"): two claims on compliance with the law, or on sanctions, share one whichever pole each
+    takes, which is what makes them one topic (and, with the poles apart, opposed)."""
+    return frozenset(f"m:{k}" for k in _pole_hits(text, lang))
+
+
+def opposed(a: str, b: str, lang_a: str, lang_b: str, negation: bool = True) -> str | None:
+    """A sentence saying why the two claims oppose each other, or None when the evidence is not clear.
+    `negation=False`: the caller found that the negation is not of the same proposition (see
+    `compare.NEGATION_GAIN`): only explicit opposites count."""
     na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
-    if bool(na) != bool(nb):
+    if bool(na) != bool(nb) and negation:
         side, words = ("A", na) if na else ("B", nb)
         return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"
-    if na:
-        return None
+    if na and nb:
+        return None  # both negate: the poles below would read the same proposition twice reversed
     ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
     for k, (pole, wa) in ha.items():
         if k in hb and hb[k][0] != pole:

@@ -45,6 +45,7 @@ __all__ = [
 
 VERDICTS = ("supported", "not_found", "conflict")
 SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
+CONFLICT_MARGIN = 1.03  # ... and this clear when its facts differ, to call the point a conflict
 
 _QUOTE = re.compile(r"[“\"«„「『]([^”\"»“」』]{8,})[”\"»“」』]")
 
@@ -235,11 +236,12 @@ class _Sentence:
     lang: str
     claim_id: str
     versions: tuple[int | None, ...]
+    date: str | None = None  # the first version's date, to resolve "yesterday" and weekdays
 
 
 def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str, int | None]]]:
     """Every distinct sentence of every version (openings too), with the versions that contain it."""
-    found: dict[tuple[str, str], tuple[str, str, list[int | None]]] = {}
+    found: dict[tuple[str, str], tuple[str, str, list[int | None], str | None]] = {}
     all_versions: list[tuple[str, int | None]] = []
     for n, prim in enumerate(primaries, start=1):
         for st in prim.versions:
@@ -251,9 +253,9 @@ def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str
             for cid, text, lang in sents:
                 key = (prim.name, " ".join(text.split()))
                 if key not in found:
-                    found[key] = (cid, lang, [])
+                    found[key] = (cid, lang, [], st.date)
                 found[key][2].append(st.version)
-    pool = [_Sentence(src, text, lang, cid, tuple(vs)) for (src, text), (cid, lang, vs) in found.items()]
+    pool = [_Sentence(src, text, lang, cid, tuple(vs), d) for (src, text), (cid, lang, vs, d) in found.items()]
     return pool, all_versions
 
 
@@ -323,8 +325,8 @@ def check_report(
         return ReportCheck(tuple(PointCheck(p, "not_found") for p in pts), model.name, model.version, sources=sources)
     vecs = model.encode([p.checked for p in pts] + [s.text for s in pool])
     vp, vs = vecs[: len(pts)], vecs[len(pts) :]
-    fp = [read_facts(p.checked, p.lang) for p in pts]
-    fs = [read_facts(s.text, s.lang) for s in pool]
+    fp = [read_facts(p.checked, p.lang, report.date) for p in pts]
+    fs = [read_facts(s.text, s.lang, s.date) for s in pool]
     anchors = anchor_matrix([f.keys for f in fp], [f.keys for f in fs])
     bg = model.encode(list(BACKGROUND_SENTENCES))
     # margins per version: each version's own sentences are the neighbourhood (two near-identical versions
@@ -348,8 +350,10 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
-            else:
+            elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
+            else:
+                vc = replace(vc, score=float(m[i, x]))
             per_version.append((j, vc))
         per_version = _gone_in_later_versions(per_version)
         j, vc = max(
@@ -406,6 +410,10 @@ def _verdict(
         return VersionCheck(name, version, "not_found", None, score)
     diffs = differences(fp, fs, p.checked, s.text, p.lang, s.lang)
     why = opposed(p.checked, s.text, p.lang, s.lang)
+    if (diffs or why) and score < CONFLICT_MARGIN:
+        # a barely clear match whose facts differ is as likely another event (an earlier call, another date)
+        # as a contradiction: saying "conflict" needs a clearer match than saying "supported"
+        return VersionCheck(name, version, "not_found", None, score)
     if diffs or why:
         reasons = tuple(d.sentence.replace(" vs ", " in the report vs ", 1) for d in diffs) + ((why,) if why else ())
         return VersionCheck(name, version, "conflict", s.text, score, reasons)
@@ -442,7 +450,8 @@ def _initiative_check(
         return VersionCheck(
             name, version, "conflict", s.text, None, (f"who initiated differs: {who} in the report vs {said}",)
         )
-    return None
+    # the point says who asked for the call and this version does not: no sentence of it decides the point
+    return VersionCheck(name, version, "not_found", None, None, (f"the statement does not say who asked ({who})",))
 
 
 def _norm(s: str) -> str:
