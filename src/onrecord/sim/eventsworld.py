@@ -429,7 +429,7 @@ def generate(events: int = 60, seed: int = 12, name: str = "events") -> dict[str
             # when the answering side is due: a rule's time, or twice its usual delay (docs/events.md), the
             # usual one leaving out exceptions over three times the median; first seen up to a poll later
             if ruled_pair and len(seen) < MIN_HISTORY:
-                due = RULE_S
+                due: float = RULE_S
             else:
                 due = 2 * max(_usual(seen), 900) + POLL
             if late and due + 2 * POLL < delay:
