@@ -54,6 +54,14 @@ SPEAKERS = {
     "p3": ("Xi", "Trump"),
     "p4": ("Xi", "Trump"),
     "p5": ("Suga", "Putin"),
+    # blind2; b3's second side is Russia's embassy in Berlin, speaking for the Kremlin
+    "b1": ("Merkel", "Putin"),
+    "b2": ("Merkel", "Putin"),
+    "b3": ("Merkel", "Putin"),
+    "b4": ("Trump", "Putin"),
+    "b5": ("Abe", "Trump"),
+    "b6": ("Xi", "Trump"),
+    "b7": ("Abe", "Putin"),
 }
 
 

@@ -150,3 +150,11 @@ def test_two_accounts_that_differ_on_a_figure_still_join_but_another_call_with_o
         actors=actors,
     )
     assert g.place(other, T0 + timedelta(hours=2)).event_id is None  # none of its figures: another call
+
+
+def test_a_short_name_is_not_the_start_of_another_word() -> None:
+    actors = ActorIndex({"Prime Minister of Japan": ["Abe"], "President of Russia": ["Putin"]})
+    f = item_features(
+        "", "Die Kanzlerin hat gestern Abend mit Präsident Putin telefoniert.", actor=None, url="x", actors=actors
+    )
+    assert f.named == {"President of Russia"}

@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+PRIOR_DOCS = 20  # rarity as if 20 unrelated items came first: the first items of a database are not all rare
 _NUMBER = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?。])\s+")  # not after an initial (Donald J. Trump)
 # spellings that differ between transliterations of one name (Хольт -> Khol't, Шольц -> Shol'ts)
@@ -94,7 +95,10 @@ class ActorIndex:
             for al in self._by_first.get(w[:3], ()):
                 n = len(al.words)
                 if n == 1:
-                    ok = w.startswith(al.words[0]) and len(w) - len(al.words[0]) <= 3
+                    # inflected forms (Хольтом) of names of four letters or more; a shorter name
+                    # matches only as written (Abe, not "Abend")
+                    slack = 3 if len(al.words[0]) >= 4 else 0
+                    ok = w.startswith(al.words[0]) and len(w) - len(al.words[0]) <= slack
                 else:
                     ok = tuple(words[i : i + n]) == al.words
                 if ok:
@@ -256,7 +260,7 @@ class Grouper:
     def weight(self, key: str, actor: str | None) -> float:
         """Rare overall, and new for this speaker: a source's own boilerplate ("Telefonat", "Erörtert")
         weighs little after it has been seen once or twice."""
-        idf = math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 0.1
+        idf = math.log((self.docs + PRIOR_DOCS + 1) / (self.df.get(key, 0) + 1)) + 0.1
         return idf / (1 + self.actor_df.get(actor, {}).get(key, 0))
 
     def key_share(self, f: Features, ev: EventState) -> float:
