@@ -19,7 +19,7 @@ from onrecord.addresses import forbidden_host
 from onrecord.clock import Clock, SystemClock
 from onrecord.config import Settings, load_settings, parse_duration
 from onrecord.detect import Rules
-from onrecord.errors import OnrecordError, SourceError
+from onrecord.errors import OnrecordError, SourceError, StoreError
 from onrecord.loop import run as run_async
 from onrecord.records import FetchResult, Finding, Item, Source, Version
 from onrecord.store import Store
@@ -486,7 +486,11 @@ class Onrecord:
             while not stop.is_set():
                 await self.check_due(f, on_done)
                 if self.settings.events:
-                    self.update_events()
+                    try:
+                        self.update_events()
+                    except StoreError as exc:  # another process placed the same items first: its round stands
+                        log.info("events round skipped: %s", exc)
+                        self.events.reset()
                 await self.deliver_alerts()
                 nxt = self.store.next_due()
                 wait = max_sleep if nxt is None else (nxt - self.clock.now()).total_seconds()

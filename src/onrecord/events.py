@@ -123,7 +123,17 @@ class Events:
 
     # -- a round -----------------------------------------------------------------------------------
     def update(self, now: datetime) -> RoundResult:
-        """Place what is new, close what was answered, raise what is overdue. Returns this round's work."""
+        """Place what is new, close what was answered, raise what is overdue. Returns this round's work.
+
+        A round that fails (another process placed the same items first: their key is taken) is rolled
+        back whole; what this process held in memory is dropped and read again next round."""
+        try:
+            return self._update(now)
+        except Exception:
+            self.reset()
+            raise
+
+    def _update(self, now: datetime) -> RoundResult:
         res = RoundResult()
         g = self._load(now)
         actors = self.actor_index()
@@ -264,7 +274,8 @@ class Events:
     def _met(self, r: Round, x: _Open, it: NewItem, at: datetime, now: datetime, res: RoundResult, quiet: bool) -> None:
         delay = (at - x.opened_at).total_seconds()
         late = x.status == "overdue"
-        r.change_expectation(x.id, status="met", closed_at=at, met_item_id=it.item_id)
+        if not r.change_expectation(x.id, was=("open", "overdue"), status="met", closed_at=at, met_item_id=it.item_id):
+            return  # closed meanwhile (cancelled by the user, or by another process)
         if x.due is None or quiet:
             return  # nothing was promised: the answer only teaches the history
         usual = x.basis.get("usual_s")
@@ -308,7 +319,8 @@ class Events:
             sid, sname, surl = next((s for s in srcs if s[0] == x.source_id), srcs[0])
             silent = (now - x.opened_at).total_seconds()
             x.status = "overdue"
-            r.change_expectation(x.id, status="overdue", source_id=sid)
+            if not r.change_expectation(x.id, was=("open",), status="overdue", source_id=sid):
+                continue  # another process raised it, or the user cancelled it
             f = Finding(
                 kind="overdue",
                 at=now,

@@ -412,9 +412,14 @@ class Round:
         self.s.flush()
         return row.id
 
-    def change_expectation(self, xid: int, **values: Any) -> None:
+    def change_expectation(self, xid: int, *, was: Sequence[str] | None = None, **values: Any) -> bool:
+        """Change one expectation; with `was`, only while its status is one of those (another process may
+        have closed or raised it first). True when it changed."""
         ex = _table(ExpectationRow)
-        self.s.execute(update(ex).where(ex.c.id == xid).values(**values))
+        q = update(ex).where(ex.c.id == xid)
+        if was is not None:
+            q = q.where(ex.c.status.in_(list(was)))
+        return bool(self.s.execute(q.values(**values)).rowcount)  # type: ignore[attr-defined]
 
     def finding(self, f: Finding) -> None:
         self.s.execute(
