@@ -84,7 +84,7 @@ def run_demo(folder: Path, console: Console) -> SimResult:
     console.print(Text(sc.description or sc.name, style="bold"))
     console.print(
         "A made-up world served on 127.0.0.1: the press offices of Aldoria, Vestmark and Rusovia, Vestmark's "
-        "embassy and a news site, watched for five and a half hours of simulated time (played in seconds).\n"
+        "embassy and a news site, watched for three hours of simulated time (played in seconds).\n"
     )
     seen: list[Finding] = []
     result = run_async(run_scenario("demo", data=folder, on_finding=seen.append))
