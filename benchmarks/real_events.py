@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/real_events.py
 
-Each pair in dev/, blind/ and blind2/pairs.json is two governments' accounts of one call (de, en, ja,
-uk, ko, zh); only the texts, dates and sources are read. All 22 texts go through the same grouping as
+Each pair in dev/, blind/, blind2/ and blind3/pairs.json is two governments' accounts of one call (de,
+en, ja, ko, ru, uk, zh); only the texts, dates and sources are read. All 22 texts go through the same grouping as
 `onrecord events` (onrecord.analysis.events), in date order, and pairwise precision/recall/F1 is scored
 with each pair as one event. Three settings:
 
@@ -31,7 +31,8 @@ ALIASES = {
     "Scholz": ["Scholz", "Шольц"],
     "Putin": ["Putin", "Путин", "プーチン", "普京"],
     "Abe": ["Abe", "安倍", "아베"],
-    "Trump": ["Trump", "トランプ", "特朗普", "트럼프"],
+    "Trump": ["Trump", "トランプ", "特朗普", "트럼프", "Трамп"],
+    "Biden": ["Biden", "バイデン", "바이든", "Байден"],
     "Obama": ["Obama"],
     "Takaichi": ["Takaichi", "高市", "Такаїчі"],
     "Zelensky": ["Zelensk", "Зеленськ", "ゼレンスキー"],
@@ -62,12 +63,18 @@ SPEAKERS = {
     "b5": ("Abe", "Trump"),
     "b6": ("Xi", "Trump"),
     "b7": ("Abe", "Putin"),
+    # blind3
+    "t1": ("Trump", "Putin"),
+    "t2": ("Biden", "Putin"),
+    "t3": ("Moon", "Biden"),
+    "t4": ("Trump", "Zelensky"),
+    "t5": ("Suga", "Biden"),
 }
 
 
 def texts() -> list[dict[str, str]]:
     out = []
-    for part in ("dev", "blind", "blind2"):
+    for part in ("dev", "blind", "blind2", "blind3"):
         path = ROOT / "tests/data/compare/real" / part / "pairs.json"
         if not path.exists():
             continue
