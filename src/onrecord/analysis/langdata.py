@@ -202,7 +202,8 @@ def _phrase(p: str, spaced: bool) -> str:
         elif tok.isspace():
             out.append(r"\s+")
         else:
-            out.append(re.escape(tok))
+            # an apostrophe in a phrase matches the typographic one too ("n't" meets "wasn’t")
+            out.append(re.escape(tok).replace("'", "['’ʼ]"))
     body = "".join(out)
     if not spaced:
         return body

@@ -111,6 +111,11 @@ def opposed(a: str, b: str, lang_a: str, lang_b: str, negation: bool = True) -> 
     na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
     if bool(na) != bool(nb) and negation:
         side, words = ("A", na) if na else ("B", nb)
+        ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
+        neg, other = (ha, hb) if na else (hb, ha)
+        if {pole for pole, _ in neg.values()} & {1 - pole for pole, _ in other.values()}:
+            return None  # a negated pole is the other pole: "isn't legitimate" says what "illegal" says
+
         return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"
     if na and nb:
         return None  # both negate: the poles below would read the same proposition twice reversed
