@@ -26,7 +26,7 @@ from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.facts import Facts, entity_keys, read_facts
 from onrecord.analysis.lang import handled_poorly
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
-from onrecord.analysis.positions import hedges, is_negated, meaning_keys, opposed, unnegated
+from onrecord.analysis.positions import disagreement, hedges, is_negated, meaning_keys, opposed, unnegated
 from onrecord.analysis.topics import CENTRED, Link, TopicGroup, anchor_matrix, group_topics, pair_scores
 from onrecord.errors import CompareError
 
@@ -475,6 +475,9 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
                 if lk.margin >= _OPPOSED_MARGIN
                 else None
             )
+            if not why and _clear(lk, clear):
+                # a statement that the parties disagree says nothing of which matter: only on a clear link
+                why = _disagreement(x.text, y.text, x.lang, y.lang)
             why = why or nli_hits.get((lk.a, lk.b))
             label, reasons = _link_label(w, lk, diffs, why, kinds, clear, held)
             labels.append(label)
@@ -509,6 +512,16 @@ _OPPOSED_MARGIN = 1.03  # a negation or an opposite term counts only on a link a
 # comes this much closer in cosine ("did not discuss sanctions" -> "discussed sanctions": +0.06); a negation in
 # a side clause ("a government that was not supported by a mandate") moves it by less than 0.01.
 NEGATION_GAIN = 0.02
+
+
+def _disagreement(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
+    """One side says, on this topic, that the two parties disagree: an explicit statement of opposed
+    positions (the other side states its own position, as on the Crimean referendum in 2014)."""
+    for side, text, lang in (("A", a, lang_a), ("B", b, lang_b)):
+        words = disagreement(text, lang)
+        if words:
+            return f"opposed: {side} says the two disagree ({', '.join(dict.fromkeys(w.lower() for w in words))})"
+    return None
 
 
 def _nli_hits(w: _Work, nli: NLIModel, threshold: float) -> dict[tuple[int, int], str]:

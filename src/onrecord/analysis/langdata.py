@@ -45,6 +45,7 @@ class Lang:
     refusal: tuple[str, ...] = ()
     opposites: dict[str, tuple[str, str]] = field(default_factory=dict)  # meaning -> (pole, other pole)
     hedges: tuple[str, ...] = ()
+    disagreement: tuple[str, ...] = ()  # the parties say they disagree ("differing views")
     say: tuple[str, ...] = ()
     according_to: tuple[str, ...] = ()
     initiative: tuple[str, ...] = ()
@@ -108,6 +109,7 @@ def _load(path: Path) -> Lang:
         refusal=_tuple(neg.get("refusal")),
         opposites={str(k): (str(v[0]), str(v[1])) for k, v in data.get("opposites", {}).items()},
         hedges=_tuple(data.get("hedges", {}).get("words")),
+        disagreement=_tuple(data.get("disagreement", {}).get("words")),
         say=_tuple(speech.get("say")),
         according_to=_tuple(speech.get("according_to")),
         initiative=_tuple(data.get("initiative", {}).get("patterns")),

@@ -66,6 +66,17 @@ def unnegated(text: str, lang: str = "und") -> str:
     return " ".join(out.split())
 
 
+def disagreement(text: str, lang: str = "und") -> list[str]:
+    """The words with which the text says the two parties disagree ("despite their differing views on the
+    referendum", "unterschiedlichen Auffassungen", "разногласия"): `[disagreement]` of the language files."""
+    out: list[str] = []
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, "disagreement")
+        if pat is not None:
+            out += [m.group(0) for m in pat.finditer(text)]
+    return out
+
+
 def hedges(text: str, lang: str = "und") -> list[str]:
     out: list[str] = []
     for lg in _langs(lang):
