@@ -46,6 +46,8 @@ class Lang:
     opposites: dict[str, tuple[str, str]] = field(default_factory=dict)  # meaning -> (pole, other pole)
     hedges: tuple[str, ...] = ()
     disagreement: tuple[str, ...] = ()  # the parties say they disagree ("differing views")
+    agreed: tuple[str, ...] = ()  # they agreed (an undertaking) ...
+    hope: tuple[str, ...] = ()  # ... against one side's wish or hope
     say: tuple[str, ...] = ()
     according_to: tuple[str, ...] = ()
     initiative: tuple[str, ...] = ()
@@ -110,6 +112,8 @@ def _load(path: Path) -> Lang:
         opposites={str(k): (str(v[0]), str(v[1])) for k, v in data.get("opposites", {}).items()},
         hedges=_tuple(data.get("hedges", {}).get("words")),
         disagreement=_tuple(data.get("disagreement", {}).get("words")),
+        agreed=_tuple(data.get("modality", {}).get("agreed")),
+        hope=_tuple(data.get("modality", {}).get("hope")),
         say=_tuple(speech.get("say")),
         according_to=_tuple(speech.get("according_to")),
         initiative=_tuple(data.get("initiative", {}).get("patterns")),

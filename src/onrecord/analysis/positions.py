@@ -77,6 +77,27 @@ def disagreement(text: str, lang: str = "und") -> list[str]:
     return out
 
 
+def _found(name: str, text: str, lang: str) -> list[str]:
+    out: list[str] = []
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, name)
+        if pat is not None:
+            out += [m.group(0) for m in pat.finditer(text)]
+    return out
+
+
+def agreed_vs_hope(point: str, sentence: str, lang_p: str, lang_s: str) -> str | None:
+    """The report says they agreed; the statement's sentence records only a wish or a hope (and no agreement):
+    a stronger claim than the statement makes (`[modality]` of the language files)."""
+    agreed = _found("agreed", point, lang_p)
+    if not agreed or _found("hope", point, lang_p) or _found("agreed", sentence, lang_s):
+        return None
+    hope = _found("hope", sentence, lang_s)
+    if not hope:
+        return None
+    return f"the report says they agreed ({agreed[0]}), the statement records only a wish ({hope[0]})"
+
+
 def hedges(text: str, lang: str = "und") -> list[str]:
     out: list[str] = []
     for lg in _langs(lang):
