@@ -203,3 +203,18 @@ async def test_evidence_of_a_deleted_social_post(tmp_path: Path) -> None:
     with zipfile.ZipFile(out / "captures.wacz") as z:
         pages = [json.loads(x) for x in z.read("pages/pages.jsonl").decode().splitlines()[1:]]
     assert pages and all("/api/v1/" in p["url"] for p in pages)
+    # A status first seen already edited: its original (from /history) is version 1, dated by the
+    # service, first seen when that history was captured.
+    found = result.findings
+    fresh = next(
+        f.url
+        for f in found
+        if f.kind == "edited" and any(g.kind == "new" and g.url == f.url and g.at == f.at for g in found)
+    )
+    out = tmp_path / "fresh"
+    r = run_cli(data, "evidence", fresh, "--version", "1", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    first, current = json.loads((out / "versions.json").read_text())["versions"]
+    assert first["capture"]["url"].endswith("/history") and first["dated_by_service"] < first["first_seen"]
+    assert "dated_by_service" not in current and first["first_seen"] == current["first_seen"]
+    assert "by the service's edit history" in (out / "versions.txt").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from aiohttp import web
 from onrecord.app import Onrecord
 from onrecord.config import Settings
 from onrecord.detect import StoredItem
-from onrecord.recheck import pick_rechecks
+from onrecord.recheck import pick_outside, pick_rechecks
 from onrecord.records import Item
 
 N = 120
@@ -81,3 +82,32 @@ async def test_second_check_asks_at_most_recheck_max_pages(server: tuple[str, li
     assert second.error is None and second.findings == []
     assert len(hits) == 20
     app.close()
+
+
+def test_outside_the_window_a_bounded_batch_oldest_checked_first_in_turns():
+    """pick_outside: never more than the cap, awaiting-confirmation first, then oldest-checked; each
+    pick counts as checked, so a handful per check walks through every old item in turn."""
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    items = {f"k{n:03d}": stored(n, t0) for n in range(20)}
+    items["k005"] = stored(5, t0, state="missing")
+    items["k006"] = stored(6, t0, state="deleted")
+    listed = {f"k{n:03d}" for n in range(10, 20)}  # what the listing showed: never asked here
+    now = t0 + timedelta(hours=1)
+    first = pick_outside(items, listed, 3, now, 7 * 86400, 86400)
+    assert [s.item.key for s in first] == ["k005", "k000", "k001"]
+    visited: set[str] = set()
+    for turn in range(4):
+        now = t0 + timedelta(hours=1, minutes=5 * turn)
+        got = pick_outside(items, listed, 3, now, 7 * 86400, 86400)
+        assert len(got) <= 3 and not {s.item.key for s in got} & (listed | {"k006"})
+        for s in got:  # what a check does: the item answered, its last_checked is now
+            items[s.item.key] = replace(s, item=replace(s.item, state="live", last_checked=now))
+            visited.add(s.item.key)
+    assert visited == {f"k{n:03d}" for n in range(10)} - {"k006"}  # 9 old items in 3 checks of 3
+    assert pick_outside(items, listed, 0, now, 7 * 86400, 86400) == []
+    # Past the hot window an item is asked again only once cold_every has passed since its last check.
+    late = now + timedelta(days=8)
+    assert pick_outside(items, listed, 3, late, 7 * 86400, 86400)  # checked 8 days ago: due
+    for key in list(items):
+        items[key] = replace(items[key], item=replace(items[key].item, last_checked=late - timedelta(hours=1)))
+    assert pick_outside(items, listed, 3, late, 7 * 86400, 86400) == []

@@ -356,7 +356,10 @@ class Onrecord:
             self.clock,
             self.rules,
             Schedule(
-                self.settings.seconds("hot_window"), self.settings.seconds("cold_every"), self.settings.recheck_max
+                self.settings.seconds("hot_window"),
+                self.settings.seconds("cold_every"),
+                self.settings.recheck_max,
+                self.settings.recheck_old,
             ),
             on_done=on_done,
             parser=self.parser,

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         ge=0,
         description="stored items of a feed re-verified per check at most: newest first, the rest in turns (0: all)",
     )
+    recheck_old: int = Field(
+        3,
+        ge=0,
+        description="known posts of a social account outside its listing window fetched one by one per check,"
+        " oldest-checked first, so their edits and deletions are seen (0: none)",
+    )
     warc_max_size: int = Field(1_000_000_000, gt=0, description="rotate WARC files past this many bytes")
     claim_lease: str = Field(
         "5m", description="how long a process's claim on a source lasts unless renewed (a dead process's runs out)"

@@ -85,7 +85,7 @@ def run_social_demo(folder: Path, console: Console) -> SimResult:
         _timeline(app, story, console)
         if len(seen) > len(story):
             console.print(Text(f"\n{len(seen) - len(story)} more findings on the other accounts (boosts, a "
-                               "rate limit): `findings` below.", style="dim"))
+                               "rate limit, a busy press office): `findings` below.", style="dim"))
         deleted = next((f for f in story if f.kind == "deleted" and f.item_id is not None), None)
         if deleted is not None:
             where = folder / "evidence" / f"item-{deleted.item_id}"

@@ -49,6 +49,7 @@ class Observation:
     host_ok: bool = True  # the item's host answered another request normally in this round
     http_status: int | None = None
     soft: str | None = None  # gone-suspect without a 404: why ("not-found page", "redirect to home")
+    at: datetime | None = None  # when this text came to be, by the service (an edit history); None: now
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class NewVersion:
     origin: str
     capture: int | None
     diff: list[list[str]] | None
+    at: datetime | None = None  # the version's time when not the check's (an edit history's created_at)
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,7 @@ def _one(
     if prev is None:
         if obs.status != OK or obs.text is None:
             return None, []  # never seen alive: nothing to report yet
-        version = NewVersion(obs.title, obs.text, text_hash(obs.text), obs.origin, obs.capture, None)
+        version = NewVersion(obs.title, obs.text, text_hash(obs.text), obs.origin, obs.capture, None, obs.at)
         change = ItemChange(obs.key, obs.url, obs.title, "live", 0, None, now, now, now, version=version, version_seq=1)
         return change, [_finding("new", source, obs, now, title=obs.title, version=1)]
 
@@ -319,10 +321,10 @@ def _one(
         return change, findings  # the same words, laid out anew (line breaks, spaces): not an edit
     if prev.origin != obs.origin:
         # The same statement read from another place (feed summary -> full page): a new version, not an edit.
-        version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, None)
+        version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, None, obs.at)
         return replace(change, version=version, version_seq=prev.version_seq + 1), findings
     diff = word_diff(prev.text or "", obs.text)
-    version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, diff)
+    version = NewVersion(obs.title, obs.text, h, obs.origin, obs.capture, diff, obs.at)
     findings.append(
         _finding(
             "edited",

@@ -341,7 +341,7 @@ def _screenshot(browser: str, url: str, png: Path, profile: Path) -> None:
     asyncio.run(_shots(browser, [(lambda: url, png)], profile))
 
 
-def _text_page(item: Item, v: Version, source: Source) -> bytes:
+def _text_page(item: Item, v: Version, source: Source, seen: datetime | None = None) -> bytes:
     """An HTML rendering of a version's text, for a version that no archived HTML page holds (read
     from a feed entry or an API answer: a social post)."""
     e = html.escape
@@ -354,7 +354,9 @@ def _text_page(item: Item, v: Version, source: Source) -> bytes:
         "<p><em>No archived HTML page holds this version (it was read from a feed entry or an API answer); "
         "this is its text as archived.</em></p>"
         f"<p><strong>{e(who)}</strong> ({e(source.kind)}: {e(source.name)})<br>{e(item.url)}<br>"
-        f"version {v.seq}, first seen {_iso(v.at)}</p>"
+        f"version {v.seq}, first seen {_iso(seen or v.at)}"
+        + (f" (dated {_iso(v.at)} by the service's edit history)" if seen and seen != v.at else "")
+        + "</p>"
         + (f"<h1>{e(title)}</h1>" if title else "")
         + f"{body}</body></html>"
     ).encode("utf-8")
@@ -428,12 +430,18 @@ def write_evidence(
     try:
         # 1. the texts
         vlist = []
+        seen_at: dict[int, datetime] = {}
         for v in versions:
             cap = by_id.get(v.capture_id) if v.capture_id is not None else None
+            # A text read from an edit history is dated by the service (its revision's created_at);
+            # onrecord first saw it when that history answer was captured.
+            dated = cap is not None and urlsplit(cap.where).path.endswith("/history") and cap.at > v.at
+            seen_at[v.seq] = cap.at if dated and cap is not None else v.at
             vlist.append(
                 {
                     "version": v.seq,
-                    "first_seen": _iso(v.at),
+                    "first_seen": _iso(seen_at[v.seq]),
+                    **({"dated_by_service": _iso(v.at)} if dated else {}),
                     "title": v.title,
                     "text": v.text,
                     "text_sha256": v.text_hash,
@@ -467,7 +475,10 @@ def write_evidence(
         lines = [f"Item {item.id}: {item.url}", f"Source: {source.name} ({source.kind}, {source.url})"]
         lines.append(f"State: {item.state}; first seen {_iso(item.first_seen)}; last seen {_iso(item.last_seen)}")
         for v in versions:
-            lines += ["", "=" * 72, f"Version {v.seq}, first seen {_iso(v.at)}", f"Title: {v.title}", "", v.text]
+            when = f"first seen {_iso(seen_at[v.seq])}"
+            if seen_at[v.seq] != v.at:
+                when += f" (dated {_iso(v.at)} by the service's edit history)"
+            lines += ["", "=" * 72, f"Version {v.seq}, {when}", f"Title: {v.title}", "", v.text]
         (tmp / "versions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         # 2. the images, rendered from the archive only
         payloads = _Payloads(archive, caps)
@@ -486,7 +497,8 @@ def write_evidence(
                     what = {"from": "archived page", "url": cap.where, "captured": _iso(cap.at), "capture_id": cap.id}
                     label = "archived payload"
                 else:
-                    ctype, body, path = "text/html; charset=utf-8", _text_page(item, v, source), "/version-text"
+                    ctype, path = "text/html; charset=utf-8", "/version-text"
+                    body = _text_page(item, v, source, seen_at.get(v.seq))
                     what = {"from": "version text (no archived HTML page)"}
                     label = "version text from the database"
                 name = f"version-{v.seq}.png"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,6 +16,7 @@ from onrecord.detect import (
     GONE,
     Changes,
     CheckWrite,
+    ItemChange,
     Observation,
     Rules,
     SourceChange,
@@ -27,8 +28,18 @@ from onrecord.detect import (
 )
 from onrecord.errors import ArchiveError, OnrecordError, SourceError
 from onrecord.parsepool import ParsePool
-from onrecord.recheck import pick_rechecks
-from onrecord.records import Capture, FetchResult, Finding, ParsedItem, Request, Source, UrlState, Validators
+from onrecord.recheck import pick_outside, pick_rechecks
+from onrecord.records import (
+    Capture,
+    FetchResult,
+    Finding,
+    Item,
+    ParsedItem,
+    Request,
+    Source,
+    UrlState,
+    Validators,
+)
 from onrecord.republish import scope_of
 from onrecord.sources import registry
 from onrecord.sources.base import Adapter, Poll, host_of
@@ -71,6 +82,7 @@ class Schedule:
     hot_window: float = 7 * 86400.0
     cold_every: float = 86400.0
     recheck_max: int = 100  # stored items re-verified per check at most (onrecord.recheck); 0: all
+    recheck_old: int = 3  # known posts outside a social listing's window fetched per check (pick_outside)
 
 
 class Check:
@@ -143,7 +155,15 @@ class Check:
     async def _run(self, source: Source, now: datetime, state: CheckState) -> tuple[CheckWrite, CheckResult]:
         adapter = registry.adapter(source.kind)
         stored = state.stored
-        ctx = _Context(self.fetcher, now, lambda stored: self._due_items(stored, now, source.every), self.parser)
+        ctx = _Context(
+            self.fetcher,
+            now,
+            lambda stored: self._due_items(stored, now, source.every),
+            self.parser,
+            lambda stored, seen: pick_outside(
+                stored, seen, self.schedule.recheck_old, now, self.schedule.hot_window, self.schedule.cold_every
+            ),
+        )
         poll = await adapter.poll(ctx, source, stored, state.validators)
         results, errors, error = poll.results, poll.errors, poll.error
         if errors and error is None:
@@ -168,7 +188,11 @@ class Check:
                 health.status = "failing"  # the source's own URL is gone: an answer, but not a healthy one
         extra = account_findings(source, poll, state.status, health, now)
         changes = detect_with_history(source, poll.earlier, observations, stored, now, self.rules)
-        fresh = [ch for ch in changes.items if ch.item_id is None and ch.version is not None]
+        firsts: dict[str, ItemChange] = {}  # a new item's first text (its later ones are its own edits)
+        for ch in changes.items:
+            if ch.item_id is None and ch.version is not None:
+                firsts.setdefault(ch.key, ch)
+        fresh = list(firsts.values())
         if fresh:
             scope = scope_of(source.actor, source.id)
             candidates = self.store.republish_candidates(scope, [ch.version.text for ch in fresh if ch.version])
@@ -248,9 +272,11 @@ class _Context:
         now: datetime,
         due: Callable[[Mapping[str, StoredItem]], dict[str, StoredItem]],
         parser: ParsePool | None = None,
+        outside: Callable[[Mapping[str, StoredItem], Collection[str]], list[StoredItem]] | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._due = due
+        self._outside = outside
         self._parser = parser if parser is not None else ParsePool()
         self.now = now
 
@@ -266,6 +292,9 @@ class _Context:
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]:
         return self._due(stored)
+
+    def outside(self, stored: Mapping[str, StoredItem], seen: Collection[str]) -> list[StoredItem]:
+        return self._outside(stored, seen) if self._outside is not None else []
 
     async def parse_page(
         self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
@@ -315,24 +344,33 @@ def detect_with_history(
     now: datetime,
     rules: Rules,
 ) -> Changes:
-    """detect_items, after first playing each known item's in-between texts (edit history) in order,
-    so each becomes a version with its own `edited` finding."""
+    """detect_items, after first playing each item's in-between texts (edit history) in order, so each
+    becomes a version with its own `edited` finding. An item first seen already edited starts from its
+    original text (`new`), then one `edited` per revision: the store inserts it once (its changes
+    carry no item id) and numbers the versions in this order."""
     if not earlier:
         return detect_items(source, observations, stored, now, rules)
     current = dict(stored)
     out = Changes()
+    fresh: set[str] = set()  # items first seen in this check, history included
     for key, texts in earlier.items():
         for obs in texts:
             prev = current.get(key)
-            if prev is None:  # a new item's history is not replayed (its first text is what we saw)
-                break
             got = detect_items(source, [obs], current, now, rules)
             out.items.extend(got.items)
             out.findings.extend(got.findings)
             if got.items and got.items[-1].version is not None:
-                v = got.items[-1].version
+                ch = got.items[-1]
+                v = ch.version
+                assert v is not None
+                if prev is None:  # not stored yet: what the next revision is compared against
+                    item = Item(0, source.id, key, ch.url, ch.title, "live", now, now, last_checked=now)
+                    prev = StoredItem(item, None, None, v.origin, 0)
+                    fresh.add(key)
                 current[key] = replace(prev, text=v.text, text_hash=v.text_hash, version_seq=prev.version_seq + 1)
     got = detect_items(source, observations, current, now, rules)
     out.items.extend(got.items)
     out.findings.extend(got.findings)
+    if fresh:  # still to be inserted: no item id
+        out.items = [replace(ch, item_id=None) if ch.key in fresh else ch for ch in out.items]
     return out

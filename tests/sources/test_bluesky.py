@@ -83,3 +83,28 @@ def test_claims_and_options() -> None:
         "reposts": True,
         "plc": "http://127.0.0.1:1",
     }
+
+
+async def test_old_posts_outside_the_window_are_rechecked_in_turns(tmp_path: Path) -> None:
+    """Past the author feed's first page (50): getPosts for a few known posts per check finds the
+    edit; a post absent there is confirmed gone at its PDS like any other."""
+    from tests.sources.test_mastodon import watch
+
+    events = [
+        {"at": 60, "do": "post", "account": "s/envoy", "id": "old-a", "text": "The embassy closes on Friday."},
+        {"at": 61, "do": "post", "account": "s/envoy", "id": "old-b", "text": "Passports now take a week."},
+        {"at": 400, "do": "post", "account": "s/envoy", "id": "n", "count": 55, "text": "Envoy notes"},
+        {"at": 1000, "do": "edit", "of": "old-a", "text": "The embassy closes on Friday and Monday."},
+        {"at": 1000, "do": "delete", "of": "old-b"},
+    ]
+    checks = [120, 500, 800, 1100, 1400, 1700, 2000, 2300, 2600, 2900]
+    found, _, versions, sim = await watch(tmp_path, sky(events), checks, recheck_old=3)
+    old = {k: sim.status_url(sim.by_script[k]) for k in ("old-a", "old-b")}
+    assert [f.kind for f in found if f.url == old["old-a"]] == ["new", "edited"]
+    assert [f.kind for f in found if f.url == old["old-b"]] == ["new", "deleted"]
+    [deleted] = [f for f in found if f.kind == "deleted"]
+    assert deleted.detail["http_status"] == 400  # com.atproto.repo.getRecord: RecordNotFound
+    texts = [[v.text for v in vs] for k, vs in versions.items() if k.endswith(sim.by_script["old-a"].id)]
+    assert texts == [["The embassy closes on Friday.", "The embassy closes on Friday and Monday."]]
+    found0, _, _, _ = await watch(tmp_path / "off", sky(events), checks, recheck_old=0)
+    assert sorted({f.kind for f in found0}) == ["new"]  # outside the window: unseen without the re-check

@@ -127,14 +127,41 @@ def test_claims_and_options() -> None:
 
 async def test_telegram_scenario_scores_perfectly(db_url: str, tmp_path: Path) -> None:
     """`onrecord sim run telegram`: paging, edits, a gap confirmed by the widget, the newest message
-    deleted, an outage, a channel whose preview is turned off."""
+    deleted, an outage, a channel whose preview is turned off, an old message edited and one deleted
+    outside the newest window, a message first seen already edited (t.me keeps no history: optional)."""
     from onrecord.sim.run import run_scenario
 
     result = await run_scenario("telegram", data=tmp_path / "s", db=db_url)
     everything = result.report.kinds["all"]
     assert (everything.precision, everything.recall) == (1.0, 1.0), result.report.to_json()
     assert everything.true_positives == everything.expected >= 30
+    assert {"m1 edited", "m2 deleted"} <= {e.note for e, _ in result.report.matches}  # outside the window
     kinds = [f.kind for f in result.findings]
-    assert kinds.count("deleted") == 2 and kinds.count("new") == 26
+    assert kinds.count("deleted") == 3 and kinds.count("new") == 27
     states = [f for f in result.findings if f.detail.get("account_state")]
     assert [(f.kind, f.detail["account_state"]) for f in states] == [("unreachable", "preview off")]
+
+
+async def test_old_messages_outside_the_window_are_rechecked_in_turns(tmp_path: Path) -> None:
+    """Past the newest preview window (20): a few known messages per check are asked with ?embed=1, so
+    an old edit is a new version and an old deletion is confirmed by the widget's "not found"."""
+    from tests.sources.test_mastodon import watch
+
+    events = [
+        {"at": 60, "do": "post", "account": "t/mfa_news", "id": "old-a", "text": "Visa rules for students."},
+        {"at": 61, "do": "post", "account": "t/mfa_news", "id": "old-b", "text": "Consular hours in May."},
+        {"at": 400, "do": "post", "account": "t/mfa_news", "id": "n", "count": 25, "text": "Bulletin"},
+        {"at": 1000, "do": "edit", "of": "old-a", "text": "Visa rules for students and families."},
+        {"at": 1000, "do": "delete", "of": "old-b"},
+    ]
+    checks = [120, 500, 800, 1100, 1400, 1700, 2000, 2300]
+    found, _, versions, sim = await watch(tmp_path, tg(events), checks, recheck_old=3)
+    old = {k: sim.status_url(sim.by_script[k]) for k in ("old-a", "old-b")}
+    assert [f.kind for f in found if f.url == old["old-a"]] == ["new", "edited"]
+    assert [f.kind for f in found if f.url == old["old-b"]] == ["new", "deleted"]
+    assert [v.text for v in versions[old["old-a"]]] == [
+        "Visa rules for students.",
+        "Visa rules for students and families.",
+    ]
+    found0, _, _, _ = await watch(tmp_path / "off", tg(events), checks, recheck_old=0)
+    assert sorted({f.kind for f in found0}) == ["new"]  # outside the window: unseen without the re-check

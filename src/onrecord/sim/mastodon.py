@@ -70,6 +70,9 @@ class EventSpec(_Model):
     of: str | None = None  # what an edit, delete, repost or reply refers to
     text: str = ""
     until: float | None = None  # end of a fault window
+    count: int = Field(1, ge=1, le=500)  # a post event: this many posts, one second apart ("ID-N", "TEXT #N")
+    within: float | None = None  # seconds a correct watcher may take (default: two polls; deletions more)
+    optional: bool = False  # a change no watcher can see (t.me keeps no edit history): tolerated, not required
 
 
 class SocialScenario(_Model):
@@ -163,13 +166,15 @@ class MastodonSim:
             t = sc.time(ev.at)
             if ev.do in ("post", "repost", "boost", "reply"):
                 acct = self._account(ev.account)
-                st = _Status(snowflake(t, seq), acct.name, t, [(t, _html(ev.text))])
-                if ev.do == "boost":
-                    st.reblog_of = ev.of
-                if ev.do == "reply":
-                    st.reply_to = self.by_script[ev.of or ""].id
-                acct.statuses.append(st)
-                self.by_script[ev.id or st.id] = st
+                for n, (name, text) in enumerate(_copies(ev)):
+                    when = t + timedelta(seconds=n)
+                    st = _Status(snowflake(when, seq), acct.name, when, [(when, _html(text))])
+                    if ev.do == "boost":
+                        st.reblog_of = ev.of
+                    if ev.do == "reply":
+                        st.reply_to = self.by_script[ev.of or ""].id
+                    acct.statuses.append(st)
+                    self.by_script[name or st.id] = st
             elif ev.do == "edit":
                 self.by_script[ev.of or ""].revisions.append((t, _html(ev.text)))
             elif ev.do == "delete":
@@ -283,30 +288,33 @@ class MastodonSim:
                 acct = next(k for k, a in self.accounts.items() if a.name == st.account)
                 e = every[acct]
                 if ev.do == "edit":
+                    until = t + timedelta(seconds=ev.within or 2 * e)
                     out.append(
-                        Expected(
-                            "edited", self.status_url(st), t, f"{ev.of} edited", until=t + timedelta(seconds=2 * e)
-                        )
+                        Expected("edited", self.status_url(st), t, f"{ev.of} edited", ev.optional, until=until)
                     )
                 else:
-                    late = sc.deletion_gap + 3 * e
+                    late = ev.within or sc.deletion_gap + 3 * e
                     out.append(
                         Expected(
                             "deleted", self.status_url(st), t, f"{ev.of} deleted", until=t + timedelta(seconds=late)
                         )
                     )
                 continue
-            st = self.by_script[ev.id or ""]
             if ev.do == "boost" and "true" not in (opts.get("boosts"), opts.get("reposts")):
                 continue
             if ev.do == "reply" and opts.get("replies", "false") != "true":
                 continue
-            until = t + timedelta(seconds=2 * e)
-            out.append(Expected("new", self.status_url(st), t, f"{ev.id} posted", until=until))
-            if ev.do == "repost" or (ev.text and ev.text in texts.values() and ev.do == "post"):
-                out.append(Expected("republished", self.status_url(st), t, f"{ev.id} re-posts {ev.of}", until=until))
-            if ev.text:
-                texts[ev.id or ""] = ev.text
+            for n, (name, text) in enumerate(_copies(ev)):
+                st = self.by_script[name]
+                when = t + timedelta(seconds=n)
+                until = when + timedelta(seconds=ev.within or 2 * e)
+                out.append(Expected("new", self.status_url(st), when, f"{name} posted", until=until))
+                if ev.do == "repost" or (text and text in texts.values() and ev.do == "post"):
+                    out.append(
+                        Expected("republished", self.status_url(st), when, f"{name} re-posts {ev.of}", until=until)
+                    )
+                if text:
+                    texts[name] = text
         return out
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -520,6 +528,14 @@ class MastodonSim:
             "reblogs_count": int(now.timestamp()) % 97,  # volatile counters, never an edit
             "favourites_count": int(now.timestamp()) % 89,
         }
+
+
+def _copies(ev: EventSpec) -> list[tuple[str, str]]:
+    """(script name, text) of each status a post event makes: itself, or `count` numbered ones (keep
+    such a text under five words: short formulas are never taken for re-publications)."""
+    if ev.count == 1:
+        return [(ev.id or "", ev.text)]
+    return [(f"{ev.id}-{n}", f"{ev.text} #{n}") for n in range(1, ev.count + 1)]
 
 
 def _suspended(a: _Account, now: datetime) -> bool:

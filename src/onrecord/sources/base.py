@@ -10,13 +10,14 @@ takes. It returns plain records and never touches the database; the pipeline arc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from onrecord.detect import Observation, StoredItem
+from onrecord.errors import SourceError
 from onrecord.records import FetchResult, ParsedItem, Request, Source, Validators
 
 __all__ = ["Adapter", "CheckContext", "Poll", "controls", "host_of"]
@@ -57,7 +58,8 @@ class Poll:
 
 class CheckContext(Protocol):
     """What the pipeline lends an adapter for one check: the network (through `fetch`), the clock's
-    now, and which stored items are due for re-verification."""
+    now, which stored items are due for re-verification, and which known items outside a listing's
+    window to fetch this time."""
 
     now: datetime
 
@@ -66,6 +68,12 @@ class CheckContext(Protocol):
     async def request(self, req: Request) -> FetchResult: ...
 
     def due_items(self, stored: Mapping[str, StoredItem]) -> dict[str, StoredItem]: ...
+
+    def outside(self, stored: Mapping[str, StoredItem], seen: Collection[str]) -> list[StoredItem]:
+        """A few known items not in `seen` (older than a listing's window) to fetch one by one this
+        check: a bounded batch (`recheck_old`), awaiting-confirmation first, then oldest-checked
+        (`recheck.pick_outside`)."""
+        ...
 
     async def parse_page(
         self, body: bytes, url: str, content_type: str | None, selector: str | None, ignore: str | None
@@ -139,6 +147,62 @@ def pages_option(value: Any) -> int:
 
         raise SourceError(f"option max_pages must be a whole number from 1 to 50, not {value!r}")
     return int(text)
+
+
+_CHALLENGE = (
+    b"just a moment",
+    b"cdn-cgi/challenge-platform",
+    b"you have been blocked",
+    b"attention required",
+    b"unavailable in your area",
+    b"captcha",
+)
+
+
+def blocked_reason(res: FetchResult) -> str | None:
+    """Bot protection answered instead of the service: a challenge page or a block notice."""
+    if res.status is None or not res.body:
+        return None
+    head = res.body[:20000].lower()
+    if any(mark in head for mark in _CHALLENGE):
+        return f"bot protection answered HTTP {res.status} instead of the API at {res.final_url}"
+    return None
+
+
+def unusable(
+    res: FetchResult, poll: Poll, *, html: bool = False, special: Callable[[FetchResult], bool] | None = None
+) -> bool:
+    """The answer-handling every social channel shares: bot protection instead of the service makes
+    the poll `blocked`; `special(res)` may then take a channel's own statuses (an account state, "no
+    such account"; True when it did); a failed request sets the error line (and `answered`: whether
+    the source answered at all). True when `res` must not be read. For an HTML channel (`html`) only a
+    non-200 answer is searched for a challenge page (a message may well say "captcha")."""
+    suspect = res.status != 200 if html else (res.outcome != "ok" or b"<" in res.body[:200])
+    reason = blocked_reason(res) if suspect else None
+    if reason:
+        poll.blocked = reason
+        return True
+    if special is not None and special(res):
+        return True
+    if res.outcome != "ok":
+        poll.answered = answered(res)
+        poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
+        return True
+    return False
+
+
+def json_answer(res: FetchResult, poll: Poll, special: Callable[[FetchResult], bool] | None = None) -> tuple[bool, Any]:
+    """`unusable`, then the body as JSON: (True, body), or (False, None) with the poll told why
+    (malformed JSON is one error line)."""
+    if unusable(res, poll, special=special):
+        return False, None
+    from onrecord.fetch import json_body
+
+    try:
+        return True, json_body(res)
+    except SourceError as exc:
+        poll.error = str(exc)
+        return False, None
 
 
 def healthy(res: FetchResult) -> bool:

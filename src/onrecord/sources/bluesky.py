@@ -3,7 +3,8 @@
 Each poll asks the AppView `app.bsky.actor.getProfile` (the control request, and where a taken-down or
 deactivated account shows as an account state), then `app.bsky.feed.getAuthorFeed` (newest first,
 `cursor` while a whole page is new), reposts and replies left out unless asked for. A post we hold
-that is missing from the window is asked with `app.bsky.feed.getPosts`; absent there too, its own PDS
+that is missing from the window, and a few known posts older than the window per poll (oldest-checked
+first, `recheck_old`), are asked with `app.bsky.feed.getPosts`; absent there too, its own PDS
 (from the DID document) is asked with `com.atproto.repo.getRecord`: only `RecordNotFound` is "gone".
 An edit is the same URI with a new record (new cid, new text). See docs/sources/bluesky.md.
 """
@@ -18,8 +19,15 @@ from urllib.parse import quote, urlsplit
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, flag_option, known_option, pages_option
-from onrecord.sources.mastodon import blocked_reason
+from onrecord.sources.base import (
+    CheckContext,
+    Poll,
+    blocked_reason,
+    flag_option,
+    json_answer,
+    known_option,
+    pages_option,
+)
 
 _PROFILE = re.compile(r"^/profile/(?P<actor>[A-Za-z0-9._:%-]+)/?$")
 _JSON = "application/json"
@@ -132,8 +140,11 @@ class BlueskyAdapter:
             for k, s in ctx.due_items(stored).items()
             if k not in listed and s.item.state != "deleted" and (oldest is None or _rkey(k) >= oldest)
         ]
-        if missing:
-            poll.observations.extend(await self._lookup(ctx, source, xrpc, web, did, missing, poll))
+        # And a few known posts older than the window, in turns (an un-repost is no deletion: not asked).
+        posts = {k: s for k, s in stored.items() if "#repost-by-" not in k}
+        old = ctx.outside(posts, set(listed).union(s.item.key for s in missing))
+        if missing or old:
+            poll.observations.extend(await self._lookup(ctx, source, xrpc, web, did, [*missing, *old], poll))
         return poll
 
     async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:
@@ -142,26 +153,19 @@ class BlueskyAdapter:
 
     # -- answers -----------------------------------------------------------------------------------
     def _profile(self, source: Source, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.status == 400:
+        def special(res: FetchResult) -> bool:
+            if res.status != 400:
+                return False
             name = _xrpc_error(res)
             if name in _ACCOUNT_STATES:
                 poll.account_state = _ACCOUNT_STATES[name]
-                return None
-            poll.error = f"no Bluesky account {source.url} ({name or 'HTTP 400'})"
-            poll.gone_status = True
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            body = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+            else:
+                poll.error = f"no Bluesky account {source.url} ({name or 'HTTP 400'})"
+                poll.gone_status = True
+            return True
+
+        ok, body = json_answer(res, poll, special)
+        if not ok:
             return None
         if not isinstance(body, dict) or not str(body.get("did", "")).startswith("did:"):
             poll.error = f"getProfile at {res.final_url} did not answer a profile"
@@ -169,18 +173,8 @@ class BlueskyAdapter:
         return body
 
     def _page(self, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            page = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+        ok, page = json_answer(res, poll)
+        if not ok:
             return None
         if not isinstance(page, dict) or not isinstance(page.get("feed", []), list):
             poll.error = f"getAuthorFeed at {res.final_url} did not answer a feed"

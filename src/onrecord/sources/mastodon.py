@@ -4,8 +4,11 @@ Each poll asks `/api/v1/accounts/lookup?acct=NAME` (which doubles as the control
 answers), then `/api/v1/accounts/:id/statuses`, newest first, following the `Link: rel="next"` page
 (`max_id`) while a whole page is new. A status we hold that is missing from the window it should be in
 is asked directly (`/api/v1/statuses/:id`): only `404 {"error": ...}` while the account answered is
-"gone"; 401/403/429/5xx and HTML instead of JSON are not. A challenge page or "you have been blocked"
-makes the source `blocked`; a suspended account is one account state, never a deletion per status.
+"gone"; 401/403/429/5xx and HTML instead of JSON are not. Known statuses older than the window are
+asked the same way a few per poll, oldest-checked first (`recheck_old`). An edited status (`edited_at`
+set and a text we do not hold, or first seen already edited) has its `/history` read: each earlier
+revision becomes a version. A challenge page or "you have been blocked" makes the source `blocked`;
+a suspended account is one account state, never a deletion per status.
 See docs/sources/mastodon.md and SOURCES.md section 3.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -20,18 +24,20 @@ from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem, text_hash
 from onrecord.errors import SourceError
 from onrecord.parse.feed import html_to_text
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import TRUE, CheckContext, Poll, answered, flag_option, known_option, pages_option
+from onrecord.sources.base import (
+    TRUE,
+    CheckContext,
+    Poll,
+    answered,
+    blocked_reason,
+    flag_option,
+    json_answer,
+    known_option,
+    pages_option,
+)
 
 _PROFILE = re.compile(r"^/@(?P<name>[A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/?$")
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
-_CHALLENGE = (
-    b"just a moment",
-    b"cdn-cgi/challenge-platform",
-    b"you have been blocked",
-    b"attention required",
-    b"unavailable in your area",
-    b"captcha",
-)
 _JSON = "application/json"
 PAGE_LIMIT = 40
 
@@ -44,16 +50,6 @@ def profile(url: str) -> tuple[str, str, str]:
         raise SourceError(f"{url} is not a Mastodon profile URL (https://HOST/@name)")
     base = f"{parts.scheme}://{parts.netloc}"
     return base, f"{base}/api/v1", m.group("name")
-
-
-def blocked_reason(res: FetchResult) -> str | None:
-    """Bot protection answered instead of the service: a challenge page or a block notice."""
-    if res.status is None or not res.body:
-        return None
-    head = res.body[:20000].lower()
-    if any(mark in head for mark in _CHALLENGE):
-        return f"bot protection answered HTTP {res.status} instead of the API at {res.final_url}"
-    return None
 
 
 def _json(res: FetchResult) -> Any:
@@ -150,9 +146,7 @@ class MastodonAdapter:
             return poll
         for key, st in listed.items():
             obs = self._observe(key, st, listed_at[key], opts)
-            prev = stored.get(key)
-            if prev is not None and st.get("edited_at") and prev.text_hash != text_hash(obs.text or ""):
-                await self._history(ctx, source, key, obs.url, prev, poll)
+            await self._edits(ctx, source, st, obs, stored.get(key), poll)
             poll.observations.append(obs)
         oldest = None if complete else min((_order(k) for k in listed), default=None)
         due = ctx.due_items(stored)
@@ -161,15 +155,37 @@ class MastodonAdapter:
             for k, s in due.items()
             if k not in listed and (oldest is None or _order(k) >= oldest) and s.item.state != "deleted"
         ]
-        for s in missing:  # a lead only: ask the status itself
-            poll.observations.append(await self._status(ctx, source, s.item.key, s.item.url, poll))
+        # A lead only: ask the status itself. Then a few known statuses older than the window, in turns.
+        old = ctx.outside(stored, set(listed).union(s.item.key for s in missing))
+        for s in [*missing, *old]:
+            obs, st = await self._status(ctx, source, s.item.key, s.item.url, poll)
+            if st is not None:
+                await self._edits(ctx, source, st, obs, s, poll)
+            poll.observations.append(obs)
         return poll
 
-    async def _history(
-        self, ctx: CheckContext, source: Source, key: str, url: str, prev: StoredItem, poll: Poll
+    async def _edits(
+        self,
+        ctx: CheckContext,
+        source: Source,
+        st: Mapping[str, Any],
+        obs: Observation,
+        prev: StoredItem | None,
+        poll: Poll,
     ) -> None:
-        """Edited since we last saw it: every revision in between becomes a version of its own
-        (`poll.earlier`), so two edits within one poll interval lose nothing."""
+        """A status edited since we last saw it (or edited before we first saw it): read its history."""
+        if not st.get("edited_at") or obs.status != OK or isinstance(st.get("reblog"), dict):
+            return
+        if prev is None or prev.text_hash != text_hash(obs.text or ""):
+            await self._history(ctx, source, obs.key, obs.url, prev, poll)
+
+    async def _history(
+        self, ctx: CheckContext, source: Source, key: str, url: str, prev: StoredItem | None, poll: Poll
+    ) -> None:
+        """Every revision between the text we hold and the current one becomes a version of its own
+        (`poll.earlier`), so two edits within one poll interval lose nothing; for a status first seen
+        already edited (`prev` None), every earlier revision from the original on. Each carries the
+        revision's own `created_at` as its time."""
         _, api, _ = profile(source.url)
         res = await ctx.request(self._req(source, f"{api}/statuses/{key}/history"))
         poll.results.append(res)
@@ -181,51 +197,50 @@ class MastodonAdapter:
             poll.errors.append(str(exc))
             return
         if not isinstance(revisions, list):
+            poll.errors.append(f"edit history at {res.final_url} is not a JSON array")
             return
-        seen = prev.text_hash
+        seen = prev.text_hash if prev is not None else None
+        since = prev.item.last_seen if prev is not None else None
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
         earlier: list[Observation] = []
-        for rev in revisions[:-1]:  # the last revision is the current text, observed from the listing
+        for rev in revisions[:-1]:  # the last revision is the current text, observed already
             if not isinstance(rev, dict):
                 continue
             text = _text(rev)
             h = text_hash(text)
-            if h == seen or h == prev.text_hash:
+            if h == seen or (prev is not None and h == prev.text_hash):
                 continue
-            created = str(rev.get("created_at") or "")
-            if created and created < prev.item.last_seen.isoformat()[:19]:
+            at = _when(rev.get("created_at"))
+            if since is not None and at is not None and at < since.replace(microsecond=0):
                 continue  # older than what we already hold
             seen = h
-            earlier.append(Observation(key, url, OK, "", text, "mastodon", len(poll.results) - 1, http_status=200))
+            at = min(at, ctx.now) if at is not None else None
+            capture = len(poll.results) - 1
+            earlier.append(Observation(key, url, OK, "", text, "mastodon", capture, http_status=200, at=at))
         if earlier:
             poll.earlier[key] = earlier
 
     async def recheck(self, ctx: CheckContext, source: Source, obs: Observation, poll: Poll) -> Observation:
-        return await self._status(ctx, source, obs.key, obs.url, poll)
+        return (await self._status(ctx, source, obs.key, obs.url, poll))[0]
 
     # -- answers -----------------------------------------------------------------------------------
     def _account(self, source: Source, res: FetchResult, poll: Poll) -> Mapping[str, Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.status == 404:
-            poll.error = f"no account {source.url} on this server (account lookup answered 404)"
-            poll.gone_status = True
-            return None
-        if res.status == 410:
-            poll.account_state = "suspended"
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            if res.status == 401:
+        def special(res: FetchResult) -> bool:
+            if res.status == 404:
+                poll.error = f"no account {source.url} on this server (account lookup answered 404)"
+                poll.gone_status = True
+            elif res.status == 410:
+                poll.account_state = "suspended"
+            elif res.status == 401:
+                poll.answered = answered(res)
                 poll.error = f"{res.final_url} requires an access token (set mastodon_token, add --option auth=token)"
             else:
-                poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            account = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+                return False
+            return True
+
+        ok, account = json_answer(res, poll, special)
+        if not ok:
             return None
         if not isinstance(account, dict) or "id" not in account:
             poll.error = f"account lookup at {res.final_url} did not answer an Account"
@@ -236,18 +251,8 @@ class MastodonAdapter:
         return account
 
     def _page(self, res: FetchResult, poll: Poll) -> list[Any] | None:
-        reason = blocked_reason(res) if res.outcome != "ok" or b"<" in res.body[:200] else None
-        if reason:
-            poll.blocked = reason
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
-            return None
-        try:
-            page = _json(res)
-        except SourceError as exc:
-            poll.error = str(exc)
+        ok, page = json_answer(res, poll)
+        if not ok:
             return None
         if not isinstance(page, list):
             poll.error = f"statuses at {res.final_url} are not a JSON array"
@@ -264,7 +269,10 @@ class MastodonAdapter:
             text = _text(st)
         return Observation(key, url, OK, "", text, "mastodon", capture, http_status=200)
 
-    async def _status(self, ctx: CheckContext, source: Source, key: str, url: str, poll: Poll) -> Observation:
+    async def _status(
+        self, ctx: CheckContext, source: Source, key: str, url: str, poll: Poll
+    ) -> tuple[Observation, Mapping[str, Any] | None]:
+        """`GET /api/v1/statuses/:id`: the observation, and the Status when one answered."""
         _, api, _ = profile(source.url)
         res = await ctx.request(self._req(source, f"{api}/statuses/{key}"))
         poll.results.append(res)
@@ -272,26 +280,35 @@ class MastodonAdapter:
         reason = blocked_reason(res)
         if reason:
             poll.blocked = reason
-            return Observation(key, url, FAILED, capture=at, http_status=res.status)
+            return Observation(key, url, FAILED, capture=at, http_status=res.status), None
         if res.outcome == "ok":
             try:
                 st = _json(res)
             except SourceError as exc:
                 poll.errors.append(str(exc))
-                return Observation(key, url, FAILED, capture=at, http_status=res.status)
+                return Observation(key, url, FAILED, capture=at, http_status=res.status), None
             if isinstance(st, dict) and str(st.get("id")) == key:
-                return self._observe(key, st, at, source.options)
+                return self._observe(key, st, at, source.options), st
             poll.errors.append(f"status {key} at {res.final_url} did not answer a Status")
-            return Observation(key, url, FAILED, capture=at, http_status=res.status)
+            return Observation(key, url, FAILED, capture=at, http_status=res.status), None
         if res.status == 404:
             try:  # the full "gone" shape: 404 and Mastodon's JSON error, never a bare status
                 body = _json(res)
             except SourceError:
-                return Observation(key, url, FAILED, capture=at, http_status=404)
+                return Observation(key, url, FAILED, capture=at, http_status=404), None
             if isinstance(body, dict) and "error" in body:
                 # The account answered in this round (lookup), so the host is healthy.
-                return Observation(key, url, GONE, capture=at, host_ok=True, http_status=404)
-        return Observation(key, url, FAILED, capture=at, http_status=res.status)
+                return Observation(key, url, GONE, capture=at, host_ok=True, http_status=404), None
+        return Observation(key, url, FAILED, capture=at, http_status=res.status), None
+
+
+def _when(value: Any) -> datetime | None:
+    """An API time (ISO 8601, `Z` or an offset) as an aware datetime, or None."""
+    try:
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 def _order(key: str) -> int:

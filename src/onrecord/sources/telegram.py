@@ -5,8 +5,10 @@ message in the window is new. A message is `data-post="NAME/ID"`: its text, its 
 the word "edited" in its meta line (t.me gives no edit time: a changed text is a new version). A message
 we hold that is missing from the window while newer and older ones are there is asked on its own
 (`/NAME/ID?embed=1`): only the widget's `tgme_widget_message_error` "not found" is "gone" (service
-messages and album members leave gaps too). `/s/NAME` redirecting away from `/s/` means previews are
-off or the channel is gone: one account state, never a deletion per message. See docs/sources/telegram.md.
+messages and album members leave gaps too). A few known messages older than the window are asked the
+same way on each poll, oldest-checked first (`recheck_old`), so their edits and deletions are seen.
+`/s/NAME` redirecting away from `/s/` means previews are off or the channel is gone: one account
+state, never a deletion per message. See docs/sources/telegram.md.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, answered, known_option, pages_option
-from onrecord.sources.mastodon import blocked_reason
+from onrecord.sources.base import CheckContext, Poll, blocked_reason, known_option, pages_option, unusable
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _PREVIEW = re.compile(rf"^/s/(?P<name>{_NAME})/?$")
@@ -160,7 +161,9 @@ class TelegramAdapter:
             for k, s in ctx.due_items(stored).items()
             if k not in listed and s.item.state != "deleted" and _id(k) >= low
         ]
-        for s in missing:
+        # And a few known messages older than the window, in turns (their edits and deletions too).
+        old = ctx.outside(stored, set(listed).union(s.item.key for s in missing))
+        for s in [*missing, *old]:
             poll.observations.append(await self._single(ctx, s.item.key, s.item.url, poll))
         return poll
 
@@ -168,19 +171,13 @@ class TelegramAdapter:
         return await self._single(ctx, obs.key, obs.url, poll)
 
     def _page(self, res: FetchResult, poll: Poll, name: str, *, first: bool) -> tuple[list[Message], int | None] | None:
-        reason = blocked_reason(res) if res.status != 200 else None
-        if reason:
-            poll.blocked = reason
+        if unusable(res, poll, html=True):
             return None
-        if res.outcome == "ok" and "/s/" not in urlsplit(res.final_url).path:
+        if "/s/" not in urlsplit(res.final_url).path:
             if first:
                 poll.account_state = "preview off"  # or the channel is gone: t.me shows both alike
             else:
                 poll.error = f"{res.final_url}: the preview stopped while paging"
-            return None
-        if res.outcome != "ok":
-            poll.answered = answered(res)
-            poll.error = res.error or f"HTTP {res.status} from {res.final_url}"
             return None
         messages, before, history = parse_messages(res.body, name)
         if not history:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -408,11 +408,17 @@ class Store:
             self._upsert_url_states(conn, states)
         # 3. items: new ones inserted (ids back), known ones updated in bulk
         new_items: list[tuple[int, ItemChange]] = []
+        new_at: dict[tuple[int, str], int] = {}  # an item first seen with its edit history: one row, last state
         upd: list[dict[str, Any]] = []
         for wi, w in enumerate(writes):
             for ch in w.changes.items:
                 if ch.item_id is None:
-                    new_items.append((wi, ch))
+                    if (wi, ch.key) in new_at:
+                        first = new_items[new_at[(wi, ch.key)]][1]
+                        new_items[new_at[(wi, ch.key)]] = (wi, replace(ch, first_seen=first.first_seen))
+                    else:
+                        new_at[(wi, ch.key)] = len(new_items)
+                        new_items.append((wi, ch))
                 else:
                     upd.append(
                         {
@@ -489,7 +495,7 @@ class Store:
                         {
                             "item_id": iid,
                             "seq": seq,
-                            "at": w.now,
+                            "at": v.at or w.now,
                             "title": v.title,
                             "text": v.text,
                             "text_hash": v.text_hash,
@@ -514,17 +520,24 @@ class Store:
         )
         version_of = {(wi, key): vid for (wi, key, _), vid in zip(vers, ver_ids, strict=True)}
         version_capture = {(wi, key): row["capture_id"] for wi, key, row in vers}
+        # Several versions of one item in one check (an edit history): each finding gets its own.
+        by_seq = {
+            (wi, key, row["seq"]): (vid, row["capture_id"]) for (wi, key, row), vid in zip(vers, ver_ids, strict=True)
+        }
         # 5. findings, in order
         frows: list[dict[str, Any]] = []
         owners: list[int] = []
         for wi, w in enumerate(writes):
             for f in w.changes.findings:
                 detail = dict(f.detail)
+                own = by_seq.get((wi, f.item, detail.get("new_version", detail.get("version")))) if f.item else None
                 if f.kind == "edited" and f.item is not None and (wi, f.item) in version_of:
-                    detail["new_version_id"] = version_of[(wi, f.item)]
+                    detail["new_version_id"] = own[0] if own else version_of[(wi, f.item)]
                 # The proof: the capture of the version this finding wrote, else this check's last
                 # capture of the finding's URL (the 404 seen, the failed request, the answer again).
                 capture_id = version_capture.get((wi, f.item)) if f.item is not None else None
+                if own is not None and f.kind in ("new", "edited"):
+                    capture_id = own[1]
                 if capture_id is None and cap_ids:
                     base = cap_base[wi]
                     for ci in range(len(w.captures) - 1, -1, -1):
