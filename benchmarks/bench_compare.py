@@ -118,7 +118,7 @@ def main() -> None:
         "",
         f"Quality on the real set's **dev part** ({ev['pairs']} readout pairs, {rc['points']} report points,"
         " tests/data/compare/real/dev/), **studied while building** (the margins and weights were set on it and"
-        " on the first blind part, now studied material too), so optimistic; a new blind part is measured once"
+        " on the two blind parts, studied material now), so optimistic; a new blind part is measured once"
         " by the lead with `--set`:",
         "",
         "| measure | value | goal |",
@@ -133,8 +133,8 @@ def main() -> None:
         "",
         f"Claims whose coverage (in a `both` topic or not) is right: {ev['claim_coverage_accuracy']:.3f}."
         f" Report-check sentence equal to the annotator's where the verdict is right: {rc['sentence_right']:.3f}."
-        " Figures before and after the per-pair calibration work, on the dev part and on the first blind part,"
-        " are in docs/compare.md (\"Evaluation\").",
+        " Figures before and after the calibration work, on the dev part and on the two blind parts (all three"
+        " studied now), are in docs/compare.md (\"Evaluation\").",
         "",
     ]
     report = "\n".join(lines)

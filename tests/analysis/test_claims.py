@@ -285,3 +285,16 @@ def test_inline_list_after_colon():
     assert [c.kind for c in got.claims] == ["list_item"] * 4
     assert split_inline_list("Note: one; two") is None  # items too short to be points
     assert split_inline_list("They discussed trade; energy was not raised.") is None  # no colon
+
+
+def test_opening_with_a_name_in_parentheses_and_after_an_attribution_line():
+    ja = ("3日,安倍晋三内閣総理大臣は,午前9時頃から約20分間,ドナルド・トランプ米国大統領(The Honorable Donald Trump, "
+          "President of the United States of America)と電話会談を行ったところ,概要は以下のとおりです。\n"
+          "両首脳は,北朝鮮情勢について意見交換を行いました。")
+    got = extract_claims(ja, "ja", any_call_opening=True, keep_opening=True)
+    assert [c.kind for c in got.claims] == ["opening", "sentence"]
+    de = ("Zum Telefonat teilte Regierungssprecher Steffen Seibert mit:\n"
+          "Bundeskanzlerin Angela Merkel und der russische Präsident Wladimir Putin haben heute ein Telefonat geführt.\n"
+          "Sie sprachen über die Lage in der Ukraine.")
+    got = extract_claims(de, "de", any_call_opening=True, keep_opening=True)
+    assert [c.kind for c in got.claims] == ["sentence", "opening", "sentence"]

@@ -323,3 +323,28 @@ def test_call_length_in_japanese_against_korean_is_a_difference():
     # a rounded half hour still covers a length within a tenth of it
     near = read_facts("통화는 28분 간 이어졌습니다.", "ko")
     assert not differences(ja, near, "", "", "ja", "ko")
+
+
+def test_typographic_apostrophe_negates_and_a_negated_pole_is_the_other_pole():
+    assert "negates" in (opposed("The sides didn’t discuss sanctions.", "The sides discussed sanctions.", "en", "en")
+                         or "")
+    # "isn't legitimate" says what "illegal" says: no opposition through the negation
+    assert opposed("She said the referendum isn’t legitimate.", "Das Referendum ist illegal.", "en", "de") is None
+    assert "negates" in (opposed("The referendum is legitimate.", "Das Referendum ist nicht legitim.", "en", "de")
+                         or "")
+
+
+def test_only_a_clear_link_in_the_readouts_order_carries_agreement_or_difference():
+    from onrecord.analysis.compare import _clear, _disagreement
+    from onrecord.analysis.topics import Link
+
+    clear = [Link(0, 0, 0.9, 1.3, "opening"), Link(1, 2, 0.9, 1.2, "strong"), Link(3, 1, 0.88, 1.14, "strong")]
+    assert _clear(clear[0], clear)
+    assert not _clear(clear[1], clear) and not _clear(clear[2], clear)  # the two cross each other
+    assert not _clear(Link(2, 3, 0.86, 1.04, "order"), clear)  # weak kinds never
+    assert _clear(Link(4, 3, 0.999, 1.0, "order"), clear)  # the same wording, in order
+    why = _disagreement("Despite their differing views on the referendum, they discussed Ukraine.",
+                        "The referendum is in full accordance with international law.", "en", "en")
+    assert why == "opposed: A says the two disagree (differing views)"
+    assert _disagreement("They discussed Ukraine.", "双方在这一问题上存在分歧。", "en", "zh") is not None
+    assert _disagreement("双方同意管控分歧。", "They discussed Ukraine.", "zh", "en") is None  # managing them

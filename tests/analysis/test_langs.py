@@ -9,11 +9,11 @@ import pytest
 from onrecord.analysis import langdata
 from onrecord.analysis.claims import find_initiative, find_speaker
 from onrecord.analysis.facts import entity_keys, name_key, read_facts
-from onrecord.analysis.positions import hedges, is_negated, opposed
+from onrecord.analysis.positions import agreed_vs_hope, disagreement, hedges, is_negated, opposed
 
 LANGS = langdata.available()
 SECTIONS = {"code", "name", "spaced", "negation", "opposites", "hedges", "speech", "initiative", "events", "places",
-            "numbers", "durations", "dates", "times", "titles", "examples"}
+            "numbers", "durations", "dates", "times", "titles", "examples", "disagreement", "modality"}
 
 
 def _examples(kind: str) -> list[tuple[str, object]]:
@@ -56,6 +56,17 @@ def test_not_negated(code, text):
 def test_opposed(code, pair):
     assert opposed(pair[0], pair[1], code, code) is not None
     assert opposed(pair[0], pair[0], code, code) is None
+
+
+@pytest.mark.parametrize(("code", "pair"), _examples("agreed_vs_hope"))
+def test_agreed_against_hope_examples(code, pair):
+    assert agreed_vs_hope(pair[0], pair[1], code, code)
+    assert agreed_vs_hope(pair[0], pair[0], code, code) is None
+
+
+@pytest.mark.parametrize(("code", "text"), _examples("disagreeing"))
+def test_disagreement_examples(code, text):
+    assert disagreement(text, code)
 
 
 @pytest.mark.parametrize(("code", "text"), _examples("hedged"))

@@ -613,7 +613,10 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
     if s.endswith((":", "：")):
         return None
     cjk = any(_is_cjk(c) for c in s)
-    if len(s.split()) > 45 or (cjk and len(s) > 120):
+    # a parenthesis (a leader's full name and title in another script: "(H.E. Mr. Putin, Vladimir
+    # Vladimirovich, President of the Russian Federation)") does not make the sentence longer
+    bare = _PARENS.sub("", s)
+    if len(bare.split()) > 45 or (cjk and len(bare) > 120):
         return None
     timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
     named = cjk or bool(_names(s))
@@ -628,6 +631,7 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
 
 
+_PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _COUNTERPART = re.compile(
     r"\b(?:counterpart|homolog\w*|homólog\w*|omolog\w*|amtskolleg\w*|коллег\w*|odpowiedni\w*|ambtgeno\w*|"
     r"mevkida\w*|колег\w*)",
@@ -785,7 +789,10 @@ def extract_claims(
     for idx, (kind, sentence) in enumerate(units):
         if idx < 3 and event is None and kind == "sentence" and idx - _headlines(units[:idx]) < 2:
             meta = _parse_boilerplate(sentence)
-            if meta is None and any_call_opening and idx - _headlines(units[:idx]) == 0:
+            # the first sentence, or the first after an attribution line ("Regierungssprecher X teilte
+            # mit:")
+            first = all(u.rstrip().endswith((":", "：")) for _, u in units[_headlines(units[:idx]) : idx])
+            if meta is None and any_call_opening and first:
                 meta = _generic_opening(sentence, doc_lang)
             if meta is not None:
                 event = meta

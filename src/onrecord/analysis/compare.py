@@ -26,7 +26,7 @@ from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.facts import Facts, entity_keys, read_facts
 from onrecord.analysis.lang import handled_poorly
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
-from onrecord.analysis.positions import hedges, is_negated, meaning_keys, opposed, unnegated
+from onrecord.analysis.positions import disagreement, hedges, is_negated, meaning_keys, opposed, unnegated
 from onrecord.analysis.topics import CENTRED, Link, TopicGroup, anchor_matrix, group_topics, pair_scores
 from onrecord.errors import CompareError
 
@@ -336,6 +336,8 @@ def _link_label(
     diffs: list[Difference],
     why: str | None,
     kinds: tuple[set[str], set[str]] = (set(), set()),
+    clear: list[Link] | None = None,
+    held: list[str] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """The pair's label and reasons. `kinds`: the kinds of facts the topic's A claims and B claims state; a
     detail is one side's alone only when no claim of the other side of the topic states that kind (the
@@ -354,11 +356,23 @@ def _link_label(
         notes.append(f"only {'A' if ha else 'B'} distances itself ({', '.join(ha or hb)})")
     if lk.kind == "second":
         notes.append("one claim covers part of the other")
+    notes += held or []
     if notes:
         return "partial", tuple(notes)
-    if lk.cos >= SAME_WORDS or (lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS and lk.kind in ("strong", "opening")):
+    close = lk.cos >= SAME_WORDS or (lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS)
+    if close and _clear(lk, clear or []):
         return "agree", ()
     return "partial", ()
+
+
+def _clear(lk: Link, clear: list[Link]) -> bool:
+    """A clear link: a mutual best pair with a clear margin (or the two openings) that keeps the readouts'
+    order, crossed by no other clear link. Two readouts of one call mostly tell it in the same order; on the
+    studied real pairs 10 of 22 clear links that another one crossed were wrong, against 7 of 31 in order, so
+    only a clear link carries an agreement, a hard difference or a statement of disagreement."""
+    if lk.kind not in ("strong", "opening") and lk.cos < SAME_WORDS:
+        return False
+    return not any((o.a - lk.a) * (o.b - lk.b) < 0 for o in clear)
 
 
 def _parties(a: EventMeta | None, b: EventMeta | None, lang_a: str, lang_b: str) -> list[tuple[frozenset[str], str]]:
@@ -429,6 +443,7 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
     topics: list[Topic] = []
     pairs: list[Pair] = []
     ca, cb = w.side_a.claims, w.side_b.claims
+    clear = [lk for g in w.groups for lk in g.links if lk.kind in ("strong", "opening")]
     for n, g in enumerate(w.groups, start=1):
         tid = f"t{n}"
         if g.coverage != "both":
@@ -446,14 +461,24 @@ def _build(w: _Work, nli_hits: dict[tuple[int, int], str]) -> tuple[list[Topic],
             spk = _speaker_difference(w, lk, parties)
             if spk is not None:
                 diffs.append(spk)
+            held: list[str] = []
+            if diffs and not _clear(lk, clear):
+                # facts that differ on a link that is not clear are as likely two matters (the 2020 Olympics
+                # and the 2014 ones) as a contradiction: a note, never a hard difference
+                held = [f"{d.kind} given differently ({d.a} vs {d.b}); the two sentences may be about "
+                        "different matters" for d in diffs]
+                diffs = []
             same_proposition = w.negation_gain is not None and w.negation_gain[lk.a, lk.b] >= NEGATION_GAIN
             why = (
                 opposed(x.text, y.text, x.lang, y.lang, negation=same_proposition)
                 if lk.margin >= _OPPOSED_MARGIN
                 else None
             )
+            if not why and _clear(lk, clear):
+                # a statement that the parties disagree says nothing of which matter: only on a clear link
+                why = _disagreement(x.text, y.text, x.lang, y.lang)
             why = why or nli_hits.get((lk.a, lk.b))
-            label, reasons = _link_label(w, lk, diffs, why, kinds)
+            label, reasons = _link_label(w, lk, diffs, why, kinds, clear, held)
             labels.append(label)
             pairs.append(Pair(x.id, y.id, label, lk.margin, reasons, tid))
             all_diffs += [d for d in diffs if d.sentence not in {e.sentence for e in all_diffs}]
@@ -486,6 +511,16 @@ _OPPOSED_MARGIN = 1.03  # a negation or an opposite term counts only on a link a
 # comes this much closer in cosine ("did not discuss sanctions" -> "discussed sanctions": +0.06); a negation in
 # a side clause ("a government that was not supported by a mandate") moves it by less than 0.01.
 NEGATION_GAIN = 0.02
+
+
+def _disagreement(a: str, b: str, lang_a: str, lang_b: str) -> str | None:
+    """One side says, on this topic, that the two parties disagree: an explicit statement of opposed
+    positions (the other side states its own position, as on the Crimean referendum in 2014)."""
+    for side, text, lang in (("A", a, lang_a), ("B", b, lang_b)):
+        words = disagreement(text, lang)
+        if words:
+            return f"opposed: {side} says the two disagree ({', '.join(dict.fromkeys(w.lower() for w in words))})"
+    return None
 
 
 def _nli_hits(w: _Work, nli: NLIModel, threshold: float) -> dict[tuple[int, int], str]:

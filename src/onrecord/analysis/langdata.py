@@ -45,6 +45,9 @@ class Lang:
     refusal: tuple[str, ...] = ()
     opposites: dict[str, tuple[str, str]] = field(default_factory=dict)  # meaning -> (pole, other pole)
     hedges: tuple[str, ...] = ()
+    disagreement: tuple[str, ...] = ()  # the parties say they disagree ("differing views")
+    agreed: tuple[str, ...] = ()  # they agreed (an undertaking) ...
+    hope: tuple[str, ...] = ()  # ... against one side's wish or hope
     say: tuple[str, ...] = ()
     according_to: tuple[str, ...] = ()
     initiative: tuple[str, ...] = ()
@@ -108,6 +111,9 @@ def _load(path: Path) -> Lang:
         refusal=_tuple(neg.get("refusal")),
         opposites={str(k): (str(v[0]), str(v[1])) for k, v in data.get("opposites", {}).items()},
         hedges=_tuple(data.get("hedges", {}).get("words")),
+        disagreement=_tuple(data.get("disagreement", {}).get("words")),
+        agreed=_tuple(data.get("modality", {}).get("agreed")),
+        hope=_tuple(data.get("modality", {}).get("hope")),
         say=_tuple(speech.get("say")),
         according_to=_tuple(speech.get("according_to")),
         initiative=_tuple(data.get("initiative", {}).get("patterns")),
@@ -202,7 +208,8 @@ def _phrase(p: str, spaced: bool) -> str:
         elif tok.isspace():
             out.append(r"\s+")
         else:
-            out.append(re.escape(tok))
+            # an apostrophe in a phrase matches the typographic one too ("n't" meets "wasn’t")
+            out.append(re.escape(tok).replace("'", "['’ʼ]"))
     body = "".join(out)
     if not spaced:
         return body

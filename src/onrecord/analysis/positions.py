@@ -66,6 +66,38 @@ def unnegated(text: str, lang: str = "und") -> str:
     return " ".join(out.split())
 
 
+def disagreement(text: str, lang: str = "und") -> list[str]:
+    """The words with which the text says the two parties disagree ("despite their differing views on the
+    referendum", "unterschiedlichen Auffassungen", "разногласия"): `[disagreement]` of the language files."""
+    out: list[str] = []
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, "disagreement")
+        if pat is not None:
+            out += [m.group(0) for m in pat.finditer(text)]
+    return out
+
+
+def _found(name: str, text: str, lang: str) -> list[str]:
+    out: list[str] = []
+    for lg in _langs(lang):
+        pat = langdata.compiled(lg, name)
+        if pat is not None:
+            out += [m.group(0) for m in pat.finditer(text)]
+    return out
+
+
+def agreed_vs_hope(point: str, sentence: str, lang_p: str, lang_s: str) -> str | None:
+    """The report says they agreed; the statement's sentence records only a wish or a hope (and no agreement):
+    a stronger claim than the statement makes (`[modality]` of the language files)."""
+    agreed = _found("agreed", point, lang_p)
+    if not agreed or _found("hope", point, lang_p) or _found("agreed", sentence, lang_s):
+        return None
+    hope = _found("hope", sentence, lang_s)
+    if not hope:
+        return None
+    return f"the report says they agreed ({agreed[0]}), the statement records only a wish ({hope[0]})"
+
+
 def hedges(text: str, lang: str = "und") -> list[str]:
     out: list[str] = []
     for lg in _langs(lang):
@@ -111,6 +143,11 @@ def opposed(a: str, b: str, lang_a: str, lang_b: str, negation: bool = True) -> 
     na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
     if bool(na) != bool(nb) and negation:
         side, words = ("A", na) if na else ("B", nb)
+        ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
+        neg, other = (ha, hb) if na else (hb, ha)
+        if {pole for pole, _ in neg.values()} & {1 - pole for pole, _ in other.values()}:
+            return None  # a negated pole is the other pole: "isn't legitimate" says what "illegal" says
+
         return f"opposed: only {side} negates it ({', '.join(dict.fromkeys(w.lower() for w in words))})"
     if na and nb:
         return None  # both negate: the poles below would read the same proposition twice reversed

@@ -28,7 +28,7 @@ from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.facts import read_facts
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
-from onrecord.analysis.positions import opposed
+from onrecord.analysis.positions import agreed_vs_hope, opposed
 from onrecord.analysis.topics import anchor_matrix, pair_scores
 from onrecord.errors import CompareError
 
@@ -409,7 +409,7 @@ def _verdict(
     if score < threshold:
         return VersionCheck(name, version, "not_found", None, score)
     diffs = differences(fp, fs, p.checked, s.text, p.lang, s.lang)
-    why = opposed(p.checked, s.text, p.lang, s.lang)
+    why = opposed(p.checked, s.text, p.lang, s.lang) or agreed_vs_hope(p.checked, s.text, p.lang, s.lang)
     if (diffs or why) and score < CONFLICT_MARGIN:
         # a barely clear match whose facts differ is as likely another event (an earlier call, another date)
         # as a contradiction: saying "conflict" needs a clearer match than saying "supported"
