@@ -39,7 +39,7 @@ __all__ = [
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 PRIOR_DOCS = 20  # rarity as if 20 unrelated items came first: the first items of a database are not all rare
 _NUMBER = re.compile(r"\d+")
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?。])\s+")  # not after an initial (Donald J. Trump)
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 # spellings that differ between transliterations of one name (Хольт -> Khol't, Шольц -> Shol'ts)
 _SPELL = (("tsch", "ch"), ("sch", "sh"), ("kh", "h"), ("ts", "z"), ("ph", "f"), ("ck", "k"), ("w", "v"))
 
@@ -147,8 +147,16 @@ class Features:
 
 
 def _lead(text: str) -> str:
+    """The first sentence. A period after a short capitalised token (J., Jr., Mr., Dr.) or a number ends
+    no sentence."""
     text = text.strip()
-    first = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    first = text
+    for m in _SENTENCE_END.finditer(text):
+        before = text[: m.start()].rsplit(None, 1)[-1].rstrip(".")
+        if (before[:1].isupper() and len(before) <= 3 and before.isalpha()) or before.isdigit():
+            continue  # an initial or title (J., Jr.), or a German ordinal date (am 4. Mai)
+        first = text[: m.start()]
+        break
     first = re.split(r"(?<=[。])", first, maxsplit=1)[0]
     return first[:400]
 
