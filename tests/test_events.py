@@ -217,3 +217,116 @@ def test_new_kinds_are_known_finding_kinds(kind: str) -> None:
     from onrecord.records import FINDING_KINDS
 
     assert kind in FINDING_KINDS
+
+
+def relay_world(tmp_path: Path) -> Path:
+    """Aldoria calls Rusovia at 1h (rule: Rusovia answers within 3h). Rusovia's own site says nothing until
+    6h, but at 2h the Northern Ledger carries what Gromov's aide told reporters, with its date written in
+    a wrong time zone (5 h early). Rusovia's own readout at 6h has no date in its feed; Aldoria's hospital
+    item at 3h states a date 4 h in the future."""
+    h1, t1 = _readout("call", "en", G["aldoria"], G["rusovia"], TOPICS[1], PLACES[1], 101, 501, 4)
+    h2, t2 = _readout("call", "ru", G["rusovia"], G["aldoria"], TOPICS[1], PLACES[1], 101, 501, 4)
+
+    def pub(at: float, site: str, item: str, title: str, text: str, event: str, **kw: Any) -> dict[str, Any]:
+        return {"at": _at(at), "do": "publish", "site": site, "item": item, "title": title, "text": text} | {
+            "event": event,
+            **kw,
+        }
+
+    pubs = [
+        pub(1, "aldoria", "aldoria-call", h1, t1, "e1"),
+        pub(
+            2,
+            "ledger",
+            "ledger-aide",
+            "Gromov's aide on the call with Holt",
+            "Gromov's aide Sorokin told reporters that the call with Holt was constructive. "
+            "Both sides want to meet again soon.",
+            "e1",
+            stated=_at(2 - 5),
+        ),
+        pub(
+            3,
+            "aldoria",
+            "aldoria-home",
+            "President Holt opens the new hospital in Westbury",
+            "President Holt opened a hospital with 212 beds in Westbury.",
+            "home",
+            stated=_at(3 + 4),
+        ),
+        pub(6, "rusovia", "rusovia-call", h2, t2, "e1", lang="ru", stated="none"),
+    ]
+    govs = ("aldoria", "rusovia")
+    doc = {
+        "name": "relay-events",
+        "start": _iso(START),
+        "duration": "7h",
+        "settings": {"hot_window": "1h", "recheck_max": 5},
+        "sites": [{"id": g, "title": G[g].site_title, "lang": G[g].lang, "feed": G[g].feed} for g in govs]
+        + [{"id": "ledger", "title": "The Northern Ledger", "feed": "json"}],
+        "sources": [
+            {"site": g, "kind": "feed", "path": "/feed.xml", "name": f"{g} feed", "actor": G[g].actor, "every": "10m"}
+            for g in govs
+        ]
+        + [
+            {
+                "site": "ledger",
+                "kind": "feed",
+                "path": "/feed.json",
+                "name": "ledger feed",
+                "actor": "The Northern Ledger",
+                "every": "10m",
+            }
+        ],
+        "actors": [{"name": G[g].actor, "aliases": list(G[g].aliases)} for g in govs]
+        + [{"name": "The Northern Ledger", "relay": True}],
+        "rules": [{"actor": G["rusovia"].actor, "after": G["aldoria"].actor, "within": "3h"}],
+        "events": pubs,
+        "expect": [
+            {"kind": "expectation_met", "item": "ledger-aide", "at": _at(2), "until": _at(2.5), "note": "aide"},
+        ],
+    }
+    path = tmp_path / "relay.toml"
+    path.write_text(to_toml(doc), encoding="utf-8")
+    return path
+
+
+async def test_relayed_speaker_meets_expectation_and_dates_show_doubt(tmp_path: Path, db_url: str) -> None:
+    data = tmp_path / "d"
+    pg = not db_url.startswith("sqlite")
+    result = await run_scenario(relay_world(tmp_path), data=data, db=db_url if pg else None)
+    k = result.report.kinds
+    assert k["expectation_met"].true_positives == 1 and k["expectation_met"].false_positives == 0
+    assert not [f for f in result.findings if f.kind == "overdue"]
+    met = next(f for f in result.findings if f.kind == "expectation_met")
+    assert met.detail["via"] == "The Northern Ledger"
+    assert met.detail["text"].startswith("President of Rusovia answered through words relayed by The Northern Ledger")
+    if pg:
+        from onrecord.events import Events
+        from onrecord.store.queries import Store
+
+        store = Store(db_url)
+        try:
+            evs = Events(store).timelines()
+        finally:
+            store.close()
+    else:
+        evs = _events(data)
+    e1 = next(e for e in evs if any(i["speaker"] for i in e["items"]))
+    assert len(e1["items"]) == 3  # the call, the aide's words via the Ledger, Rusovia's own readout
+    relayed = next(i for i in e1["items"] if i["speaker"])
+    assert relayed["speaker"] == "President of Rusovia" and relayed["actor"] == "The Northern Ledger"
+    assert relayed["stated_at"].startswith(_at(2 - 5)[:16]) and relayed["doubt"].startswith("stated date differs by 5 h")
+    own = [i for i in e1["items"] if i["actor"] == "President of Rusovia"]
+    assert own[0]["speaker"] is None and own[0]["stated_at"] is None and own[0]["doubt"] == "no stated date"
+    call = next(i for i in e1["items"] if i["actor"] == "President of Aldoria")
+    assert call["doubt"] is None and call["stated_at"] is not None and call["speaker"] is None
+    home = next(i for e in evs for i in e["items"] if i["title"].startswith("President Holt opens"))
+    assert home["doubt"].startswith("stated date is 3 h") and home["doubt"].endswith("(in the future)")
+    assert home["at"] < home["stated_at"]  # placed by first sight, not by the stated date
+    if pg:
+        return
+    text = _cli(data, "event", str(e1["id"])).stdout
+    assert "President of Rusovia (via The Northern Ledger, relayed; ledger feed, en)" in text
+    assert "! stated " in text and "stated date differs by 5 h" in text
+    assert "seen " in text and ": no stated date" in text

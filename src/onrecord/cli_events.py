@@ -35,6 +35,15 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
+def _who(i: dict[str, Any], where: str = "") -> str:
+    """Who speaks in a timeline row: the publisher, or the speaker a relay carries ("President of
+    Rusovia (via The Northern Ledger, relayed)"); `where` (source, language) joins the parentheses."""
+    publisher = i["actor"] or i["source"] or "-"
+    if i.get("speaker") and i["speaker"] != i["actor"]:
+        return f"{i['speaker']} (via {publisher}, relayed{'; ' + where if where else ''})"
+    return f"{publisher} ({where})" if where else publisher
+
+
 def _delay(seconds: float) -> str:
     from onrecord.analysis.expect import human
 
@@ -68,7 +77,7 @@ def events_group(ctx: click.Context, as_json: bool, since: str | None) -> None:
         click.echo("no events yet", err=True)
         return
     for e in rows:
-        actors = sorted({i["actor"] or i["source"] for i in e["items"]})
+        actors = sorted({_who(i) for i in e["items"]})
         waits = [x for x in e["expectations"] if x["status"] in ("open", "overdue") and x["due"]]
         line = (
             f"#{e['id']}  {_when(e['started_at'])}  {e['title'][:70]}  ({len(e['items'])} items: {', '.join(actors)})"
@@ -183,10 +192,11 @@ def event_cmd(ctx: click.Context, event: int, as_json: bool, with_compare: bool,
     click.echo(f"event {ev['id']}: {ev['title']}")
     for i in ev["items"]:
         marks = "".join(f" [{f['kind']}]" for f in i["findings"] if f["kind"] != "expectation_met")
-        click.echo(
-            f"  {_when(i['at'])}  {_delay(i['delay_s']):>12}  {i['actor'] or '-'} ({i['source']}, {i['lang']})"
-            f"  {i['title'][:70]}{marks}"
-        )
+        who = _who(i, f"{i['source']}, {i['lang']}")
+        click.echo(f"  {_when(i['at'])}  {_delay(i['delay_s']):>12}  {who}  {i['title'][:70]}{marks}")
+        if i.get("doubt"):
+            stated = f"stated {_when(i['stated_at'])}, " if i.get("stated_at") else ""
+            click.echo(f"  {'':16}  {'':>12}  ! {stated}seen {_when(i['at'])[11:]}: {i['doubt']}")
     for x in ev["expectations"]:
         due = _when(x["due"]) if x["due"] else "never (no history, no rule)"
         extra = f" ({x['reason']})" if x.get("reason") else ""

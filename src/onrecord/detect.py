@@ -50,6 +50,9 @@ class Observation:
     http_status: int | None = None
     soft: str | None = None  # gone-suspect without a 404: why ("not-found page", "redirect to home")
     at: datetime | None = None  # when this text came to be, by the service (an edit history); None: now
+    # the date the publisher states for it (a feed entry's date); None: none stated, or not from a feed
+    stated: datetime | None = None
+    dated: bool = False  # read from a feed entry that could state a date (so None means "no date given")
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,10 @@ def _one(
             return None, []  # never seen alive: nothing to report yet
         version = NewVersion(obs.title, obs.text, text_hash(obs.text), obs.origin, obs.capture, None, obs.at)
         change = ItemChange(obs.key, obs.url, obs.title, "live", 0, None, now, now, now, version=version, version_seq=1)
-        return change, [_finding("new", source, obs, now, title=obs.title, version=1)]
+        extra: dict[str, Any] = {}
+        if obs.dated:
+            extra["stated"] = obs.stated.isoformat() if obs.stated else None
+        return change, [_finding("new", source, obs, now, title=obs.title, version=1, **extra)]
 
     item = prev.item
     base = ItemChange(

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from onrecord.analysis.events import ActorIndex, EventState, Features, Grouper, item_features
+from onrecord.analysis.events import (
+    ActorIndex,
+    EventState,
+    Features,
+    Grouper,
+    date_doubt,
+    item_features,
+    relayed_speaker,
+)
 from onrecord.analysis.expect import Due, due_time, human, overdue_text
 from onrecord.analysis.lang import detect_language
 from onrecord.errors import OnrecordError
@@ -109,9 +117,9 @@ class Events:
                 continue
             f = Features.from_json(m.features)
             st.add(f, m.at)
-            if m.actor:
+            for who in {m.actor, m.features.get("speaker")} - {None}:
                 sp = self._speakers.setdefault(m.event_id, {})
-                sp[m.actor] = min(sp.get(m.actor, m.at), m.at)
+                sp[who] = min(sp.get(who, m.at), m.at)
         for x in self.db.expectations(event_ids=[e.id for e in recent]):
             self._asked.add((x.event_id, x.actor))
         for x in self.db.expectations(status=["open", "overdue"]):
@@ -186,6 +194,10 @@ class Events:
         lang = detect_language(f"{it.title}\n{it.text[:600]}")
         f = item_features(it.title, it.text, actor=it.actor, url=it.url, actors=actors, lang=lang)
         at = min(it.at, now)
+        # a relay's item (a news agency) that carries an actor's words: placed under that speaker too
+        speaker = None
+        if it.actor is None or it.actor in actors.relays:
+            speaker = relayed_speaker(it.title, it.text, lang, actors)
         place = g.place(f, at)
         g.count(f)
         if place.event_id is None:
@@ -206,7 +218,8 @@ class Events:
             lang=lang,
             pinned=False,
             why=why,
-            features=f.to_json(),
+            # who spoke through a relay, and the publisher's stated date (`dated`: from a feed entry)
+            features={**f.to_json(), "speaker": speaker, "stated": it.stated, "dated": it.dated},
         )
         r.span(eid, st.started_at, st.last_at)
         res.placed += 1
@@ -221,6 +234,12 @@ class Events:
             x = self._open.pop((eid, it.actor), None)
             if x is not None:
                 self._met(r, x, it, at, now, res, quiet)
+        # the speaker a relay carries was expected here: met, through the relay (docs/events.md)
+        if speaker and speaker not in speakers:
+            speakers[speaker] = at
+            x = self._open.pop((eid, speaker), None)
+            if x is not None:
+                self._met(r, x, it, at, now, res, quiet, via=it.actor or it.source)
         # it names others who have not spoken here: expect them
         if it.actor and it.actor not in actors.relays:
             for other in sorted(f.parties - {it.actor} - set(speakers)):
@@ -271,7 +290,17 @@ class Events:
         self._asked.add((eid, actor))
         self._open[(eid, actor)] = _Open(xid, eid, actor, after, opened, due.due, "open", srcs[0][0], basis)
 
-    def _met(self, r: Round, x: _Open, it: NewItem, at: datetime, now: datetime, res: RoundResult, quiet: bool) -> None:
+    def _met(
+        self,
+        r: Round,
+        x: _Open,
+        it: NewItem,
+        at: datetime,
+        now: datetime,
+        res: RoundResult,
+        quiet: bool,
+        via: str | None = None,
+    ) -> None:
         delay = (at - x.opened_at).total_seconds()
         late = x.status == "overdue"
         if not r.change_expectation(x.id, was=("open", "overdue"), status="met", closed_at=at, met_item_id=it.item_id):
@@ -280,6 +309,8 @@ class Events:
             return  # nothing was promised: the answer only teaches the history
         usual = x.basis.get("usual_s")
         text = f"{x.actor} spoke {human(delay)} after {x.after}"
+        if via is not None:
+            text = f"{x.actor} answered through words relayed by {via}, {human(delay)} after {x.after}"
         if usual:
             said = "expected" if x.basis.get("basis") == "rule" else "usually"
             text += f" ({said} within {human(float(usual))}{'; late' if late else ''})"
@@ -299,6 +330,7 @@ class Events:
                 "delay_s": delay,
                 "due": x.due.isoformat(),
                 "late": late,
+                "via": via,
                 "text": text,
             },
         )
@@ -428,8 +460,10 @@ class Events:
                             "title": m.title,
                             "source": m.source,
                             "actor": m.actor,
+                            "speaker": m.features.get("speaker"),
                             "lang": m.lang,
                             "at": m.at.isoformat(),
+                            **_dates(m),
                             "delay_s": (m.at - t0).total_seconds(),
                             "pinned": m.pinned,
                             "why": m.why,
@@ -451,6 +485,22 @@ class Events:
                 }
             )
         return out
+
+
+def _dates(m: Member) -> dict[str, Any]:
+    """`stated_at`: the publisher's stated date (placement keeps first sight, `at`); `doubt`: why the two
+    disagree, or None."""
+    raw = m.features.get("stated")
+    stated = None
+    if raw:
+        try:
+            stated = datetime.fromisoformat(str(raw))
+        except ValueError:
+            stated = None
+    return {
+        "stated_at": stated.isoformat() if stated else None,
+        "doubt": date_doubt(m.at, stated, bool(m.features.get("dated"))),
+    }
 
 
 def _due_of(x: _Open) -> Due:

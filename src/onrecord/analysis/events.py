@@ -28,12 +28,15 @@ from datetime import datetime, timedelta
 from anyascii import anyascii
 
 __all__ = [
+    "STATED_TOLERANCE",
     "ActorIndex",
     "EventState",
     "Features",
     "Grouper",
+    "date_doubt",
     "fold",
     "item_features",
+    "relayed_speaker",
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -184,6 +187,46 @@ def item_features(
         parties.add(actor)
     parties -= actors.relays
     return Features(actor, frozenset(parties), frozenset(named), frozenset(keys), url, lang)
+
+
+def relayed_speaker(title: str, text: str, lang: str, actors: ActorIndex) -> str | None:
+    """The actor whose words a relay's item carries: the first claim whose recorded speaker
+    (`claims.find_speaker`: "Gromov's aide Sorokin told reporters", "по словам помощника Громова") names a
+    known actor that is not itself a relay. None when no claim names one ("their offices said")."""
+    from onrecord.analysis.claims import extract_claims
+
+    for c in extract_claims(text, lang=None if lang == "und" else lang, title=title).claims:
+        if not c.speaker:
+            continue
+        found, _ = actors.mentions([fold(w) for w in _WORD.findall(c.speaker)])
+        found = (found | actors.mentions_unspaced(c.speaker)) - actors.relays
+        if found:
+            return sorted(found)[0]
+    return None
+
+
+# how far before first sight a stated date may lie without doubt: a source checked every few minutes
+# sees an item within that; more is a backdated entry, a date in the wrong time zone, or a late first look
+STATED_TOLERANCE = timedelta(hours=1)
+# a stated date after first sight is never right, but clocks differ by a little
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+def date_doubt(seen: datetime, stated: datetime | None, dated: bool) -> str | None:
+    """Why the publisher's stated date and onrecord's first sight disagree, or None. `dated`: the item
+    came from a feed entry, which can state a date (pages and posts state none that is read)."""
+    from onrecord.analysis.expect import human
+
+    if not dated:
+        return None
+    if stated is None:
+        return "no stated date"
+    gap = stated - seen
+    if gap > FUTURE_TOLERANCE:
+        return f"stated date is {human(gap.total_seconds())} after it was first seen (in the future)"
+    if -gap > STATED_TOLERANCE:
+        return f"stated date differs by {human(-gap.total_seconds())}"
+    return None
 
 
 @dataclass

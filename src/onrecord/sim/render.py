@@ -6,7 +6,7 @@ Strings only; the server encodes them in each site's charset. Field names follow
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
@@ -27,6 +27,36 @@ def guid(item_id: str) -> str:
 
 def http_date(dt: datetime) -> str:
     return format_datetime(dt, usegmt=True)
+
+
+def _stated(s: ItemState) -> tuple[datetime | None, datetime | None]:
+    """(published, modified) as the feed states them: the true times, a scripted wrong date (kept with
+    its own offset), or none."""
+    if s.stated == "none":
+        return None, None
+    if s.stated is not None:
+        dt = datetime.fromisoformat(s.stated.replace("Z", "+00:00"))
+        return dt, dt
+    return s.published, s.modified
+
+
+def _stated_rss(s: ItemState) -> str:
+    pub, _ = _stated(s)
+    return "" if pub is None else f"<pubDate>{format_datetime(pub, usegmt=pub.utcoffset() == timedelta(0))}</pubDate>\n"
+
+
+def _stated_atom(s: ItemState) -> str:
+    pub, mod = _stated(s)
+    if pub is None or mod is None:
+        return ""
+    return f"<published>{pub.isoformat()}</published>\n<updated>{mod.isoformat()}</updated>\n"
+
+
+def _stated_json(s: ItemState) -> dict[str, str]:
+    pub, mod = _stated(s)
+    if pub is None or mod is None:
+        return {}
+    return {"date_published": pub.isoformat(), "date_modified": mod.isoformat()}
 
 
 def _human(dt: datetime) -> str:
@@ -113,7 +143,7 @@ def rss(site: SiteSpec, items: list[ItemState], base: str, built: datetime, enco
         html = "".join(f"<p>{escape(p)}</p>" for p in s.paragraphs)
         entries.append(
             f"<item>\n<title>{escape(s.title)}</title>\n<link>{base}{s.path}</link>\n"
-            f'<guid isPermaLink="false">{guid(s.id)}</guid>\n<pubDate>{http_date(s.published)}</pubDate>\n'
+            f'<guid isPermaLink="false">{guid(s.id)}</guid>\n{_stated_rss(s)}'
             f"<description>{escape(chr(10).join(s.paragraphs))}</description>\n"
             f"<content:encoded><![CDATA[{html}]]></content:encoded>\n</item>"
         )
@@ -137,7 +167,7 @@ def atom(site: SiteSpec, items: list[ItemState], base: str, built: datetime, enc
         entries.append(
             f"<entry>\n<id>{guid(s.id)}</id>\n<title>{escape(s.title)}</title>\n"
             f'<link rel="alternate" href="{base}{s.path}"/>\n'
-            f"<published>{s.published.isoformat()}</published>\n<updated>{s.modified.isoformat()}</updated>\n"
+            f"{_stated_atom(s)}"
             f'<content type="html">{escape(html)}</content>\n</entry>'
         )
     return (
@@ -164,8 +194,7 @@ def json_feed(site: SiteSpec, items: list[ItemState], base: str) -> str:
                 "title": s.title,
                 "content_html": "".join(f"<p>{escape(p)}</p>" for p in s.paragraphs),
                 "content_text": "\n\n".join(s.paragraphs),
-                "date_published": s.published.isoformat(),
-                "date_modified": s.modified.isoformat(),
+                **_stated_json(s),
                 "language": s.lang,
             }
             for s in _window(site, items)

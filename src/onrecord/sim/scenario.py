@@ -144,6 +144,9 @@ class Publish(_Event):
     path: str | None = Field(None, pattern=r"^/")
     lang: str | None = None
     event: str | None = None  # ground truth: the real-world happening this item is about (grouping score)
+    # the date the feed states for it, when not the true one: an RFC 3339 time written as the feed writes
+    # it (a wrong offset, a future date), or "none" for an entry without a date
+    stated: str | None = Field(None, pattern=r"^(none|\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d))$")
 
 
 class Edit(_Event):

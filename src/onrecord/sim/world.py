@@ -51,6 +51,7 @@ class ItemState:
     status: int = 200
     gone_as: str = "status"  # when deleted: status | soft (200 "not found" page) | home (redirect home)
     cosmetic: int = 0  # cosmetic revision: moves the visible "reviewed" stamp and view counter
+    stated: str | None = None  # the date its feed entry states when not `published`; "none": no date
 
     @property
     def live(self) -> bool:
@@ -99,6 +100,8 @@ class World:
                     lang = ev.lang or self.scenario.site(site).lang
                 path = item_path(ev)
                 st = ItemState(ev.item, site, path, lang, title, text, t, t, t)
+                if isinstance(ev, Publish) and ev.stated is not None:
+                    st = replace(st, stated=ev.stated)
                 self.timelines[ev.item] = [(t, st)]
                 self.by_path[(site, path)] = ev.item
                 self.site_items[site].append(ev.item)

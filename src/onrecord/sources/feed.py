@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -107,6 +108,8 @@ class FeedAdapter:
                     obs.host_ok,
                     obs.http_status,
                 )
+            if parsed is not None:
+                obs = replace(obs, stated=parsed.published, dated=True)
             poll.observations.append(obs)
         for p in listed:
             if p.key in refetched or p.key not in stored:

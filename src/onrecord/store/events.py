@@ -41,6 +41,10 @@ class NewItem:
     source_id: int | None
     source: str
     actor: str | None
+    # the publisher's stated date, from the `new` finding: its ISO text, None when the feed entry gave
+    # none; `dated` False when the item came from no feed entry (a page, a post): nothing was stated
+    stated: str | None = None
+    dated: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,7 @@ class EventStore:
             select(
                 FindingRow.id,
                 FindingRow.kind,
+                FindingRow.detail,
                 ItemRow,
                 VersionRow.title,
                 VersionRow.text,
@@ -181,10 +186,11 @@ class EventStore:
         )
         out: list[NewItem] = []
         with self.store.session() as s:
-            for fid, kind, item, title, text, actor, source_name in s.execute(q):
+            for fid, kind, detail, item, title, text, actor, source_name in s.execute(q):
                 last = fid
                 if kind != "new" or item is None:
                     continue
+                detail = detail or {}
                 out.append(
                     NewItem(
                         fid,
@@ -197,6 +203,8 @@ class EventStore:
                         item.source_id,
                         source_name or "",
                         actor,
+                        detail.get("stated"),
+                        "stated" in detail,
                     )
                 )
         return out, last
