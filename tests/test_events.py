@@ -316,7 +316,9 @@ async def test_relayed_speaker_meets_expectation_and_dates_show_doubt(tmp_path: 
     assert len(e1["items"]) == 3  # the call, the aide's words via the Ledger, Rusovia's own readout
     relayed = next(i for i in e1["items"] if i["speaker"])
     assert relayed["speaker"] == "President of Rusovia" and relayed["actor"] == "The Northern Ledger"
-    assert relayed["stated_at"].startswith(_at(2 - 5)[:16]) and relayed["doubt"].startswith("stated date differs by 5 h")
+    assert relayed["stated_at"].startswith(_at(2 - 5)[:16]) and relayed["doubt"].startswith(
+        "stated date differs by 5 h"
+    )
     own = [i for i in e1["items"] if i["actor"] == "President of Rusovia"]
     assert own[0]["speaker"] is None and own[0]["stated_at"] is None and own[0]["doubt"] == "no stated date"
     call = next(i for i in e1["items"] if i["actor"] == "President of Aldoria")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from onrecord.analysis.events import ActorIndex, EventState, Features, Grouper, fold, item_features
+from onrecord.analysis.events import (
+    ActorIndex,
+    EventState,
+    Features,
+    Grouper,
+    date_doubt,
+    fold,
+    item_features,
+    relayed_speaker,
+)
 from onrecord.analysis.expect import due_time, human, overdue_text
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -158,3 +167,27 @@ def test_a_short_name_is_not_the_start_of_another_word() -> None:
         "", "Die Kanzlerin hat gestern Abend mit Präsident Putin telefoniert.", actor=None, url="x", actors=actors
     )
     assert f.named == {"President of Russia"}
+
+
+def test_relayed_speaker_is_the_actor_a_claim_attributes_words_to() -> None:
+    ru = "Помощник президента Громова Сорокин заявил, что разговор с Хольтом был конструктивным."
+    assert relayed_speaker("Помощник Громова о разговоре", ru, "ru", ACTORS) == "President of Rusovia"
+    en = "The talks with Falk covered energy, Holt's spokesman said."
+    assert relayed_speaker("Talks on energy", en, "en", ACTORS) == "President of Aldoria"
+    # words attributed to no known actor, or to the relay itself: no speaker
+    assert (
+        relayed_speaker("Holt and Falk talk", "Holt and Falk discussed energy, their offices said.", "en", ACTORS)
+        is None
+    )
+    assert relayed_speaker("x", "Energy was discussed, The Northern Ledger said.", "en", ACTORS) is None
+
+
+def test_date_doubt_names_missing_future_and_distant_stated_dates() -> None:
+    assert date_doubt(T0, None, dated=False) is None  # a page: nothing stated, nothing to doubt
+    assert date_doubt(T0, None, dated=True) == "no stated date"
+    assert date_doubt(T0, T0 - timedelta(minutes=40), dated=True) is None  # within a slow poll
+    assert date_doubt(T0, T0 - timedelta(hours=5), dated=True) == "stated date differs by 5 h"
+    assert date_doubt(T0, T0 + timedelta(minutes=5), dated=True) is None  # clocks differ a little
+    assert date_doubt(T0, T0 + timedelta(hours=3), dated=True) == (
+        "stated date is 3 h after it was first seen (in the future)"
+    )

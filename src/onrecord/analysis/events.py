@@ -198,7 +198,9 @@ def relayed_speaker(title: str, text: str, lang: str, actors: ActorIndex) -> str
     for c in extract_claims(text, lang=None if lang == "und" else lang, title=title).claims:
         if not c.speaker:
             continue
-        found, _ = actors.mentions([fold(w) for w in _WORD.findall(c.speaker)])
+        # a possessive ("Holt's aide") loses its 's first: "holts" would fold to "holz"
+        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in _WORD.findall(c.speaker)]
+        found, _ = actors.mentions([fold(w) for w in words])
         found = (found | actors.mentions_unspaced(c.speaker)) - actors.relays
         if found:
             return sorted(found)[0]
