@@ -110,7 +110,10 @@ def _events(app: Onrecord, console: Console) -> None:
         console.print(Text(f"event {e['id']}: {e['title']}", style="bold"))
         for i in e["items"]:
             delay = "first" if i["delay_s"] <= 0 else f"+{human(i['delay_s'])}"
-            console.print(Text(f"  {delay:>12}  {i['actor'] or i['source']} ({i['lang']}, {i['source']})"))
+            who = i["actor"] or i["source"]
+            if i.get("speaker") and i["speaker"] != i["actor"]:
+                who = f"{i['speaker']} (via {who}, relayed)"  # an aide's words carried by an agency
+            console.print(Text(f"  {delay:>12}  {who} ({i['lang']}, {i['source']})"))
         for x in e["expectations"]:
             if x["due"]:
                 console.print(Text(f"  expected: {x['actor']}, {x['status']}", style="dim"))

@@ -117,9 +117,10 @@ class Events:
                 continue
             f = Features.from_json(m.features)
             st.add(f, m.at)
-            for who in {m.actor, m.features.get("speaker")} - {None}:
-                sp = self._speakers.setdefault(m.event_id, {})
-                sp[who] = min(sp.get(who, m.at), m.at)
+            for who in (m.actor, m.features.get("speaker")):
+                if isinstance(who, str) and who:
+                    sp = self._speakers.setdefault(m.event_id, {})
+                    sp[who] = min(sp.get(who, m.at), m.at)
         for x in self.db.expectations(event_ids=[e.id for e in recent]):
             self._asked.add((x.event_id, x.actor))
         for x in self.db.expectations(status=["open", "overdue"]):
