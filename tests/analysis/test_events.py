@@ -32,6 +32,7 @@ def test_fold_spells_one_name_alike_across_scripts() -> None:
     assert fold("Хольт") == fold("Holt") == "holt"
     assert fold("Шольц") == fold("Scholz")
     assert fold("Фальком").startswith(fold("Falk"))
+    assert fold("Holt's") == fold("Holt’s") == "holt"  # a possessive is the name, not "holz"
 
 
 def test_mentions_find_inflected_names_in_other_scripts_but_not_longer_words() -> None:

@@ -48,7 +48,10 @@ _SPELL = (("tsch", "ch"), ("sch", "sh"), ("kh", "h"), ("ts", "z"), ("ph", "f"), 
 
 
 def fold(word: str) -> str:
-    """One spelling for a name in any script: Latin letters, lower case, transliteration quirks evened."""
+    """One spelling for a name in any script: Latin letters, lower case, transliteration quirks evened.
+    A possessive loses its 's first ("Holt's" is Holt; folded whole, "holts" would read "holz")."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
     w = anyascii(word).lower()
     w = "".join(ch for ch in w if ch.isalnum())
     for a, b in _SPELL:
@@ -198,9 +201,7 @@ def relayed_speaker(title: str, text: str, lang: str, actors: ActorIndex) -> str
     for c in extract_claims(text, lang=None if lang == "und" else lang, title=title).claims:
         if not c.speaker:
             continue
-        # a possessive ("Holt's aide") loses its 's first: "holts" would fold to "holz"
-        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in _WORD.findall(c.speaker)]
-        found, _ = actors.mentions([fold(w) for w in words])
+        found, _ = actors.mentions([fold(w) for w in _WORD.findall(c.speaker)])
         found = (found | actors.mentions_unspaced(c.speaker)) - actors.relays
         if found:
             return sorted(found)[0]
