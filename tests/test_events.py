@@ -181,6 +181,13 @@ async def test_cli_timeline_decisions_persist_and_removed_source_cancels(tmp_pat
     assert one["id"] == e1["id"] and all("findings" in i for i in one["items"])
     text = _cli(data, "event", str(e1["id"])).stdout
     assert "first" in text and "Chancellor of Vestmark after President of Aldoria: met" in text
+    assert "who spoke: President of Aldoria at " in text  # who spoke, and when first, read at a glance
+    from click.testing import CliRunner
+
+    from onrecord.cli import cli
+
+    narrow = CliRunner().invoke(cli, ["--data", str(data), "event", str(e1["id"])], env={"COLUMNS": "80"}).stdout
+    assert narrow.count("\n") > text.count("\n") - 1 and max(len(x) for x in narrow.splitlines()) <= 80
 
     # user decisions: split the relay off, rename, move it back, merge two events; all survive a new round
     relay = next(i for i in e1["items"] if i["actor"] == "The Northern Ledger")

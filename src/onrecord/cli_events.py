@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any
 
 import click
@@ -78,10 +80,10 @@ def events_group(ctx: click.Context, as_json: bool, since: str | None) -> None:
         return
     for e in rows:
         actors = sorted({_who(i) for i in e["items"]})
+        n = len(e["items"])
         waits = [x for x in e["expectations"] if x["status"] in ("open", "overdue") and x["due"]]
-        line = (
-            f"#{e['id']}  {_when(e['started_at'])}  {e['title'][:70]}  ({len(e['items'])} items: {', '.join(actors)})"
-        )
+        count = f"{n} item{'s' if n != 1 else ''}"
+        line = f"#{e['id']}  {_when(e['started_at'])}  {e['title'][:70]}  ({count}: {', '.join(actors)})"
         for x in waits:
             line += f"  [{x['status']}: {x['actor']}, due {_when(x['due'])}]"
         click.echo(line)
@@ -189,24 +191,47 @@ def event_cmd(ctx: click.Context, event: int, as_json: bool, with_compare: bool,
     if as_json:
         _jsonl(ev)
         return
-    click.echo(f"event {ev['id']}: {ev['title']}")
-    for i in ev["items"]:
-        marks = "".join(f" [{f['kind']}]" for f in i["findings"] if f["kind"] != "expectation_met")
-        who = _who(i, f"{i['source']}, {i['lang']}")
-        click.echo(f"  {_when(i['at'])}  {_delay(i['delay_s']):>12}  {who}  {i['title'][:70]}{marks}")
-        if i.get("doubt"):
-            stated = f"stated {_when(i['stated_at'])}, " if i.get("stated_at") else ""
-            click.echo(f"  {'':16}  {'':>12}  ! {stated}seen {_when(i['at'])[11:]}: {i['doubt']}")
-    for x in ev["expectations"]:
-        due = _when(x["due"]) if x["due"] else "never (no history, no rule)"
-        extra = f" ({x['reason']})" if x.get("reason") else ""
-        click.echo(f"  expected: {x['actor']} after {x['after']}: {x['status']}, due {due}; {x['why']}{extra}")
+    # a terminal's width (or COLUMNS); piped into a script or a file, lines stay whole
+    for line in _timeline_lines(ev, shutil.get_terminal_size((10_000, 24)).columns):
+        click.echo(line)
     if comparison is not None:
         from onrecord.analysis.render import comparison_table
 
         _cli()._console().print(comparison_table(comparison[1]))
     elif with_compare:
         click.echo("  no comparison: the event has no two sides with statements yet", err=True)
+
+
+def _timeline_lines(ev: dict[str, Any], width: int) -> list[str]:
+    """The timeline as text that fits `width` columns: who spoke (first time, how many items) on top, so an
+    event of a hundred items reads at a glance; then each item on two lines (when, delay, who; its title
+    and findings); then what is expected of whom."""
+    width = max(width, 60)
+    out = [f"event {ev['id']}: {ev['title']}"]
+    spoke: dict[str, tuple[str, int]] = {}
+    for i in ev["items"]:
+        key = _who(i)
+        first, n = spoke.get(key, (i["at"], 0))
+        spoke[key] = (first, n + 1)
+    if len(ev["items"]) > 1:
+        said = "; ".join(f"{k} at {_when(t)[11:]} ({n})" for k, (t, n) in spoke.items())
+        out.extend(textwrap.wrap("who spoke: " + said, width - 1, initial_indent="  ", subsequent_indent="    "))
+    pad = " " * 6
+    for i in ev["items"]:
+        marks = "".join(f" [{f['kind']}]" for f in i["findings"] if f["kind"] != "expectation_met")
+        where = f"{i['source']}, {i['lang']}"
+        head = f"  {_when(i['at'])}  {_delay(i['delay_s']):>12}  {_who(i, where)}"
+        out.extend(textwrap.wrap(head, width - 1, subsequent_indent=" " * 36))
+        out.extend(textwrap.wrap(f"{i['title']}{marks}", width - 1, initial_indent=pad, subsequent_indent=pad)[:2])
+        if i.get("doubt"):
+            stated = f"stated {_when(i['stated_at'])}, " if i.get("stated_at") else ""
+            out.append(f"{pad}! {stated}seen {_when(i['at'])[11:]}: {i['doubt']}")
+    for x in ev["expectations"]:
+        due = f", due {_when(x['due'])}" if x["due"] else ""
+        extra = f" ({x['reason']})" if x.get("reason") else ""
+        line = f"expected: {x['actor']} after {x['after']}: {x['status']}{due}; {x['why']}{extra}"
+        out.extend(textwrap.wrap(line, width - 1, initial_indent="  ", subsequent_indent="    "))
+    return out
 
 
 def _compare(app: Any, ev: dict[str, Any], model: str) -> tuple[dict[str, Any], Any] | None:
