@@ -5,6 +5,15 @@ are not the figures to quote. The full evaluation is `benchmarks/bench_compare.p
 
 from __future__ import annotations
 
+import json
+import socket
+
+import pytest
+
+from onrecord.analysis.compare import Statement, compare
+from onrecord.analysis.embed import get_encoder
+from onrecord.analysis.render import comparison_html
+
 from .eval_real import REAL, evaluate_real
 
 FLOORS = {
@@ -27,3 +36,27 @@ def test_real_dev_set_meets_floors():
     assert pairs["false_agree"]["rate"] <= FLOORS["false_agree_rate"], pairs["details"]
     assert pairs["opposed"]["recall"] >= FLOORS["opposed_recall"], pairs["opposed"]
     assert reports["accuracy"] >= FLOORS["report_accuracy"], reports["confusion"]
+
+
+def test_real_set_addresses_are_shown_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real set names its sources' internet addresses (xinhuanet.com, cctv.com, archives.gov ...) for
+    provenance. Comparing and rendering a pair that carries them must open no connection outside 127.0.0.1:
+    a connection attempt anywhere else fails this test."""
+    tried: list[object] = []
+    real_connect = socket.socket.connect
+
+    def loopback_only(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None  # None: a Unix socket, local by nature
+        if host is not None and not (str(host).startswith("127.") or host in ("::1", "localhost")):
+            tried.append(address)
+            raise OSError(f"test: no internet ({address!r})")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+    pairs = json.loads((REAL / "blind" / "pairs.json").read_text(encoding="utf-8"))
+    p = next(p for p in pairs if "xinhuanet.com" in (p["a"].get("url", "") + p["b"].get("url", "")))
+    sides = [Statement(p[k]["text"], lang=p[k]["lang"], source=p[k].get("source"), url=p[k].get("url")) for k in "ab"]
+    c = compare(sides[0], sides[1], get_encoder())
+    html = comparison_html(c)
+    assert "xinhuanet.com" in html  # shown as provenance ...
+    assert not tried  # ... and never fetched
