@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from onrecord.app import Onrecord
-from onrecord.clock import VirtualClock
-from onrecord.fetch import Fetcher
-from onrecord.sim.mastodon import MastodonSim
-from onrecord.sim.run import sim_settings
 from onrecord.sources import registry
-from tests.sources.test_mastodon import START, world
+from tests.sources.test_mastodon import run_texts as run
+from tests.sources.test_mastodon import world
 
 
 def sky(events: list[dict[str, Any]]) -> Any:
     return world(events, accounts=[{"host": "s", "name": "envoy", "service": "bluesky", "actor": "Envoy"}])
-
-
-async def run(tmp_path: Path, sc: Any, offsets: list[float], **options: Any) -> tuple[list[Any], list[Any], Any]:
-    clock = VirtualClock(START)
-    app = Onrecord(sim_settings(tmp_path / "d", deletion_gap="1s"), clock=clock)
-    found: list[Any] = []
-    results: list[Any] = []
-    try:
-        async with MastodonSim(sc, clock) as sim, Fetcher(app.settings, clock) as fetcher:
-            [spec] = sim.source_urls()
-            app.add_source(spec["url"], options={**spec["options"], **options}, sniff=False)
-            assert app.sources()[0].kind == "bluesky"  # claimed by its URL shape (/profile/HANDLE)
-            for off in offsets:
-                clock.set(max(clock.now(), START + timedelta(seconds=off)))
-                for r in await app.check(fetcher=fetcher):
-                    found.extend(r.findings)
-                    results.append(r)
-            texts = {it.key: [v.text for v in app.store.versions(it.id)] for it in app.store.items()}
-    finally:
-        app.close()
-    return found, results, texts
 
 
 async def test_posts_edits_reposts_and_a_deletion_confirmed_at_the_pds(tmp_path: Path) -> None:

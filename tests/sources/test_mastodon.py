@@ -241,17 +241,30 @@ def test_registry_and_rate_limit_headers() -> None:
 
 
 async def watch(
-    tmp_path: Path, sc: SocialScenario, offsets: list[float], **settings: Any
+    tmp_path: Path,
+    sc: SocialScenario,
+    offsets: list[float],
+    *,
+    db: str | None = None,
+    options: dict[str, Any] | None = None,
+    by_url: bool = False,
+    **settings: Any,
 ) -> tuple[list[Any], list[Any], dict[str, list[Any]], MastodonSim]:
-    """Check the scenario's one account at each offset: (findings, check results, versions by item key, sim)."""
+    """Check the scenario's one account at each offset: (findings, check results, versions by item key, sim).
+    `by_url`: add it as a user does, the kind found from the URL's shape alone (asserted)."""
     clock = VirtualClock(START)
-    app = Onrecord(sim_settings(tmp_path / "d", deletion_gap="1s", **settings), clock=clock)
+    app = Onrecord(sim_settings(tmp_path / "d", db=db, deletion_gap="1s", **settings), clock=clock)
     found: list[Any] = []
     results: list[Any] = []
     try:
         async with MastodonSim(sc, clock) as sim, Fetcher(app.settings, clock) as fetcher:
             [spec] = sim.source_urls()
-            app.add_source(spec["url"], kind=spec["kind"], options=spec["options"], every=300, sniff=False)
+            opts = {**spec["options"], **(options or {})}
+            if by_url:
+                app.add_source(spec["url"], options=opts, sniff=False)
+                assert app.sources()[0].kind == spec["kind"]  # claimed by its URL shape
+            else:
+                app.add_source(spec["url"], kind=spec["kind"], options=opts, every=300, sniff=False)
             for off in offsets:
                 clock.set(max(clock.now(), START + _s(off)))
                 for r in await app.check(fetcher=fetcher):
@@ -261,6 +274,14 @@ async def watch(
     finally:
         app.close()
     return found, results, versions, sim
+
+
+async def run_texts(
+    tmp_path: Path, sc: SocialScenario, offsets: list[float], db: str | None = None, **options: Any
+) -> tuple[list[Any], list[Any], dict[str, list[str]]]:
+    """`watch` as a user adds the account (by URL, with `options`): (findings, check results, texts by item key)."""
+    found, results, versions, _sim = await watch(tmp_path, sc, offsets, db=db, options=options, by_url=True)
+    return found, results, {key: [v.text for v in vs] for key, vs in versions.items()}
 
 
 OLD_WORLD = [  # two early posts, then a burst that pushes them out of the listing's first page

@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from onrecord.app import Onrecord
-from onrecord.clock import VirtualClock
 from onrecord.errors import SourceError
-from onrecord.fetch import Fetcher
-from onrecord.sim.mastodon import MastodonSim
-from onrecord.sim.run import sim_settings
 from onrecord.sources import registry
 from onrecord.sources.telegram import channel, parse_messages
-from tests.sources.test_mastodon import START, world
+from tests.sources.test_mastodon import run_texts as run
+from tests.sources.test_mastodon import world
 
 
 def tg(events: list[dict[str, Any]]) -> Any:
     return world(events, accounts=[{"host": "t", "name": "mfa_news", "service": "telegram", "actor": "MFA"}])
-
-
-async def run(
-    tmp_path: Path, sc: Any, offsets: list[float], db: str | None = None, **options: Any
-) -> tuple[list[Any], list[Any], Any]:
-    clock = VirtualClock(START)
-    app = Onrecord(sim_settings(tmp_path / "d", db=db, deletion_gap="1s"), clock=clock)
-    found: list[Any] = []
-    results: list[Any] = []
-    try:
-        async with MastodonSim(sc, clock) as sim, Fetcher(app.settings, clock) as fetcher:
-            [spec] = sim.source_urls()
-            app.add_source(spec["url"], options={**spec["options"], **options}, sniff=False)
-            assert app.sources()[0].kind == "telegram"  # claimed by its URL shape (/s/NAME)
-            for off in offsets:
-                clock.set(max(clock.now(), START + timedelta(seconds=off)))
-                for r in await app.check(fetcher=fetcher):
-                    found.extend(r.findings)
-                    results.append(r)
-            texts = {it.key: [v.text for v in app.store.versions(it.id)] for it in app.store.items()}
-    finally:
-        app.close()
-    return found, results, texts
 
 
 async def test_posts_paging_an_edit_and_a_deletion_confirmed_by_the_widget(db_url: str, tmp_path: Path) -> None:
