@@ -129,6 +129,17 @@ def known_option(kind: str, key: str, allowed: Mapping[str, str]) -> None:
         raise SourceError(f"unknown option {key!r} for kind {kind}: use one of {', '.join(allowed)}")
 
 
+def parses(parse: Callable[[str], object], url: str) -> bool:
+    """Whether `parse` reads `url` (an adapter's `claims`: its URL parser raises SourceError when not)."""
+    from onrecord.errors import SourceError
+
+    try:
+        parse(url)
+    except SourceError:
+        return False
+    return True
+
+
 def flag_option(key: str, value: Any) -> bool:
     """A yes/no option (true/false, yes/no, on/off, 1/0)."""
     text = str(value).strip().lower()

@@ -27,6 +27,7 @@ from onrecord.sources.base import (
     json_answer,
     known_option,
     pages_option,
+    parses,
 )
 
 _PROFILE = re.compile(r"^/profile/(?P<actor>[A-Za-z0-9._:%-]+)/?$")
@@ -72,11 +73,7 @@ class BlueskyAdapter:
     }
 
     def claims(self, url: str) -> bool:
-        try:
-            profile(url)
-        except SourceError:
-            return False
-        return True
+        return parses(profile, url)
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -34,6 +34,7 @@ from onrecord.sources.base import (
     json_answer,
     known_option,
     pages_option,
+    parses,
 )
 
 _PROFILE = re.compile(r"^/@(?P<name>[A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/?$")
@@ -78,11 +79,7 @@ class MastodonAdapter:
     }
 
     def claims(self, url: str) -> bool:
-        try:
-            profile(url)
-        except SourceError:
-            return False
-        return True
+        return parses(profile, url)
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}

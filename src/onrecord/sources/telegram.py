@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from onrecord.detect import FAILED, GONE, OK, Observation, StoredItem
 from onrecord.errors import SourceError
 from onrecord.records import FetchResult, Request, Source, Validators
-from onrecord.sources.base import CheckContext, Poll, blocked_reason, known_option, pages_option, unusable
+from onrecord.sources.base import CheckContext, Poll, blocked_reason, known_option, pages_option, parses, unusable
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _PREVIEW = re.compile(rf"^/s/(?P<name>{_NAME})/?$")
@@ -107,11 +107,7 @@ class TelegramAdapter:
     }
 
     def claims(self, url: str) -> bool:
-        try:
-            channel(url)
-        except SourceError:
-            return False
-        return True
+        return parses(channel, url)
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
