@@ -105,6 +105,16 @@ def test_topics_are_many_to_many_and_capped():
     assert {g.coverage for g in groups} == {"both", "only_a", "only_b"}
 
 
+def test_a_follow_up_of_the_opening_joins_the_opening_topic():
+    # A0 and B0 are the two openings (linked whatever their margin); A3 is B0's clear match, so the order path
+    # has no room for A1; A1 ("Xi thanked Trump for the call") is closest to B0 and follows A0: it joins the
+    # opening's topic as a follow-up of the opening link
+    margin = np.array([[0.95, 0.9], [1.05, 0.9], [0.9, 0.95], [1.2, 0.9]], dtype=np.float32)
+    groups = group_topics(margin, margin * 0.8, np.zeros_like(margin), forced=(0, 0))
+    assert [(g.a, g.b) for g in groups if g.coverage == "both"] == [((0, 1, 3), (0,))]
+    assert {(lk.a, lk.kind) for g in groups for lk in g.links} == {(0, "opening"), (1, "sibling"), (3, "strong")}
+
+
 def test_compare_identical_documents_is_all_same():
     text = "The sides discussed gas supplies. Trade grew by 12 percent. The ministers will meet in May."
     c = compare(Statement(text, lang="en"), Statement(text, lang="en"), ENC)

@@ -19,7 +19,8 @@ one trade-off. Agreement labels still read the two sentences alone (`compare._Wo
 Links: mutual best pairs with a clear margin (or the same wording); mutual best pairs with a weaker margin
 when they keep the order of the clear ones (two readouts of one call mostly tell it in the same order); a
 claim's second partner when it is nearly as close as the first (one sentence of A summing up two of B); a
-follow-up sentence joining its neighbour's partner. Linked claims form topics (connected components),
+follow-up sentence joining its neighbour's partner. The two openings (`forced`) count as a link for the last
+two rules, so "Xi thanked Trump for the call" joins the call's topic. Linked claims form topics (connected components),
 capped so that a chain of weak links cannot swallow a readout: a link that would make a topic hold more
 than `MAX_SIDE` claims of one side is dropped, weakest first. (Mutual best leftovers that share a rare
 exact key were linked too, until the real set showed that the shared keys alone rank links barely above
@@ -166,7 +167,9 @@ def _monotone(margin: np.ndarray, floor: float, fixed: set[tuple[int, int]]) -> 
     return out
 
 
-def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Link]:
+def _links(
+    margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray, forced: tuple[int, int] | None = None
+) -> list[Link]:
     n = margin.shape[0]
     best_a = margin.argmax(axis=1)
     best_b = margin.argmax(axis=0)
@@ -180,6 +183,11 @@ def _links(margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray) -> list[Lin
     for i, j in _monotone(margin, ORDER_FLOOR, set(links)):
         if (i, j) not in links:
             links[(i, j)] = Link(i, j, float(cos[i, j]), float(margin[i, j]), "order")
+    if forced is not None:
+        # the two openings are linked whatever their margin; a follow-up of an opening ("Xi thanked Trump for
+        # the call") joins it as a sibling, a one-sentence opening covering two of the other side's as a
+        # second partner (the opening link was invisible to both rules until these lines)
+        links[forced] = Link(*forced, float(cos[forced]), float(margin[forced]), "opening")
     # second partners: one claim of a side covering two of the other
     for side in (0, 1):
         mat = margin if side == 0 else margin.T
@@ -229,7 +237,7 @@ def group_topics(
 
     size = {x: (1, 0) if x < n else (0, 1) for x in range(n + m)}
     kept: list[Link] = []
-    links = _links(margin, cos, anchors) if n and m else []
+    links = _links(margin, cos, anchors, forced) if n and m else []
     if forced is not None:
         fa, fb = forced
         links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening")] + [
