@@ -10,7 +10,7 @@ import asyncio
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +20,8 @@ from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import HashEncoder
 from onrecord.analysis.judge import GROUP_PROMPT_VERSION, GROUP_SCHEMA, PROMPT_VERSION, SCHEMA, Judge
 from onrecord.errors import CompareError
+
+from .eval_real import REAL, evaluate_real
 
 ENC = HashEncoder()
 A = "The sides discussed gas supplies. The ministers will meet in May."
@@ -32,7 +34,8 @@ class Server:
         self.headers: list[dict] = []
         self.mode = "ok"
         self.url = ""
-        self.grouping: Any = None  # the scripted grouping answer: a dict, or a string sent as the content as is
+        self.grouping: Any = None  # the scripted grouping answer: a dict, a string sent as the content as is,
+        # or a function of the request's user message that returns one
         self.delay = 0.0  # seconds before answering a grouping request
 
     def grouped(self) -> list[dict]:
@@ -54,7 +57,7 @@ class Server:
         user = body["messages"][-1]["content"]
         if _schema_name(body) == "topic_grouping":
             await asyncio.sleep(self.delay)
-            answer: Any = self.grouping
+            answer: Any = self.grouping(user) if callable(self.grouping) else self.grouping
             if answer is None:  # An with Bn
                 n_a, n_b = len(re.findall(r"^A\d+: ", user, re.M)), len(re.findall(r"^B\d+: ", user, re.M))
                 answer = {"topics": [{"a": [n], "b": [n]} for n in range(1, min(n_a, n_b) + 1)]}
@@ -243,3 +246,45 @@ def test_judge_grouping_from_the_cli(server, tmp_path):
     res = CliRunner().invoke(group, [*args, "--no-judge-topics"])
     assert res.exit_code == 0, res.output
     assert "grouping" not in json.loads(res.output)["model"]["judge"] and len(server.grouped()) == asked
+
+
+def _gold_grouping(pairs: list[dict]) -> Callable[[str], dict]:
+    """A scripted "model" that answers a grouping request with the annotator's topics: it finds the pair the
+    claims come from and puts each numbered claim in the `both` topic of the annotator's claim it matches."""
+
+    def norm(t: str) -> str:
+        return re.sub(r"\W+", " ", t.casefold()).strip()
+
+    def answer(user: str) -> dict:
+        ours = {side: [norm(t) for t in re.findall(rf"^{side.upper()}\d+: (.*)$", user, re.M)] for side in "ab"}
+        best = max(pairs, key=lambda p: sum(any(o and (norm(g["text"]) in o or o in norm(g["text"]))
+                                                for g in p["a"]["claims"]) for o in ours["a"]))
+        topics, used = [], {"a": set(), "b": set()}
+        for t in best["topics"]:
+            if t["label"] != "both":
+                continue
+            got = {}
+            for side in "ab":
+                gold = [norm(g["text"]) for g in best[side]["claims"] if g["id"] in t[side]]
+                got[side] = [n for n, o in enumerate(ours[side], start=1) if n not in used[side]
+                             and any(o and (g in o or o in g) for g in gold)]
+                used[side] |= set(got[side])
+            topics.append(got)
+        return {"topics": topics}
+
+    return answer
+
+
+def test_the_evaluator_measures_the_judges_grouping(server):
+    """bench_compare.py --set DIR --judge: the evaluator passes the judge to every comparison. A "model" that
+    answers with the annotator's own topics scores what such a model would; the encoder alone far less."""
+    pairs_file = REAL / "dev" / "pairs.json"
+    server.grouping = _gold_grouping(json.loads(pairs_file.read_text(encoding="utf-8")))
+    judge = Judge(server.url, "annotator")
+    judged = evaluate_real(pairs_file, ENC, judge)["pairs"]
+    plain = evaluate_real(pairs_file, ENC)["pairs"]
+    assert plain["judge"] is None and judged["judge"]["grouping_fallbacks"] == 0, judged["judge"]
+    assert judged["judge"]["model"] == "annotator" and len(server.grouped()) == judged["pairs"]
+    links, base = judged["topic_links"], plain["topic_links"]
+    assert links["precision"] >= 0.95 and links["recall"] >= 0.95, links
+    assert base["precision"] < 0.8, base
