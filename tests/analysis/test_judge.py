@@ -11,6 +11,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ class Server:
         self.grouping: Any = None  # the scripted grouping answer: a dict, a string sent as the content as is,
         # or a function of the request's user message that returns one
         self.delay = 0.0  # seconds before answering a grouping request
+        self.position: str | None = None  # when set, every topic judgement answers this position
 
     def grouped(self) -> list[dict]:
         return [r for r in self.requests if _schema_name(r) == "topic_grouping"]
@@ -63,7 +65,7 @@ class Server:
                 answer = {"topics": [{"a": [n], "b": [n]} for n in range(1, min(n_a, n_b) + 1)]}
             content = answer if isinstance(answer, str) else json.dumps(answer)
             return web.json_response({"choices": [{"message": {"role": "assistant", "content": content}}]})
-        position = "opposed" if " not " in user else "same"
+        position = self.position or ("opposed" if " not " in user else "same")
         answer = {"position": position, "differences": [], "explanation": f"rule says {position}"}
         return web.json_response({"choices": [{"message": {"role": "assistant", "content": json.dumps(answer)}}]})
 
@@ -74,6 +76,13 @@ def _schema_name(body: dict) -> str:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
+    with serve() as srv:
+        yield srv
+
+
+@contextmanager
+def serve() -> Iterator[Server]:
+    """The server on 127.0.0.1, port 0, in a thread of its own (also used by benchmarks/judge_ceiling.py)."""
     srv = Server()
     loop = asyncio.new_event_loop()
     app = web.Application()

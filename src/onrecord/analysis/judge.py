@@ -186,8 +186,8 @@ class Judge:
 
     def _group_body(self, a: list[str], b: list[str]) -> dict[str, Any]:
         user = (
-            "Side A's claims:\n" + "\n".join(f"A{n}: {t}" for n, t in enumerate(a, start=1))
-            + "\n\nSide B's claims:\n" + "\n".join(f"B{n}: {t}" for n, t in enumerate(b, start=1))
+            "Side A's claims:\n" + "\n".join(f"A{n}: {' '.join(t.split())}" for n, t in enumerate(a, start=1))
+            + "\n\nSide B's claims:\n" + "\n".join(f"B{n}: {' '.join(t.split())}" for n, t in enumerate(b, start=1))
         )
         return self._request(_GROUP_SYSTEM, user, "topic_grouping", GROUP_SCHEMA)
 
