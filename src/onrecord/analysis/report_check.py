@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date as _date
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -26,7 +28,7 @@ from onrecord.analysis.claims import extract_claims, find_initiative
 from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.facts import read_facts
+from onrecord.analysis.facts import Fact, Facts, read_facts
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import agreed_vs_hope, opposed
 from onrecord.analysis.topics import anchor_matrix, pair_scores
@@ -332,6 +334,7 @@ def check_report(
     # margins per version: each version's own sentences are the neighbourhood (two near-identical versions
     # of one sentence would otherwise halve each other's margin)
     by_version: dict[tuple[str, int | None], tuple[list[int], np.ndarray]] = {}
+    stated: dict[tuple[str, int | None], tuple[list[Facts], tuple[_date, ...]]] = {}
     for name, version in all_versions:
         cols = [j for j, s in enumerate(pool) if s.source == name and version in s.versions]
         if cols:
@@ -341,6 +344,7 @@ def check_report(
                 vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None, sub @ bg.T if small else None, k
             )
             by_version[(name, version)] = (cols, m)
+            stated[(name, version)] = ([fs[c] for c in cols], _days_around(pool[cols[0]].date))
     out: list[PointCheck] = []
     for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
@@ -350,6 +354,11 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
+                missing = _unstated(fp[i], *stated[(name, version)]) if vc.verdict == "supported" else []
+                if missing and not (p.quote and _norm(p.quote) in _norm(pool[j].text)):
+                    # the point adds a figure this version does not state: a near paraphrase of the sentence
+                    # in general, not a source for the point's facts
+                    vc = replace(vc, verdict="not_found", sentence=None, reasons=(_unstated_reason(missing),))
             elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             else:
@@ -380,6 +389,63 @@ def check_report(
     return ReportCheck(
         tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None, sources
     )
+
+
+# --- figures the point states ------------------------------------------------------------------------
+
+_FIGURES = ("amount", "count", "percent", "duration", "time", "date")
+_NUMBERS = ("amount", "count", "percent")
+
+
+def _days_around(iso: str | None) -> tuple[_date, ...]:
+    """A statement's own date and the days either side (a call late on the 3rd in Washington is the 4th in
+    Seoul): a report point dated so is dated by the statement itself."""
+    if not iso:
+        return ()
+    try:
+        d = _date.fromisoformat(iso[:10])
+    except ValueError:
+        return ()
+    return (d - timedelta(days=1), d, d + timedelta(days=1))
+
+
+def _same_date(v: tuple[Any, ...], w: tuple[Any, ...]) -> bool:
+    return all(a is None or b is None or a == b for a, b in zip(v[:3], w[:3], strict=True))
+
+
+def _carried(f: Fact, stated: Sequence[Facts], days: Sequence[_date]) -> bool:
+    for facts in stated:
+        for g in facts.facts:
+            if f.kind in _NUMBERS and g.kind in _NUMBERS and f.value[-1] == g.value[-1]:
+                return True
+            if f.kind == "date" and g.kind == "date" and _same_date(f.value, g.value):
+                return True
+            if f.kind == g.kind and f.kind in ("duration", "time") and f.value == g.value:
+                return True
+    return f.kind == "date" and any(_same_date(f.value, (d.year, d.month, d.day)) for d in days)
+
+
+def _unstated(fp: Facts, stated: Sequence[Facts], days: Sequence[_date]) -> list[Fact]:
+    """The figures of a point (amounts, counts, percentages, durations, times of day, dates) written in digits
+    that no sentence of the version states, nor its own date. Figures in words ("a day", "the two") and the
+    numbers one and two are left out: they are too often no figure at all. A duration beside a time of day
+    is the span from that time, checked through the time."""
+    out = []
+    clock = bool(fp.of("time"))
+    for f in fp.facts:
+        if f.kind not in _FIGURES or not re.search(r"\d", f.text):
+            continue
+        if f.kind == "duration" and clock:
+            continue  # "from 8:25 to 57, 32 minutes": the span is checked through its clock times
+        if f.kind in _NUMBERS and f.value[-1] in (1.0, 2.0):
+            continue
+        if not _carried(f, stated, days):
+            out.append(f)
+    return out
+
+
+def _unstated_reason(missing: Sequence[Fact]) -> str:
+    return "the statement does not state " + ", ".join(f"{f.text} ({f.kind})" for f in missing)
 
 
 REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
