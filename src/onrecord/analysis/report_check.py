@@ -47,7 +47,8 @@ __all__ = [
 
 VERDICTS = ("supported", "not_found", "conflict")
 SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
-CONFLICT_MARGIN = 1.03  # ... and this clear when its facts differ, to call the point a conflict
+CONFLICT_MARGIN = 1.03  # ... this clear when its facts differ, to call the point a conflict, or when it states
+# figures (counts, durations, times, dates) the version does not, to call it supported
 
 _QUOTE = re.compile(r"[“\"«„「『]([^”\"»“」』]{8,})[”\"»“」』]")
 
@@ -354,11 +355,7 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
-                missing = _unstated(fp[i], *stated[(name, version)]) if vc.verdict == "supported" else []
-                if missing and not (p.quote and _norm(p.quote) in _norm(pool[j].text)):
-                    # the point adds a figure this version does not state: a near paraphrase of the sentence
-                    # in general, not a source for the point's facts
-                    vc = replace(vc, verdict="not_found", sentence=None, reasons=(_unstated_reason(missing),))
+                vc = _figures_check(vc, fp[i], *stated[(name, version)])
             elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             else:
@@ -395,6 +392,7 @@ def check_report(
 
 _FIGURES = ("amount", "count", "percent", "duration", "time", "date")
 _NUMBERS = ("amount", "count", "percent")
+_WHEN = ("date", "time")
 
 
 def _days_around(iso: str | None) -> tuple[_date, ...]:
@@ -444,8 +442,21 @@ def _unstated(fp: Facts, stated: Sequence[Facts], days: Sequence[_date]) -> list
     return out
 
 
-def _unstated_reason(missing: Sequence[Fact]) -> str:
-    return "the statement does not state " + ", ".join(f"{f.text} ({f.kind})" for f in missing)
+def _figures_check(vc: VersionCheck, fp: Facts, stated: Sequence[Facts], days: Sequence[_date]) -> VersionCheck:
+    """A `supported` verdict stands only when the version states the point's figures. A clear match (as clear
+    as a conflict needs) states the point's proposition, and a count or duration is the report's own detail;
+    a date or time of day the version does not give still places the point at another event. A barely clear
+    match with any figure the version lacks is a near paraphrase of the sentence in general, not a source for
+    the point: not_found."""
+    if vc.verdict != "supported" or "the quote is verbatim" in vc.reasons:
+        return vc
+    missing = _unstated(fp, stated, days)
+    if (vc.score or 0.0) >= CONFLICT_MARGIN:
+        missing = [f for f in missing if f.kind in _WHEN]
+    if not missing:
+        return vc
+    why = "the statement does not state " + ", ".join(f"{f.text} ({f.kind})" for f in missing)
+    return replace(vc, verdict="not_found", sentence=None, reasons=(why,))
 
 
 REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
