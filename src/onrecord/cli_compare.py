@@ -178,12 +178,17 @@ _NLI_THRESHOLD_HELP = (  # default 0.7 = analysis.nli.DEFAULT_THRESHOLD (not imp
 
 _JUDGE_HELP = (
     "An OpenAI-compatible chat endpoint (Ollama, llama.cpp server, vLLM, LM Studio, a hosted API) that judges "
-    "each topic both sides raise, e.g. http://127.0.0.1:11434/v1. Off by default; its answers are cached; the "
-    "key, if any, comes from ONRECORD_JUDGE_API_KEY. Quality depends on the model you bring."
+    "each topic both sides raise, e.g. http://127.0.0.1:11434/v1, and groups the claims into topics (see "
+    "--judge-topics). Off by default; its answers are cached; the key, if any, comes from "
+    "ONRECORD_JUDGE_API_KEY. Quality depends on the model you bring."
+)
+_JUDGE_TOPICS_HELP = (
+    "With --judge: the model also groups both sides' claims into topics (one request per pair; a bad answer "
+    "falls back to the encoder's grouping with a warning). --no-judge-topics keeps the encoder's grouping."
 )
 
 
-def _judge(url: str | None, model: str | None) -> Any:
+def _judge(url: str | None, model: str | None, topics: bool = True) -> Any:
     if not url:
         return None
     import os
@@ -200,7 +205,8 @@ def _judge(url: str | None, model: str | None) -> Any:
             cache = load_settings(**root.obj["overrides"]).data / "judge-cache"
         except OnrecordError:
             cache = None
-    return Judge(url, model or "", api_key=os.environ.get("ONRECORD_JUDGE_API_KEY") or None, cache_dir=cache)
+    key = os.environ.get("ONRECORD_JUDGE_API_KEY") or None
+    return Judge(url, model or "", api_key=key, cache_dir=cache, group_topics=topics)
 
 
 def _fail(exc: OnrecordError) -> None:
@@ -232,6 +238,7 @@ def _fail(exc: OnrecordError) -> None:
     metavar="NAME",
     help="The model the judge endpoint should use (e.g. llama3.1:8b).",
 )
+@click.option("--judge-topics/--no-judge-topics", default=True, show_default=True, help=_JUDGE_TOPICS_HELP)
 def compare_command(
     a: str,
     b: str,
@@ -245,6 +252,7 @@ def compare_command(
     scores: bool,
     judge_url: str | None,
     judge_model: str | None,
+    judge_topics: bool,
 ) -> None:
     """Compare statements A and B topic by topic: what both raise, what only one raises, which facts differ,
     where positions oppose. A and B: files (text or HTML), item ids or URLs; ITEM@N picks version N and
@@ -266,7 +274,7 @@ def compare_command(
             get_encoder(model),
             nli=_nli(nli_model),
             nli_threshold=nli_threshold,
-            judge=_judge(judge_url, judge_model),
+            judge=_judge(judge_url, judge_model, judge_topics),
         )
         if html_file:
             Path(html_file).write_text(comparison_html(result, scores), encoding="utf-8")

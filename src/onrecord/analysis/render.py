@@ -80,6 +80,15 @@ def _side_line(name: str, s: Side) -> str:
     return f"{name}: " + ", ".join(bits) + f" ({s.lang})"
 
 
+def _grouping(judge: dict[str, str]) -> str:
+    """Who grouped the topics, when the judge was asked to."""
+    if judge.get("grouping") == "judge":
+        return f"; topics grouped by the judge (prompt {judge.get('grouping_prompt_version')})"
+    if judge.get("grouping") == "encoder":
+        return "; topics grouped by the encoder (the judge's grouping failed)"
+    return ""
+
+
 def comparison_table(c: Comparison, scores: bool = False) -> Table:
     t = Table(title="Topic by topic", show_lines=True, expand=True)
     t.add_column("A says", ratio=5)
@@ -100,7 +109,7 @@ def comparison_table(c: Comparison, scores: bool = False) -> Table:
     caption.append("Legend: " + LEGEND)
     model = f"model {c.model_name} {c.model_version}" + (f", NLI {c.nli[0]} {c.nli[1]}" if c.nli else "")
     if c.judge:
-        model += f", judge {c.judge.get('model')} (prompt {c.judge.get('prompt_version')})"
+        model += f", judge {c.judge.get('model')} (prompt {c.judge.get('prompt_version')})" + _grouping(c.judge)
     caption.append(model)
     t.caption = "\n".join(caption)
     return t
@@ -179,6 +188,7 @@ def comparison_html(c: Comparison, scores: bool = False) -> str:
     model += f", NLI {_e(c.nli[0])} {_e(c.nli[1])}" if c.nli else ""
     if c.judge:
         model += f", judge {_e(c.judge.get('model'))} (prompt {_e(c.judge.get('prompt_version'))})"
+        model += _e(_grouping(c.judge))
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '

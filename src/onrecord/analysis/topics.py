@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Link", "TopicGroup", "centred", "group_topics", "pair_scores"]
+__all__ = ["Link", "TopicGroup", "centred", "group_topics", "judged_groups", "pair_scores", "reading_order"]
 
 STRONG = 1.08  # mutual best at this margin or more: linked whatever the order
 ORDER_FLOOR = 1.0  # in the readouts' order, a pair whose margin passes this is linked
@@ -46,7 +46,7 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # opening | strong | order | second | sibling
+    kind: str  # opening | strong | order | second | sibling | judged (a pair in a topic the model judge grouped)
 
 
 @dataclass(frozen=True)
@@ -249,6 +249,52 @@ def group_topics(
     for a_ids, b_ids in comps.values():
         mine = tuple(lk for lk in kept if lk.a in a_ids and lk.b in b_ids)
         groups.append(TopicGroup(tuple(a_ids), tuple(b_ids), mine))
+    return reading_order(groups, n)
+
+
+def judged_groups(
+    topics: Sequence[tuple[Sequence[int], Sequence[int]]],
+    margin: np.ndarray,
+    cos: np.ndarray,
+    known: Sequence[Link] = (),
+) -> list[TopicGroup]:
+    """Topics that someone else grouped (the model judge): `topics` as (A indices, B indices), each claim in at
+    most one; a claim in none becomes a topic of its own side. Within a `both` topic the encoder's links
+    (`known`) that fall inside it are its claim pairs, with their kinds (only the encoder's clear links carry an
+    agreement or a hard difference); a claim of the topic that none of them covers is linked, by cosine, to
+    its closest claim of the other side in the topic (a link of kind `judged`)."""
+    n, m = margin.shape
+    by_pair = {(lk.a, lk.b): lk for lk in known}
+    groups: list[TopicGroup] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for ta, tb in topics:
+        a_ids, b_ids = tuple(sorted(ta)), tuple(sorted(tb))
+        used_a |= set(a_ids)
+        used_b |= set(b_ids)
+        links: tuple[Link, ...] = ()
+        if a_ids and b_ids:
+            chosen = {(i, j) for i, j in by_pair if i in a_ids and j in b_ids}
+            sub = cos[np.ix_(a_ids, b_ids)]
+            for x, i in enumerate(a_ids):
+                if not any(p[0] == i for p in chosen):
+                    chosen.add((i, b_ids[int(sub[x].argmax())]))
+            for y, j in enumerate(b_ids):
+                if not any(p[1] == j for p in chosen):
+                    chosen.add((a_ids[int(sub[:, y].argmax())], j))
+            links = tuple(
+                by_pair.get((i, j)) or Link(i, j, float(cos[i, j]), float(margin[i, j]), "judged")
+                for i, j in sorted(chosen)
+            )
+        groups.append(TopicGroup(a_ids, b_ids, links))
+    groups += [TopicGroup((i,), (), ()) for i in range(n) if i not in used_a]
+    groups += [TopicGroup((), (j,), ()) for j in range(m) if j not in used_b]
+    return reading_order(groups, n)
+
+
+def reading_order(groups: list[TopicGroup], n: int) -> list[TopicGroup]:
+    """Topics in reading order: each topic with A claims at its first A claim; a topic of B claims only after
+    the `both` topic of the nearest earlier B claim."""
 
     def position(g: TopicGroup) -> tuple[float, int]:
         if g.a:
