@@ -79,5 +79,7 @@ def test_a_date_the_statement_does_not_give_is_not_found_at_any_margin(checked):
     assert js["verdict"] == "not_found", js
     assert js["reasons"] == ["the statement does not state 25 March (date)"]
     assert js["score"] >= 1.03
+    year_only = READOUT + " The agreement on prisoners runs until 2026."
+    assert _check(POINTS, year_only)["Verin spoke with Brandt on 25 March."]["verdict"] == "not_found"
     stated = READOUT.replace("of Vestmark.", "of Vestmark on 25 March.")
     assert _check(POINTS, stated)["Verin spoke with Brandt on 25 March."]["verdict"] == "supported"

@@ -408,8 +408,10 @@ def _days_around(iso: str | None) -> tuple[_date, ...]:
     return (d - timedelta(days=1), d, d + timedelta(days=1))
 
 
-def _same_date(v: tuple[Any, ...], w: tuple[Any, ...]) -> bool:
-    return all(a is None or b is None or a == b for a, b in zip(v[:3], w[:3], strict=True))
+def _same_date(point: tuple[Any, ...], stated: tuple[Any, ...]) -> bool:
+    """The month and day the point gives are the ones stated; the year only where both give one."""
+    (py, pm, pd), (sy, sm, sd) = point[:3], stated[:3]
+    return (py is None or sy is None or py == sy) and (pm is None or pm == sm) and (pd is None or pd == sd)
 
 
 def _carried(f: Fact, stated: Sequence[Facts], days: Sequence[_date]) -> bool:
@@ -419,7 +421,9 @@ def _carried(f: Fact, stated: Sequence[Facts], days: Sequence[_date]) -> bool:
                 return True
             if f.kind == "date" and g.kind == "date" and _same_date(f.value, g.value):
                 return True
-            if f.kind == g.kind and f.kind in ("duration", "time") and f.value == g.value:
+            if f.kind == g.kind == "duration" and f.value == g.value:
+                return True
+            if f.kind == g.kind == "time" and f.value[:2] == g.value[:2]:
                 return True
     return f.kind == "date" and any(_same_date(f.value, (d.year, d.month, d.day)) for d in days)
 
