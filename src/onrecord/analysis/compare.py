@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from onrecord.analysis.align import BACKGROUND_SENTENCES
+from onrecord.analysis.background import background_vectors
 from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
 from onrecord.analysis.differences import Difference, describe, differences, one_sided, party_of
 from onrecord.analysis.embed import Encoder, default_encoder
@@ -230,16 +230,6 @@ def _warnings(side: Side, name: str, model: Encoder) -> list[str]:
     return out
 
 
-_BACKGROUND_CACHE: dict[tuple[str, str], np.ndarray] = {}
-
-
-def _background(model: Encoder) -> np.ndarray:
-    key = (model.name, model.version)
-    if key not in _BACKGROUND_CACHE:
-        _BACKGROUND_CACHE[key] = model.encode(list(BACKGROUND_SENTENCES))
-    return _BACKGROUND_CACHE[key]
-
-
 def negation_invariant_cos(
     ta: list[tuple[str, str]], tb: list[tuple[str, str]], va: np.ndarray, vb: np.ndarray, model: Encoder
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -323,7 +313,7 @@ def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
         [f.keys | meaning_keys(c.text, c.lang) for f, c in zip(fa, ca, strict=True)],
         [f.keys | meaning_keys(c.text, c.lang) for f, c in zip(fb, cb, strict=True)],
     )
-    bg = _background(model) if min(len(ca), len(cb)) < 2 * k else None
+    bg = background_vectors(model) if min(len(ca), len(cb)) < 2 * k else None
     bg_a = va @ bg.T if bg is not None else None
     bg_b = vb @ bg.T if bg is not None else None
     _, margin = pair_scores(cos, anchors, bg_a, bg_b, k, CENTRED)

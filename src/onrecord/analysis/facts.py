@@ -124,11 +124,21 @@ def entity_keys(text: str, lang: str = "und") -> frozenset[str]:
         if _is_calendar_word(w):
             continue
         keys.add("n:" + f[:5])
-    for run in _CJK_RUN.findall(text):
-        for name, code in territory_names().items():
-            if len(name) >= 2 and name in run and "\u4e00" <= name[0] <= "\u9fff":
+    runs = _CJK_RUN.findall(text)
+    if runs:
+        for name, code in _cjk_territories():
+            if any(name in run for run in runs):
                 keys.add(code)
     return frozenset(keys)
+
+
+@cache
+def _cjk_territories() -> tuple[tuple[str, str], ...]:
+    """The country names written in Han characters (two or more), with their codes: the only names a CJK run
+    can hold, picked once instead of on every claim."""
+    return tuple(
+        (name, code) for name, code in territory_names().items() if len(name) >= 2 and "\u4e00" <= name[0] <= "\u9fff"
+    )
 
 
 @cache

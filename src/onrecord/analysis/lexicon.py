@@ -12,10 +12,13 @@ Only wide (unabbreviated) month and day names are taken: abbreviations such as "
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterator
-from functools import cache
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any, TypeVar
 
 __all__ = ["LANGUAGES", "month_names", "number_words", "ordinal_words", "scale_words", "weekday_names"]
 
@@ -23,6 +26,63 @@ __all__ = ["LANGUAGES", "month_names", "number_words", "ordinal_words", "scale_w
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "nb")
 LANGUAGES += ("ro", "ja", "ar", "el")
 _NUM2WORDS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "tr", "sv", "da", "ro", "ar")
+
+
+# The tables of all languages above (month, weekday, country, unit, currency and scale words) cost about a
+# tenth of a second of CLDR loading on each cold start, so they also ship as data, written from CLDR by
+# `write_snapshot` (`python -m onrecord.analysis.lexicon`). The file is used only while it was written by
+# this very module (hash of this file) from this very Babel release; otherwise the tables are read from
+# CLDR as before.
+SNAPSHOT = Path(__file__).with_name("data") / "cldr-tables.json"
+_V = TypeVar("_V")
+_COMPUTE: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def snapshot_key() -> dict[str, str]:
+    """What the shipped tables must have been written from: this module's source and the Babel release."""
+    import babel
+
+    return {"babel": str(babel.__version__), "lexicon": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+
+
+@cache
+def _snapshot() -> dict[str, Any]:
+    try:
+        data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("key") != snapshot_key() or not isinstance(data.get("tables"), dict):
+        return {}
+    tables: dict[str, Any] = data["tables"]
+    return tables
+
+
+def _shipped(fn: Callable[[], dict[str, _V]]) -> Callable[[], dict[str, _V]]:
+    """A table of all languages: from the shipped snapshot when it is current, else read from CLDR."""
+    _COMPUTE[fn.__name__] = fn
+
+    @cache
+    @wraps(fn)
+    def table() -> dict[str, _V]:
+        shipped = _snapshot().get(fn.__name__)
+        if isinstance(shipped, dict):
+            return shipped
+        return fn()
+
+    return table
+
+
+def write_snapshot(path: Path = SNAPSHOT) -> Path:
+    """Read every shipped table from CLDR and write them, with the key they hold for."""
+    tables = {name: compute() for name, compute in _COMPUTE.items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": snapshot_key(), "tables": tables}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def computed(name: str) -> dict[str, Any]:
+    """Table `name` read from CLDR now, whatever is shipped (for the snapshot's test)."""
+    return _COMPUTE[name]()
 
 
 def _locales() -> Iterator[tuple[str, Any]]:
@@ -40,7 +100,7 @@ def _word(name: str) -> str | None:
     return w if w and all(c.isalpha() or c in "-'" for c in w) else None
 
 
-@cache
+@_shipped
 def month_names() -> dict[str, int]:
     """Lower-case wide month names (format and stand-alone forms: "października" and "październik") ->
     month number."""
@@ -54,7 +114,7 @@ def month_names() -> dict[str, int]:
     return out
 
 
-@cache
+@_shipped
 def weekday_names() -> dict[str, int]:
     """Lower-case wide weekday names -> ISO weekday (1 = Monday). Babel counts from 0 = Monday."""
     out: dict[str, int] = {}
@@ -70,7 +130,7 @@ def weekday_names() -> dict[str, int]:
 _PATTERN_WORD = re.compile(r"'([^']*)'|([^\d\s'.,#¤%+-]+)")
 
 
-@cache
+@_shipped
 def scale_words() -> dict[str, float]:
     """Words that multiply the number before them, from CLDR's compact number formats ("0 mln" -> "mln":
     1e6, "0 milhões" -> 1e6, "0万" -> 1e4). One-letter Latin abbreviations ("K", "M", "B") are left out:
@@ -145,7 +205,7 @@ _UNITS = {
 }
 
 
-@cache
+@_shipped
 def unit_words() -> dict[str, str]:
     """Lower-case duration unit words of every loaded language, from CLDR's long unit patterns ("{0} hours",
     "{0} Stunden", "{0} часов", "{0}小时") -> "minute", "hour", "day", "week", "month" or "year"."""
@@ -163,7 +223,7 @@ def unit_words() -> dict[str, str]:
     return out
 
 
-@cache
+@_shipped
 def currency_words() -> dict[str, str]:
     """Lower-case currency names (singular and plural forms, first word) and symbols of every loaded
     language -> ISO 4217 code, for the currencies readouts name (euro, dollar, rouble, yuan, pound, yen,
@@ -215,7 +275,7 @@ def currency_words() -> dict[str, str]:
     return out
 
 
-@cache
+@_shipped
 def territory_names() -> dict[str, str]:
     """Lower-case country and region names of every loaded language -> ISO 3166 code ("germany",
     "deutschland", "германия", "德国" -> "DE"). Only two-letter territories (countries), not regions."""
@@ -237,3 +297,7 @@ def number_symbols(lang: str) -> tuple[str, str]:
     except (ValueError, LookupError, KeyError, TypeError):
         return "", ""
     return str(sym.get("decimal", "")), str(sym.get("group", "")).replace("\xa0", " ").replace("\u202f", " ")
+
+
+if __name__ == "__main__":
+    print(write_snapshot())

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.analysis.align import BACKGROUND_SENTENCES
+from onrecord.analysis.background import background_vectors
 from onrecord.analysis.claims import extract_claims, find_initiative
 from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.differences import differences
@@ -332,7 +332,7 @@ def check_report(
     fp = [read_facts(p.checked, p.lang, report.date) for p in pts]
     fs = [read_facts(s.text, s.lang, s.date) for s in pool]
     anchors = anchor_matrix([f.keys for f in fp], [f.keys for f in fs])
-    bg = model.encode(list(BACKGROUND_SENTENCES))
+    bg = background_vectors(model)
     # margins per version: each version's own sentences are the neighbourhood (two near-identical versions
     # of one sentence would otherwise halve each other's margin)
     by_version: dict[tuple[str, int | None], tuple[list[int], np.ndarray]] = {}
