@@ -107,6 +107,12 @@ def test_dates(code, ex):
     assert got == iso.replace("--", "-") or got == iso
 
 
+@pytest.mark.parametrize(("code", "ex"), _examples("days"))
+def test_days_of_the_month(code, ex):
+    text, day = ex
+    assert [f.value[2] for f in read_facts(text, code).of("date")] == ([day] if day else [])
+
+
 @pytest.mark.parametrize(("code", "ex"), _examples("times"))
 def test_times(code, ex):
     text, hhmm = ex

@@ -664,6 +664,17 @@ _CJK_DAY = re.compile(r"(?<![月\d])(\d{1,2})\s*日(?![本曜])")
 
 
 @cache
+def _day_regex(lang: str) -> re.Pattern[str]:
+    """A bare day of the month: "25日" in any language, and the language file's own day markers ("3일"), the
+    marker ending the word (so "3일간", three days, stays a duration)."""
+    marks = langdata.for_text(lang).day_markers
+    if not marks:
+        return _CJK_DAY
+    alt = "|".join(re.escape(w) for w in marks)
+    return re.compile(_CJK_DAY.pattern + r"|(?<![\d.:])(\d{1,2})\s*(?:" + alt + r")(?![\w])")
+
+
+@cache
 def _relative_regex(lang: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     lg = langdata.for_text(lang)
     out = []
@@ -723,9 +734,9 @@ def read_facts(text: str, lang: str = "und", ref_date: str | None = None) -> Fac
     dates = _dates(text, lang)
     if not dates:
         dates = [
-            Fact("date", (None, None, int(m.group(1)), None), m.group(0), start=m.start())
-            for m in _CJK_DAY.finditer(text)
-            if 1 <= int(m.group(1)) <= 31
+            Fact("date", (None, None, int(m.group(m.lastindex or 1)), None), m.group(0), start=m.start())
+            for m in _day_regex(lang).finditer(text)
+            if 1 <= int(m.group(m.lastindex or 1)) <= 31
         ][:1]
     if not dates and ref_date:
         dates = _relative_dates(text, lang, ref_date)

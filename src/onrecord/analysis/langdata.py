@@ -68,6 +68,7 @@ class Lang:
     months: dict[str, int] = field(default_factory=dict)
     month_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     relative_days: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "-1" -> yesterday's words
+    day_markers: tuple[str, ...] = ()  # written after a bare day of the month ("3일" : the 3rd)
     # clock times written with markers ("午後2時35分", "오후 2시 35분", "下午3点半"): before-noon and after-noon
     # words, the hour and minute markers, the half hour, "about" after the time
     clock_am: tuple[str, ...] = ()
@@ -134,6 +135,7 @@ def _load(path: Path) -> Lang:
         months={str(k): int(v) for k, v in dates.get("months", {}).items()},
         month_parts={str(k): _tuple(v) for k, v in dates.get("parts", {}).items()},
         relative_days={str(k): _tuple(v) for k, v in dates.get("relative", {}).items()},
+        day_markers=_tuple(dates.get("day")),
         clock_am=_tuple(clock.get("am")),
         clock_pm=_tuple(clock.get("pm")),
         clock_hour=_tuple(clock.get("hour")),

@@ -6,7 +6,8 @@ its content without the attribution. Each point is matched against the sentences
 primary statement (and their openings: who spoke with whom, at whose request). The match is scored as in
 `compare`: the cosine plus what the two share exactly (names, numbers, dates), over the typical score of
 the point's nearest sentences (a ratio margin, calibrated on this report and these statements, not a
-global cut-off). Per version a point is `supported` (a clear match and no hard difference), `conflict` (a
+global cut-off). Per version a point is `supported` (a clear match, no hard difference, and the version states
+the point's figures: see `_figures_check`), `conflict` (a
 clear match whose facts differ, or an opposed position) or `not_found`; the point's verdict is the best
 over all versions, with a finding that says which version supports it ("supported by version 1, removed in
 version 2").
@@ -17,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date as _date
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -26,7 +29,7 @@ from onrecord.analysis.claims import extract_claims, find_initiative
 from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.facts import read_facts
+from onrecord.analysis.facts import Fact, Facts, read_facts
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import agreed_vs_hope, opposed
 from onrecord.analysis.topics import anchor_matrix, pair_scores
@@ -45,7 +48,8 @@ __all__ = [
 
 VERDICTS = ("supported", "not_found", "conflict")
 SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
-CONFLICT_MARGIN = 1.03  # ... and this clear when its facts differ, to call the point a conflict
+CONFLICT_MARGIN = 1.03  # ... this clear when its facts differ, to call the point a conflict, or when it states
+# figures (counts, durations, times, dates) the version does not, to call it supported
 
 _QUOTE = re.compile(r"[“\"«„「『]([^”\"»“」』]{8,})[”\"»“」』]")
 
@@ -332,6 +336,7 @@ def check_report(
     # margins per version: each version's own sentences are the neighbourhood (two near-identical versions
     # of one sentence would otherwise halve each other's margin)
     by_version: dict[tuple[str, int | None], tuple[list[int], np.ndarray]] = {}
+    stated: dict[tuple[str, int | None], tuple[list[Facts], tuple[_date, ...]]] = {}
     for name, version in all_versions:
         cols = [j for j, s in enumerate(pool) if s.source == name and version in s.versions]
         if cols:
@@ -341,6 +346,7 @@ def check_report(
                 vp @ sub.T, anchors[:, cols], vp @ bg.T if small else None, sub @ bg.T if small else None, k
             )
             by_version[(name, version)] = (cols, m)
+            stated[(name, version)] = ([fs[c] for c in cols], _days_around(pool[cols[0]].date))
     out: list[PointCheck] = []
     for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
@@ -350,6 +356,7 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
+                vc = _figures_check(vc, fp[i], *stated[(name, version)])
             elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             else:
@@ -380,6 +387,81 @@ def check_report(
     return ReportCheck(
         tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None, sources
     )
+
+
+# --- figures the point states ------------------------------------------------------------------------
+
+_FIGURES = ("amount", "count", "percent", "duration", "time", "date")
+_NUMBERS = ("amount", "count", "percent")
+_WHEN = ("date", "time")
+
+
+def _days_around(iso: str | None) -> tuple[_date, ...]:
+    """A statement's own date and the days either side (a call late on the 3rd in Washington is the 4th in
+    Seoul): a report point dated so is dated by the statement itself."""
+    if not iso:
+        return ()
+    try:
+        d = _date.fromisoformat(iso[:10])
+    except ValueError:
+        return ()
+    return (d - timedelta(days=1), d, d + timedelta(days=1))
+
+
+def _same_date(point: tuple[Any, ...], stated: tuple[Any, ...]) -> bool:
+    """The month and day the point gives are the ones stated; the year only where both give one."""
+    (py, pm, pd), (sy, sm, sd) = point[:3], stated[:3]
+    return (py is None or sy is None or py == sy) and (pm is None or pm == sm) and (pd is None or pd == sd)
+
+
+def _carried(f: Fact, stated: Sequence[Facts], days: Sequence[_date]) -> bool:
+    for facts in stated:
+        for g in facts.facts:
+            if f.kind in _NUMBERS and g.kind in _NUMBERS and f.value[-1] == g.value[-1]:
+                return True
+            if f.kind == "date" and g.kind == "date" and _same_date(f.value, g.value):
+                return True
+            if f.kind == g.kind == "duration" and f.value == g.value:
+                return True
+            if f.kind == g.kind == "time" and f.value[:2] == g.value[:2]:
+                return True
+    return f.kind == "date" and any(_same_date(f.value, (d.year, d.month, d.day)) for d in days)
+
+
+def _unstated(fp: Facts, stated: Sequence[Facts], days: Sequence[_date]) -> list[Fact]:
+    """The figures of a point (amounts, counts, percentages, durations, times of day, dates) written in digits
+    that no sentence of the version states, nor its own date. Figures in words ("a day", "the two") and the
+    numbers one and two are left out: they are too often no figure at all. A duration beside a time of day
+    is the span from that time, checked through the time."""
+    out = []
+    clock = bool(fp.of("time"))
+    for f in fp.facts:
+        if f.kind not in _FIGURES or not re.search(r"\d", f.text):
+            continue
+        if f.kind == "duration" and clock:
+            continue  # "from 8:25 to 57, 32 minutes": the span is checked through its clock times
+        if f.kind in _NUMBERS and f.value[-1] in (1.0, 2.0):
+            continue
+        if not _carried(f, stated, days):
+            out.append(f)
+    return out
+
+
+def _figures_check(vc: VersionCheck, fp: Facts, stated: Sequence[Facts], days: Sequence[_date]) -> VersionCheck:
+    """A `supported` verdict stands only when the version states the point's figures. A clear match (as clear
+    as a conflict needs) states the point's proposition, and a count or duration is the report's own detail;
+    a date or time of day the version does not give still places the point at another event. A barely clear
+    match with any figure the version lacks is a near paraphrase of the sentence in general, not a source for
+    the point: not_found."""
+    if vc.verdict != "supported" or "the quote is verbatim" in vc.reasons:
+        return vc
+    missing = _unstated(fp, stated, days)
+    if (vc.score or 0.0) >= CONFLICT_MARGIN:
+        missing = [f for f in missing if f.kind in _WHEN]
+    if not missing:
+        return vc
+    why = "the statement does not state " + ", ".join(f"{f.text} ({f.kind})" for f in missing)
+    return replace(vc, verdict="not_found", sentence=None, reasons=(why,))
 
 
 REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
