@@ -5,9 +5,8 @@ predicted links are wrong, by the rule that made them.
 
     .venv/bin/python benchmarks/topic_errors.py tests/data/compare/real/dev tests/data/compare/real/blind ...
 
-Signals: `cos` (the claims alone), `keys` (shared exact keys, rarity-weighted), `own` (the link margin of the
-claims alone), `link` (the margin the links use: claims read after the sentence before them). Claims are
-mapped to the annotator's by text as in tests/analysis/eval_real.py.
+Signals: `cos` (the claims' cosine), `keys` (shared exact keys, rarity-weighted), `link` (the margin the links
+use). Claims are mapped to the annotator's by text as in tests/analysis/eval_real.py.
 """
 
 from __future__ import annotations
@@ -63,8 +62,7 @@ def main(paths: list[str]) -> None:
                 [read_facts(c.text, c.lang, sa.date).keys | meaning_keys(c.text, c.lang) for c in sa.claims],
                 [read_facts(c.text, c.lang, sb.date).keys | meaning_keys(c.text, c.lang) for c in sb.claims],
             )
-            own = w.own_margin if w.own_margin is not None else w.margin
-            for sig, mat in (("cos", w.cos), ("keys", keys), ("own", own), ("link", w.margin)):
+            for sig, mat in (("cos", w.cos), ("keys", keys), ("link", w.margin)):
                 for s in (name, "all"):
                     signals[(sig, s)][0].extend(mat[gold].tolist())
                     signals[(sig, s)][1].extend(mat[~gold].tolist())
@@ -88,7 +86,7 @@ def main(paths: list[str]) -> None:
                         made[f"{kind.get((i, j), 'through other links')}: {'right' if gold[i, j] else 'wrong'}"] += 1
     print("ROC AUC of each signal for the annotator's links (pooled over claim pairs):")
     sets = sorted({s for _, s in signals}, key=lambda s: (s == "all", s))
-    for sig in ("cos", "keys", "own", "link"):
+    for sig in ("cos", "keys", "link"):
         print(f"  {sig:5s}", "  ".join(f"{s} {auc(*signals[(sig, s)]):.3f}" for s in sets))
     print("\ncosine of links vs non-links per language pair (median; AUC):")
     for lp, (g, x) in sorted(by_lang.items()):

@@ -358,31 +358,3 @@ def test_only_a_clear_link_in_the_readouts_order_carries_agreement_or_difference
     assert why == "opposed: A says the two disagree (differing views)"
     assert _disagreement("They discussed Ukraine.", "双方在这一问题上存在分歧。", "en", "zh") is not None
     assert _disagreement("双方同意管控分歧。", "They discussed Ukraine.", "zh", "en") is None  # managing them
-
-
-def test_a_follow_up_sentence_is_scored_in_the_context_of_the_sentence_before_it(monkeypatch):
-    """A follow-up ("Both welcomed this step.") is about what the sentence before it is about: its link margin
-    to the other side's sentence on that matter rises above the margin of the two sentences alone, and the
-    `agree` label keeps reading the sentences alone."""
-    from onrecord.analysis import compare as cmp
-
-    a = Statement(
-        "Aldoria and Brenia discussed harbour tariffs on grain shipments. Both welcomed this step. "
-        "The ministers will meet in Tarsk in May. Fishing quotas in the northern sea were reviewed.",
-        lang="en",
-    )
-    b = Statement(
-        "Fishing quotas in the northern sea were reviewed. The ministers meet in Tarsk in May. "
-        "Harbour tariffs on grain shipments were discussed at length. Cultural exchanges will grow.",
-        lang="en",
-    )
-    sa, sb = cmp.side_of(a, "a"), cmp.side_of(b, "b")
-    i = next(n for n, c in enumerate(sa.claims) if c.text.startswith("Both welcomed"))
-    j = next(n for n, c in enumerate(sb.claims) if c.text.startswith("Harbour tariffs"))
-    w = cmp._prepare(sa, sb, CachedEncoder(HashEncoder()))
-    assert w.own_margin is not None
-    assert w.margin[i, j] > w.own_margin[i, j] + 0.05
-    monkeypatch.setattr(cmp, "CONTEXT", 0.0)
-    off = cmp._prepare(sa, sb, CachedEncoder(HashEncoder()))
-    assert np.allclose(off.margin, off.own_margin)
-    assert off.margin[i, j] < w.margin[i, j]

@@ -47,7 +47,6 @@ MAX_CLAIMS = 2000  # beyond this a statement is not a readout; refuse with a cle
 AGREE_MARGIN = 1.10  # a linked pair this clear, with nothing that differs, is labelled `agree`
 AGREE_COS = 0.86  # ... and this close in absolute terms
 SAME_WORDS = 0.995  # or this close whatever the neighbourhood: the same wording
-CONTEXT = 1.0  # weight of a claim read after the sentence before it, added to its own vector for the links (0: off)
 
 
 @dataclass(frozen=True)
@@ -264,17 +263,6 @@ def _unit_texts(text: str) -> list[str]:
     return [text] + (parts if len(parts) > 1 else [])
 
 
-def _in_context(claims: tuple[Claim, ...]) -> list[str]:
-    """Each claim after the sentence before it (the first claim alone): what a follow-up sentence ("The
-    Chancellor welcomed this pledge", "Это было подчёркнуто") is about lives in the sentence it follows."""
-    return [claims[i - 1].text + " " + c.text if i else c.text for i, c in enumerate(claims)]
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    out: np.ndarray = (x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)).astype(np.float32)
-    return out
-
-
 def _claim_max(ucos: np.ndarray, rows: list[int], cols: list[int], n: int, m: int) -> np.ndarray:
     out = np.full((n, m), -1.0, dtype=np.float32)
     r = np.asarray(rows)
@@ -298,7 +286,6 @@ class _Work:
     margin: np.ndarray
     groups: list[TopicGroup]
     negation_gain: np.ndarray | None = None  # how much closer a negated claim comes in its positive form
-    own_margin: np.ndarray | None = None  # the margin of the two sentences alone, without their context
 
 
 def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
@@ -325,27 +312,13 @@ def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
         [f.keys | meaning_keys(c.text, c.lang) for f, c in zip(fb, cb, strict=True)],
     )
     bg = background_vectors(model) if min(len(ca), len(cb)) < 2 * k else None
-    whole_a = [n for n, (i, t) in enumerate(ua) if t == ca[i].text]
-    whole_b = [n for n, (j, t) in enumerate(ub) if t == cb[j].text]
-
-    def margin_of(cos: np.ndarray, va: np.ndarray, vb: np.ndarray) -> np.ndarray:
-        bg_a = va @ bg.T if bg is not None else None
-        bg_b = vb @ bg.T if bg is not None else None
-        return pair_scores(cos, anchors, bg_a, bg_b, k, CENTRED)[1]
-
-    own = margin_of(cos, vua[whole_a], vub[whole_b])
-    margin = own
-    if CONTEXT:
-        # the links are scored on each unit read together with its claim after the sentence before it
-        # (`_in_context`): a follow-up sentence is about what the sentence before it is about
-        ctx = model.encode(_in_context(ca) + _in_context(cb))
-        cua = _unit(vua + CONTEXT * ctx[: len(ca)][rows])
-        cub = _unit(vub + CONTEXT * ctx[len(ca) :][cols])
-        link_cos = _claim_max(negation_invariant_cos(ta, tb, cua, cub, model)[0], rows, cols, len(ca), len(cb))
-        margin = margin_of(link_cos, cua[whole_a], cub[whole_b])
+    va = vua[[n for n, (i, t) in enumerate(ua) if t == ca[i].text]]
+    vb = vub[[n for n, (j, t) in enumerate(ub) if t == cb[j].text]]
+    bg_a = va @ bg.T if bg is not None else None
+    bg_b = vb @ bg.T if bg is not None else None
+    _, margin = pair_scores(cos, anchors, bg_a, bg_b, k, CENTRED)
     openings = _openings(ca, cb)
-    groups = group_topics(margin, cos, anchors, openings)
-    return _Work(side_a, side_b, fa, fb, cos, margin, groups, gain, own)
+    return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors, openings), gain)
 
 
 def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] | None:
@@ -384,9 +357,7 @@ def _link_label(
     notes += held or []
     if notes:
         return "partial", tuple(notes)
-    # the context raises a follow-up sentence's margin; an agreement needs the two sentences alone to match
-    own = w.own_margin[lk.a, lk.b] if w.own_margin is not None else lk.margin
-    close = lk.cos >= SAME_WORDS or (min(lk.margin, own) >= AGREE_MARGIN and lk.cos >= AGREE_COS)
+    close = lk.cos >= SAME_WORDS or (lk.margin >= AGREE_MARGIN and lk.cos >= AGREE_COS)
     if close and _clear(lk, clear or []):
         return "agree", ()
     return "partial", ()

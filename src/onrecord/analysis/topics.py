@@ -9,13 +9,6 @@ bitext mining, Artetxe & Schwenk 2019), and the double-centred score (`centred`:
 column's level, in the matrix's own spread) is added, so the cut-offs are relative to the pair, not a
 global cosine, and the cosine level of a language pair drops out.
 
-For the links, `compare` reads each claim in context: its vector plus the vector of "the sentence before
-it + the claim" (`compare.CONTEXT`). A follow-up ("The Chancellor welcomed this", "It was stressed that
-...") says little alone; what it is about lives in the sentence it follows, and what annotators count as one
-matter is coarser than a sentence pair. On the four real parts (studied) this raised claim-link precision
-and recall together (F1 0.532 to 0.596, every part up), where every threshold change had only moved along
-one trade-off. Agreement labels still read the two sentences alone (`compare._Work.own_margin`).
-
 Links: mutual best pairs with a clear margin (or the same wording); mutual best pairs with a weaker margin
 when they keep the order of the clear ones (two readouts of one call mostly tell it in the same order); a
 claim's second partner when it is nearly as close as the first (one sentence of A summing up two of B); a
@@ -37,11 +30,11 @@ import numpy as np
 
 __all__ = ["Link", "TopicGroup", "centred", "group_topics", "judged_groups", "pair_scores", "reading_order"]
 
-STRONG = 1.10  # mutual best at this margin or more: linked whatever the order
-ORDER_FLOOR = 1.02  # in the readouts' order, a pair whose margin passes this is linked
+STRONG = 1.08  # mutual best at this margin or more: linked whatever the order
+ORDER_FLOOR = 1.0  # in the readouts' order, a pair whose margin passes this is linked
 SECOND = 0.975  # a claim's second partner joins when its margin is this share of the first one's ...
-SECOND_MIN = 1.08  # ... and at least this margin
-SIBLING = 1.02  # a follow-up sentence joins its neighbour's partner at this margin
+SECOND_MIN = 1.06  # ... and at least this margin
+SIBLING = 1.0  # a follow-up sentence joins its neighbour's partner at this margin
 ANCHOR_WEIGHT = 0.06  # cosine units added for shared exact keys (names, places, numbers, dates), at most
 MAX_SIDE = 4  # claims of one side in one topic
 SAME_WORDS = 0.995  # mutual best this close in cosine: the same wording, linked whatever the margin
