@@ -30,6 +30,7 @@ from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.facts import Fact, Facts, read_facts
+from onrecord.analysis.langdata import compiled
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import agreed_vs_hope, opposed
 from onrecord.analysis.topics import anchor_matrix, pair_scores
@@ -242,6 +243,11 @@ class _Sentence:
     versions: tuple[int | None, ...]
     date: str | None = None  # the first version's date, to resolve "yesterday" and weekdays
 
+    @property
+    def opening(self) -> bool:
+        """The version's opening (who spoke with whom, when, at whose request): `_pool` numbers it 0."""
+        return self.claim_id.endswith(".0")
+
 
 def _pool(primaries: Sequence[Primary]) -> tuple[list[_Sentence], list[tuple[str, int | None]]]:
     """Every distinct sentence of every version (openings too), with the versions that contain it."""
@@ -351,7 +357,7 @@ def check_report(
     for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
         for (name, version), (cols, m) in by_version.items():
-            x = int(m[i].argmax())
+            x = _best_sentence(p, m[i], [pool[c] for c in cols])
             j = cols[x]
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
@@ -387,6 +393,27 @@ def check_report(
     return ReportCheck(
         tuple(out), model.name, model.version, (nli.name, nli.version) if nli is not None else None, sources
     )
+
+
+def _about_the_event(text: str) -> bool:
+    """The text speaks of a call or meeting itself: a call or meeting word of any language file
+    ([events] `call`, `meeting`: "phone call", "通电话", "Telefonat", "talks")."""
+    return any(
+        (rx := compiled("und", name)) is not None and rx.search(text) is not None for name in ("call", "meeting")
+    )
+
+
+def _best_sentence(p: ReportPoint, row: np.ndarray, sentences: Sequence[_Sentence]) -> int:
+    """The version's sentence that best matches the point (index into `sentences`, the row's columns). The
+    opening ("X spoke by telephone with Y") shares the participants with every point and resembles each
+    one; it is the point's sentence only when the point speaks of the call or meeting itself ("they spoke
+    for 20 minutes", "in the call, X urged Y ..."). Otherwise the best of the other sentences is taken, and
+    its own margin decides: the opening alone does not support what the point says about the leaders."""
+    x = int(row.argmax())
+    if not sentences[x].opening or _about_the_event(p.checked):
+        return x
+    others = [n for n, s in enumerate(sentences) if not s.opening]
+    return max(others, key=lambda n: float(row[n])) if others else x
 
 
 # --- figures the point states ------------------------------------------------------------------------
