@@ -1,0 +1,76 @@
+"""Report check with the real default model: the opening of a statement ("X spoke by telephone with Y")
+shares the participants with every point of a report and resembles each one. It supports a point only when
+the point speaks of the call or meeting itself; a point about something else (background, what one leader
+will do) is matched against the other sentences, whose own margin decides (issue 14, goal 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.analysis.compare import Statement
+from onrecord.analysis.report_check import Primary, _about_the_event, check_report
+
+READOUT = (
+    "President Aldo Verin of Aldoria spoke by telephone today with Chancellor Kasimir Brandt of Vestmark. "
+    "The two leaders agreed to an exchange of prisoners between the two countries. "
+    "They discussed energy supplies for the coming winter. "
+    "President Verin thanked Chancellor Brandt for the humanitarian aid delivered to the border regions. "
+    "The leaders agreed that their ministers of trade will meet next month."
+)
+OPENING = "President Aldo Verin of Aldoria spoke by telephone today"
+POINTS = [
+    "Verin and Brandt spoke by telephone on Tuesday.",
+    # background stated nowhere, nearest to the opening (a leader's name, a country): each was supported
+    # through the opening alone (margin 1.04-1.08) before the rule, whatever other points the report has
+    "Verin became president of Aldoria after a close election.",
+    "Brandt's party lost seats in Vestmark's regional vote.",
+    "The leaders agreed to swap prisoners.",
+]
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, dict]:
+    primary = Primary("aldoria", (Statement(READOUT, lang="en", source="aldoria", date="2025-03-18", version=1),))
+    r = check_report(Statement(" ".join(POINTS), lang="en"), [primary], points=POINTS)
+    return {p.point.text: p.to_json() for p in r.points}
+
+
+def test_a_point_about_the_call_is_supported_by_the_opening(checked):
+    js = checked["Verin and Brandt spoke by telephone on Tuesday."]
+    assert js["verdict"] == "supported", js
+    assert js["sentence"].startswith(OPENING) and js["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "Verin became president of Aldoria after a close election.",
+        "Brandt's party lost seats in Vestmark's regional vote.",
+    ],
+)
+def test_the_opening_alone_does_not_support_a_point_about_something_else(checked, point):
+    js = checked[point]
+    assert js["verdict"] == "not_found", js
+    assert js["sentence"] is None and js["claim"] is None
+    assert [v["verdict"] for v in js["versions"]] == ["not_found"]
+
+
+def test_a_point_stated_in_a_later_sentence_keeps_that_sentence(checked):
+    js = checked["The leaders agreed to swap prisoners."]
+    assert js["verdict"] == "supported"
+    assert js["sentence"].startswith("The two leaders agreed to an exchange of prisoners")
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("During a 20-minute teleconference with Russian President Putin", True),
+        ("習近平下午與馬克宏(Emmanuel Macron)通電話", True),  # traditional characters
+        ("习近平同马克龙通电话", True),
+        ("Merkel und Putin haben heute telefoniert.", True),
+        ("Chancellor Brandt will visit Aldoria in the spring.", False),
+        ("Putin évoque un risque de catastrophe", False),
+    ],
+)
+def test_what_speaks_of_the_call_itself(text, about):
+    assert _about_the_event(text) is about
