@@ -49,6 +49,8 @@ __all__ = [
 
 VERDICTS = ("supported", "not_found", "conflict")
 SUPPORT_MARGIN = 1.01  # a point's best sentence this clear (margin with shared keys) is a match; set on the dev set
+HUB_Z = 0.7  # a supporting sentence this much closer (z over the report's points) to the point than to the others
+HUB_POINTS = 4  # ... checked in a report of at least this many points
 CONFLICT_MARGIN = 1.03  # ... this clear when its facts differ, to call the point a conflict, or when it states
 # figures (counts, durations, times, dates) the version does not, to call it supported
 
@@ -363,6 +365,7 @@ def check_report(
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
                 vc = _figures_check(vc, fp[i], *stated[(name, version)])
+                vc = _hub_check(vc, vp @ vs[j], i)
             elif vc.sentence is not None:
                 j = next(c for c in cols if pool[c].text == vc.sentence)
             else:
@@ -414,6 +417,21 @@ def _best_sentence(p: ReportPoint, row: np.ndarray, sentences: Sequence[_Sentenc
         return x
     others = [n for n, s in enumerate(sentences) if not s.opening]
     return max(others, key=lambda n: float(row[n])) if others else x
+
+
+def _hub_check(vc: VersionCheck, cos: np.ndarray, i: int) -> VersionCheck:
+    """A `supported` verdict stands only when its sentence resembles this point more than it resembles the
+    report's other points: `cos` holds the sentence's cosine to every point, and this point's must lie
+    `HUB_Z` standard deviations above their mean. A generic sentence ("the leaders affirmed the strength of
+    their relations") or a readout's framing resembles every point of a report alike; being the nearest
+    sentence to a point of background or comment, it is not a source for it. A verbatim quote stands."""
+    if vc.verdict != "supported" or "the quote is verbatim" in vc.reasons or len(cos) < HUB_POINTS:
+        return vc
+    sd = float(cos.std())
+    if sd > 1e-9 and (float(cos[i]) - float(cos.mean())) / sd >= HUB_Z:
+        return vc
+    why = "the nearest sentence is about as close to the report's other points"
+    return replace(vc, verdict="not_found", sentence=None, reasons=(why,))
 
 
 # --- figures the point states ------------------------------------------------------------------------
