@@ -1,7 +1,8 @@
 """Report check with the real default model: the opening of a statement ("X spoke by telephone with Y")
 shares the participants with every point of a report and resembles each one. It supports a point only when
 the point speaks of the call or meeting itself; a point about something else (background, what one leader
-will do) is matched against the other sentences, whose own margin decides (issue 14, goal 7)."""
+will do) is matched against the other sentences, whose own margin decides. A sentence that is about as
+close to the report's other points as to this one (a generic one) does not support it either (issue 14, goal 7)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,49 @@ def test_a_point_stated_in_a_later_sentence_keeps_that_sentence(checked):
 )
 def test_what_speaks_of_the_call_itself(text, about):
     assert _about_the_event(text) is about
+
+
+# --- a generic sentence resembles every point alike -------------------------------------------------------
+
+GENERIC = "The leaders affirmed the enduring strength of the relations between Aldoria and Vestmark."
+HUB_POINTS = [
+    "Verin and Brandt spoke by telephone on Tuesday.",
+    "Verin became president of Aldoria after a close election.",
+    "Brandt's party lost seats in Vestmark's regional vote.",
+    "The leaders agreed to swap prisoners.",
+    "Vestmark's parliament approved a new budget last week.",
+    "The exchange shows that Aldoria and Vestmark remain united in their pursuit of stability in the region.",
+    "Relations between the two countries have been tense for years.",
+    "Energy supplies for the winter were discussed.",
+]
+
+
+@pytest.fixture(scope="module")
+def hub_checked() -> dict[str, dict]:
+    text = READOUT + " " + GENERIC
+    primary = Primary("aldoria", (Statement(text, lang="en", source="aldoria", date="2025-03-18", version=1),))
+    r = check_report(Statement(" ".join(HUB_POINTS), lang="en"), [primary], points=HUB_POINTS)
+    return {p.point.text: p.to_json() for p in r.points}
+
+
+def test_a_generic_sentence_does_not_support_background(hub_checked):
+    # off the opening, the point's nearest sentence is the generic one (margin 1.02, over the cut-off), which
+    # is about as close to the report's other points: not a source for this one
+    js = hub_checked["Verin became president of Aldoria after a close election."]
+    assert js["verdict"] == "not_found", js
+    assert js["sentence"] is None
+    assert js["reasons"] == ["the nearest sentence is about as close to the report's other points"]
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence"),
+    [
+        ("Verin and Brandt spoke by telephone on Tuesday.", OPENING),
+        ("The leaders agreed to swap prisoners.", "The two leaders agreed to an exchange of prisoners"),
+        ("Energy supplies for the winter were discussed.", "They discussed energy supplies"),
+    ],
+)
+def test_a_sentence_that_states_the_point_still_supports_it(hub_checked, point, sentence):
+    js = hub_checked[point]
+    assert js["verdict"] == "supported", js
+    assert js["sentence"].startswith(sentence)
