@@ -6,10 +6,11 @@ its content without the attribution. Each point is matched against the sentences
 primary statement (and their openings: who spoke with whom, at whose request). The match is scored as in
 `compare`: the cosine plus what the two share exactly (names, numbers, dates), over the typical score of
 the point's nearest sentences (a ratio margin, calibrated on this report and these statements, not a
-global cut-off). Per version a point is `supported` (a clear match, no hard difference, and the version states
-the point's figures: see `_figures_check`), `conflict` (a
-clear match whose facts differ, or an opposed position) or `not_found`; the point's verdict is the best
-over all versions, with a finding that says which version supports it ("supported by version 1, removed in
+global cut-off). The opening matches only a point about the call itself (`_best_sentence`), and a sentence
+about as close to the report's other points is no support (`_hub_check`). Per version a point is `supported`
+(a clear match, no hard difference, and the version states the point's figures: see `_figures_check`),
+`conflict` (a clear match whose facts differ, or an opposed position) or `not_found`; the point's verdict is
+the best over all versions, with a finding that says which version supports it ("supported by version 1, removed in
 version 2").
 """
 
