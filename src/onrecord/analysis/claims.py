@@ -618,17 +618,27 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
     bare = _PARENS.sub("", s)
     if len(bare.split()) > 45 or (cjk and len(bare) > 120):
         return None
-    timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
+    timed = bool(_TIME_WORDS.search(s) or _events(lang, "time_words", s) or _has_date(s, lang))
     named = cjk or bool(_names(s))
     met = bool(_CALL_WORDS.search(s) or _MEETING_WORDS.search(s))
+    met = met or _events(lang, "call", s) or _events(lang, "meeting", s)
     if not (timed and named and (met or _COUNTERPART.search(s) or _CALL_WITH.search(s))):
-        if _CONTENT_WORDS.search(s):
+        if _CONTENT_WORDS.search(s) or _events(lang, "content", s):
             return None
         if not (met or (timed and named)):
             return None
     m = _CALL_WITH.search(s)
     who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
+def _events(lang: str, name: str, sentence: str) -> bool:
+    """Whether `sentence` has a word of the language file's `[events]` list `name` (call, meeting, content,
+    time_words); the tables above are the fallback for languages without a file."""
+    from onrecord.analysis import langdata
+
+    pat = langdata.compiled(lang, name)
+    return bool(pat and pat.search(sentence))
 
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
@@ -705,8 +715,9 @@ def _units(text: str, lang: str, title: str | None = None) -> list[tuple[str, st
 
     A line break ends a sentence (archived text has one paragraph per line, and a headline has no final
     period), except when the next line starts with a lowercase letter: then the text was wrapped
-    mid-sentence and the lines are joined. A first line without final punctuation, followed by more
-    text, is a `headline`; when it repeats the document `title` it is dropped, the title is shown anyway.
+    mid-sentence and the lines are joined. A first line of one sentence without final punctuation, followed
+    by more text, is a `headline` (a paragraph of several sentences whose last lost its period is not);
+    when it repeats the document `title` it is dropped, the title is shown anyway.
     """
     units: list[tuple[str, str]] = []
     lines = [ln.strip() for ln in text.splitlines()]
@@ -735,11 +746,12 @@ def _units(text: str, lang: str, title: str | None = None) -> list[tuple[str, st
         if bullet:
             units.extend(("list_item", s) for s in split_sentences(para, lang))
             continue
-        if n == 0 and len(paras) > 1 and not para.endswith(tuple(_TERMINAL)):
+        sentences = split_sentences(para, lang)
+        if n == 0 and len(paras) > 1 and not para.endswith(tuple(_TERMINAL)) and len(sentences) == 1:
             if not (title and _same_text(para, title)):
                 units.append(("headline", para))
             continue
-        for s in split_sentences(para, lang):
+        for s in sentences:
             items = split_inline_list(s)
             if items:
                 units.extend(("list_item", it) for it in items)
