@@ -680,6 +680,13 @@ def _parse_boilerplate(sentence: str) -> EventMeta | None:
     return None
 
 
+def is_framing(sentence: str, lang: str = "und") -> bool:
+    """Whether `sentence` speaks of the call itself rather than of a topic: a word of the language file's
+    `[events] framing` list ("the two leaders exchanged views on ...", "意見交換を行いました", "the summary is
+    as follows"). Right after a readout's opening, such a sentence belongs to the call's topic."""
+    return _events(lang, "framing", sentence)
+
+
 # --- claims ---------------------------------------------------------------------------------------
 
 

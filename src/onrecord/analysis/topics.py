@@ -47,7 +47,7 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # opening | strong | order | second | sibling | judged (a pair in a topic the model judge grouped)
+    kind: str  # opening | framing | strong | order | second | sibling | judged (a pair in a topic the model judge grouped)
 
 
 @dataclass(frozen=True)
@@ -214,11 +214,17 @@ def _links(
 
 
 def group_topics(
-    margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray, forced: tuple[int, int] | None = None
+    margin: np.ndarray,
+    cos: np.ndarray,
+    anchors: np.ndarray,
+    forced: tuple[int, int] | None = None,
+    framing: Sequence[tuple[int, int]] = (),
 ) -> list[TopicGroup]:
     """Topics in reading order: each `both` topic at its first A claim, each one-sided claim as its own topic;
     claims only in B sit after the topic of the nearest earlier B claim. `forced`: a pair always linked (the
-    two openings: the call itself)."""
+    two openings: the call itself); `framing`: pairs that join it (a framing sentence of one side with the
+    other side's opening, a link of kind `framing`), taken right after it; a framing sentence's other links
+    are dropped."""
     n, m = margin.shape
     parent = list(range(n + m))
 
@@ -233,8 +239,12 @@ def group_topics(
     links = _links(margin, cos, anchors, forced) if n and m else []
     if forced is not None:
         fa, fb = forced
-        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening")] + [
-            lk for lk in links if (lk.a, lk.b) != forced
+        # a framing sentence belongs to the call's topic only: its other links go
+        joined = [Link(a, b, float(cos[a, b]), float(margin[a, b]), "framing") for a, b in framing]
+        own_a = {a for a, b in framing if b == fb and a != fa}
+        own_b = {b for a, b in framing if a == fa and b != fb}
+        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening"), *joined] + [
+            lk for lk in links if (lk.a, lk.b) != forced and lk.a not in own_a and lk.b not in own_b
         ]
     for lk in links:
         ra, rb = find(lk.a), find(n + lk.b)
