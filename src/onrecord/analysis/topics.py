@@ -47,7 +47,9 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # opening | framing | strong | order | second | sibling | judged (a pair in a topic the model judge grouped)
+    # opening | framing (a framing sentence with the other opening) | strong | order | second | sibling | judged (a pair
+    # in a topic the model judge grouped)
+    kind: str
 
 
 @dataclass(frozen=True)
