@@ -3,7 +3,12 @@
 - The sentence splitter knows abbreviations in English, German, Russian, French and Chinese punctuation
   ("Joseph R. Biden, Jr.", "U.S.", "z. B.", "т. е.", "M. Dupont", "。！？").
 - Boilerplate openings ("The President had a telephone conversation with ...", "Состоялся телефонный
-  разговор ...") become event metadata (who, with whom, date, who took the initiative), not claims.
+  разговор ...") become event metadata (who, with whom, date, who took the initiative), not claims (for a
+  comparison, also a claim of kind `opening`). A readout's first sentence (or the first after an attribution
+  line ending in ":") that says a call or meeting took place in other words is the opening too: the call,
+  meeting, time and content words are the language file's `[events]` lists (with tables here for languages
+  without a file), so "문재인 대통령은 오늘 ... 전화 통화를 했습니다" and "У мене була ... розмова з
+  президентом" are openings. `is_framing` tells a sentence about the call itself ("exchanged views").
 - Speaker attribution is recorded when the text relays someone ("the aide said", "so der Sprecher").
 """
 

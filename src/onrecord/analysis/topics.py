@@ -13,7 +13,9 @@ Links: mutual best pairs with a clear margin (or the same wording); mutual best 
 when they keep the order of the clear ones (two readouts of one call mostly tell it in the same order); a
 claim's second partner when it is nearly as close as the first (one sentence of A summing up two of B); a
 follow-up sentence joining its neighbour's partner. The two openings (`forced`) count as a link for the last
-two rules, so "Xi thanked Trump for the call" joins the call's topic. Linked claims form topics (connected components),
+two rules, so "Xi thanked Trump for the call" joins the call's topic; a framing sentence right after an opening
+("the two leaders exchanged views on ...", `framing`) is linked to the other side's opening and to nothing
+else. Linked claims form topics (connected components),
 capped so that a chain of weak links cannot swallow a readout: a link that would make a topic hold more
 than `MAX_SIDE` claims of one side is dropped, weakest first. (Mutual best leftovers that share a rare
 exact key were linked too, until the real set showed that the shared keys alone rank links barely above
