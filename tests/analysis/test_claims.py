@@ -212,6 +212,16 @@ def test_newline_is_a_boundary_and_headline_is_not_merged():
     assert [c.kind for c in titled.claims] == ["sentence"]
 
 
+def test_a_first_paragraph_of_several_sentences_is_no_headline():
+    # a post whose first paragraph lost its last period: its sentences are claims, the first is the opening
+    text = ("У мене була змістовна розмова з президентом Холтом. Я подякував йому за підтримку. Ми домовилися "
+            "працювати разом\nХолт розповів про свою поїздку.")
+    got = extract_claims(text, "uk", any_call_opening=True, keep_opening=True)
+    assert [c.kind for c in got.claims] == ["opening", "sentence", "sentence", "sentence"]
+    one = extract_claims("Holt and Falk agree to revive border commission\nThey spoke by phone.", "en")
+    assert one.claims[0].kind == "headline"
+
+
 def test_wrapped_line_continues_when_next_line_is_lowercase():
     got = extract_claims("The leaders agreed to meet\nagain in May. They spoke of trade.", "en")
     assert [c.text for c in got.claims] == [

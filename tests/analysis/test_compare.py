@@ -115,6 +115,28 @@ def test_a_follow_up_of_the_opening_joins_the_opening_topic():
     assert {(lk.a, lk.kind) for g in groups for lk in g.links} == {(0, "opening"), (1, "sibling"), (3, "strong")}
 
 
+def test_a_framing_sentence_joins_the_call_and_nothing_else():
+    # A0 and B0 are the openings; A1 ("the two leaders exchanged views on ...") is framing: it joins the call's
+    # topic although its best partner is B1, and its own clear link to B1 goes (B1 stays with A2)
+    margin = np.array([[0.95, 0.9, 0.9], [0.9, 1.2, 0.9], [0.9, 1.15, 0.9]], dtype=np.float32)
+    groups = group_topics(margin, margin * 0.8, np.zeros_like(margin), forced=(0, 0), framing=[(1, 0)])
+    assert [(g.a, g.b) for g in groups if g.coverage == "both"] == [((0, 1), (0,)), ((2,), (1,))]
+    assert {(lk.a, lk.b, lk.kind) for g in groups for lk in g.links} >= {(0, 0, "opening"), (1, 0, "framing")}
+    without = group_topics(margin, margin * 0.8, np.zeros_like(margin), forced=(0, 0))
+    assert next((g.a, g.b) for g in without if g.coverage == "both") == ((0,), (0,))
+
+
+def test_compare_puts_the_exchange_of_views_after_an_opening_in_the_calls_topic():
+    a = Statement("5日、午後3時から約20分間、総理大臣は、ホルト大統領と電話会談を行いました。\n"
+                  "両首脳は、地域情勢について意見交換を行いました。\n"
+                  "総理大臣から、貿易協定の早期署名を求めました。", lang="ja")
+    b = Statement("President Holt spoke today with the Prime Minister of Japan.\n"
+                  "President Holt welcomed the early signing of the trade agreement.", lang="en")
+    c = compare(a, b, ENC)
+    call = next(t for t in c.topics if "a1" in t.a)
+    assert call.b == ("b1",) and "a2" in call.a and "a3" not in call.a
+
+
 def test_compare_identical_documents_is_all_same():
     text = "The sides discussed gas supplies. Trade grew by 12 percent. The ministers will meet in May."
     c = compare(Statement(text, lang="en"), Statement(text, lang="en"), ENC)

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from onrecord.analysis import langdata
-from onrecord.analysis.claims import find_initiative, find_speaker
+from onrecord.analysis.claims import extract_claims, find_initiative, find_speaker, is_framing
 from onrecord.analysis.facts import entity_keys, name_key, read_facts
 from onrecord.analysis.positions import agreed_vs_hope, disagreement, hedges, is_negated, opposed
 
@@ -137,3 +137,16 @@ def test_countries_meet_across_scripts():
     assert "US" in entity_keys("The call took place at the request of the American side.", "en")
     assert "US" in entity_keys("по инициативе американской стороны", "ru")
     assert "n:tarsk" in entity_keys("the floods in the Tarsk valley", "en") & entity_keys("в долине Тарска", "ru")
+
+
+@pytest.mark.parametrize(("code", "text"), _examples("openings"))
+def test_openings(code, text):
+    """A readout's first sentence that says the call took place is its opening (kind `opening`), whatever
+    follows it."""
+    got = extract_claims(text + "\n" + text, code, any_call_opening=True, keep_opening=True)
+    assert got.event is not None and got.claims[0].kind == "opening"
+
+
+@pytest.mark.parametrize(("code", "ex"), _examples("framing"))
+def test_framing(code, ex):
+    assert is_framing(ex[0], code) is ex[1]

@@ -3,7 +3,12 @@
 - The sentence splitter knows abbreviations in English, German, Russian, French and Chinese punctuation
   ("Joseph R. Biden, Jr.", "U.S.", "z. B.", "т. е.", "M. Dupont", "。！？").
 - Boilerplate openings ("The President had a telephone conversation with ...", "Состоялся телефонный
-  разговор ...") become event metadata (who, with whom, date, who took the initiative), not claims.
+  разговор ...") become event metadata (who, with whom, date, who took the initiative), not claims (for a
+  comparison, also a claim of kind `opening`). A readout's first sentence (or the first after an attribution
+  line ending in ":") that says a call or meeting took place in other words is the opening too: the call,
+  meeting, time and content words are the language file's `[events]` lists (with tables here for languages
+  without a file), so "문재인 대통령은 오늘 ... 전화 통화를 했습니다" and "У мене була ... розмова з
+  президентом" are openings. `is_framing` tells a sentence about the call itself ("exchanged views").
 - Speaker attribution is recorded when the text relays someone ("the aide said", "so der Sprecher").
 """
 
@@ -618,17 +623,27 @@ def _generic_opening(sentence: str, lang: str = "und") -> EventMeta | None:
     bare = _PARENS.sub("", s)
     if len(bare.split()) > 45 or (cjk and len(bare) > 120):
         return None
-    timed = bool(_TIME_WORDS.search(s) or _has_date(s, lang))
+    timed = bool(_TIME_WORDS.search(s) or _events(lang, "time_words", s) or _has_date(s, lang))
     named = cjk or bool(_names(s))
     met = bool(_CALL_WORDS.search(s) or _MEETING_WORDS.search(s))
+    met = met or _events(lang, "call", s) or _events(lang, "meeting", s)
     if not (timed and named and (met or _COUNTERPART.search(s) or _CALL_WITH.search(s))):
-        if _CONTENT_WORDS.search(s):
+        if _CONTENT_WORDS.search(s) or _events(lang, "content", s):
             return None
         if not (met or (timed and named)):
             return None
     m = _CALL_WITH.search(s)
     who, with_whom = (s[: m.start()].strip(), s[m.end() :].strip(" .。")) if m else (s, None)
     return EventMeta(text=s, who=who or None, with_whom=with_whom or None)
+
+
+def _events(lang: str, name: str, sentence: str) -> bool:
+    """Whether `sentence` has a word of the language file's `[events]` list `name` (call, meeting, content,
+    time_words); the tables above are the fallback for languages without a file."""
+    from onrecord.analysis import langdata
+
+    pat = langdata.compiled(lang, name)
+    return bool(pat and pat.search(sentence))
 
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
@@ -670,6 +685,13 @@ def _parse_boilerplate(sentence: str) -> EventMeta | None:
     return None
 
 
+def is_framing(sentence: str, lang: str = "und") -> bool:
+    """Whether `sentence` speaks of the call itself rather than of a topic: a word of the language file's
+    `[events] framing` list ("the two leaders exchanged views on ...", "意見交換を行いました", "the summary is
+    as follows"). Right after a readout's opening, such a sentence belongs to the call's topic."""
+    return _events(lang, "framing", sentence)
+
+
 # --- claims ---------------------------------------------------------------------------------------
 
 
@@ -705,8 +727,9 @@ def _units(text: str, lang: str, title: str | None = None) -> list[tuple[str, st
 
     A line break ends a sentence (archived text has one paragraph per line, and a headline has no final
     period), except when the next line starts with a lowercase letter: then the text was wrapped
-    mid-sentence and the lines are joined. A first line without final punctuation, followed by more
-    text, is a `headline`; when it repeats the document `title` it is dropped, the title is shown anyway.
+    mid-sentence and the lines are joined. A first line of one sentence without final punctuation, followed
+    by more text, is a `headline` (a paragraph of several sentences whose last lost its period is not);
+    when it repeats the document `title` it is dropped, the title is shown anyway.
     """
     units: list[tuple[str, str]] = []
     lines = [ln.strip() for ln in text.splitlines()]
@@ -735,11 +758,12 @@ def _units(text: str, lang: str, title: str | None = None) -> list[tuple[str, st
         if bullet:
             units.extend(("list_item", s) for s in split_sentences(para, lang))
             continue
-        if n == 0 and len(paras) > 1 and not para.endswith(tuple(_TERMINAL)):
+        sentences = split_sentences(para, lang)
+        if n == 0 and len(paras) > 1 and not para.endswith(tuple(_TERMINAL)) and len(sentences) == 1:
             if not (title and _same_text(para, title)):
                 units.append(("headline", para))
             continue
-        for s in split_sentences(para, lang):
+        for s in sentences:
             items = split_inline_list(s)
             if items:
                 units.extend(("list_item", it) for it in items)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from onrecord.analysis.background import background_vectors
-from onrecord.analysis.claims import Claim, EventMeta, extract_claims, split_clauses
+from onrecord.analysis.claims import Claim, EventMeta, extract_claims, is_framing, split_clauses
 from onrecord.analysis.differences import Difference, describe, differences, one_sided, party_of
 from onrecord.analysis.embed import Encoder, default_encoder
 from onrecord.analysis.facts import Facts, entity_keys, read_facts
@@ -47,6 +47,7 @@ MAX_CLAIMS = 2000  # beyond this a statement is not a readout; refuse with a cle
 AGREE_MARGIN = 1.10  # a linked pair this clear, with nothing that differs, is labelled `agree`
 AGREE_COS = 0.86  # ... and this close in absolute terms
 SAME_WORDS = 0.995  # or this close whatever the neighbourhood: the same wording
+FRAMING_AFTER = 2  # a framing sentence joins the call's topic when among this many claims after its opening
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,9 @@ def _prepare(side_a: Side, side_b: Side, model: Encoder, k: int = 4) -> _Work:
     bg_b = vb @ bg.T if bg is not None else None
     _, margin = pair_scores(cos, anchors, bg_a, bg_b, k, CENTRED)
     openings = _openings(ca, cb)
-    return _Work(side_a, side_b, fa, fb, cos, margin, group_topics(margin, cos, anchors, openings), gain)
+    framing = _framing(ca, cb, openings) if openings else []
+    groups = group_topics(margin, cos, anchors, openings, framing)
+    return _Work(side_a, side_b, fa, fb, cos, margin, groups, gain)
 
 
 def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] | None:
@@ -326,6 +329,16 @@ def _openings(ca: tuple[Claim, ...], cb: tuple[Claim, ...]) -> tuple[int, int] |
     ia = next((i for i, c in enumerate(ca) if c.kind == "opening"), None)
     ib = next((j for j, c in enumerate(cb) if c.kind == "opening"), None)
     return (ia, ib) if ia is not None and ib is not None else None
+
+
+def _framing(ca: tuple[Claim, ...], cb: tuple[Claim, ...], openings: tuple[int, int]) -> list[tuple[int, int]]:
+    """Framing sentences of the call's topic, each as a pair with the other side's opening: one of the
+    FRAMING_AFTER claims right after a side's opening that speaks of the call itself ("the two leaders
+    exchanged views on the situation", "会談の概要は以下のとおりです。": `claims.is_framing`)."""
+    ia, ib = openings
+    out = [(i, ib) for i in range(ia + 1, min(ia + 1 + FRAMING_AFTER, len(ca))) if is_framing(ca[i].text, ca[i].lang)]
+    out += [(ia, j) for j in range(ib + 1, min(ib + 1 + FRAMING_AFTER, len(cb))) if is_framing(cb[j].text, cb[j].lang)]
+    return out
 
 
 def _link_label(

@@ -54,6 +54,7 @@ class Lang:
     call: tuple[str, ...] = ()
     meeting: tuple[str, ...] = ()
     content: tuple[str, ...] = ()
+    framing: tuple[str, ...] = ()  # a sentence about the call itself: "exchanged views", "as follows"
     with_words: tuple[str, ...] = ()
     time_words: tuple[str, ...] = ()
     place_prepositions: tuple[str, ...] = ()
@@ -121,6 +122,7 @@ def _load(path: Path) -> Lang:
         call=_tuple(ev.get("call")),
         meeting=_tuple(ev.get("meeting")),
         content=_tuple(ev.get("content")),
+        framing=_tuple(ev.get("framing")),
         with_words=_tuple(ev.get("with")),
         time_words=_tuple(ev.get("time")),
         place_prepositions=_tuple(places.get("prepositions")),

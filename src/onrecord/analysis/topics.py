@@ -13,7 +13,9 @@ Links: mutual best pairs with a clear margin (or the same wording); mutual best 
 when they keep the order of the clear ones (two readouts of one call mostly tell it in the same order); a
 claim's second partner when it is nearly as close as the first (one sentence of A summing up two of B); a
 follow-up sentence joining its neighbour's partner. The two openings (`forced`) count as a link for the last
-two rules, so "Xi thanked Trump for the call" joins the call's topic. Linked claims form topics (connected components),
+two rules, so "Xi thanked Trump for the call" joins the call's topic; a framing sentence right after an opening
+("the two leaders exchanged views on ...", `framing`) is linked to the other side's opening and to nothing
+else. Linked claims form topics (connected components),
 capped so that a chain of weak links cannot swallow a readout: a link that would make a topic hold more
 than `MAX_SIDE` claims of one side is dropped, weakest first. (Mutual best leftovers that share a rare
 exact key were linked too, until the real set showed that the shared keys alone rank links barely above
@@ -47,7 +49,9 @@ class Link:
     b: int
     cos: float
     margin: float
-    kind: str  # opening | strong | order | second | sibling | judged (a pair in a topic the model judge grouped)
+    # opening | framing (a framing sentence with the other opening) | strong | order | second | sibling | judged (a pair
+    # in a topic the model judge grouped)
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -214,11 +218,17 @@ def _links(
 
 
 def group_topics(
-    margin: np.ndarray, cos: np.ndarray, anchors: np.ndarray, forced: tuple[int, int] | None = None
+    margin: np.ndarray,
+    cos: np.ndarray,
+    anchors: np.ndarray,
+    forced: tuple[int, int] | None = None,
+    framing: Sequence[tuple[int, int]] = (),
 ) -> list[TopicGroup]:
     """Topics in reading order: each `both` topic at its first A claim, each one-sided claim as its own topic;
     claims only in B sit after the topic of the nearest earlier B claim. `forced`: a pair always linked (the
-    two openings: the call itself)."""
+    two openings: the call itself); `framing`: pairs that join it (a framing sentence of one side with the
+    other side's opening, a link of kind `framing`), taken right after it; a framing sentence's other links
+    are dropped."""
     n, m = margin.shape
     parent = list(range(n + m))
 
@@ -233,8 +243,12 @@ def group_topics(
     links = _links(margin, cos, anchors, forced) if n and m else []
     if forced is not None:
         fa, fb = forced
-        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening")] + [
-            lk for lk in links if (lk.a, lk.b) != forced
+        # a framing sentence belongs to the call's topic only: its other links go
+        joined = [Link(a, b, float(cos[a, b]), float(margin[a, b]), "framing") for a, b in framing]
+        own_a = {a for a, b in framing if b == fb and a != fa}
+        own_b = {b for a, b in framing if a == fa and b != fb}
+        links = [Link(fa, fb, float(cos[fa, fb]), float(margin[fa, fb]), "opening"), *joined] + [
+            lk for lk in links if (lk.a, lk.b) != forced and lk.a not in own_a and lk.b not in own_b
         ]
     for lk in links:
         ra, rb = find(lk.a), find(n + lk.b)
