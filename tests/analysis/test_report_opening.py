@@ -29,11 +29,16 @@ POINTS = [
 ]
 
 
+def _check(text: str, points: list[str]) -> dict[str, dict]:
+    """Each point's verdict (as `check-report --json` gives it) against one version of one primary."""
+    primary = Primary("aldoria", (Statement(text, lang="en", source="aldoria", date="2025-03-18", version=1),))
+    r = check_report(Statement(" ".join(points), lang="en"), [primary], points=points)
+    return {p.point.text: p.to_json() for p in r.points}
+
+
 @pytest.fixture(scope="module")
 def checked() -> dict[str, dict]:
-    primary = Primary("aldoria", (Statement(READOUT, lang="en", source="aldoria", date="2025-03-18", version=1),))
-    r = check_report(Statement(" ".join(POINTS), lang="en"), [primary], points=POINTS)
-    return {p.point.text: p.to_json() for p in r.points}
+    return _check(READOUT, POINTS)
 
 
 def test_a_point_about_the_call_is_supported_by_the_opening(checked):
@@ -94,10 +99,7 @@ HUB_POINTS = [
 
 @pytest.fixture(scope="module")
 def hub_checked() -> dict[str, dict]:
-    text = READOUT + " " + GENERIC
-    primary = Primary("aldoria", (Statement(text, lang="en", source="aldoria", date="2025-03-18", version=1),))
-    r = check_report(Statement(" ".join(HUB_POINTS), lang="en"), [primary], points=HUB_POINTS)
-    return {p.point.text: p.to_json() for p in r.points}
+    return _check(READOUT + " " + GENERIC, HUB_POINTS)
 
 
 def test_a_generic_sentence_does_not_support_background(hub_checked):
