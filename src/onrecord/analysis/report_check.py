@@ -356,6 +356,7 @@ def check_report(
             )
             by_version[(name, version)] = (cols, m)
             stated[(name, version)] = ([fs[c] for c in cols], _days_around(pool[cols[0]].date))
+    dated = {d.isoweekday() for s in pool if (d := _iso(s.date)) is not None}
     out: list[PointCheck] = []
     for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
@@ -365,6 +366,7 @@ def check_report(
             vc = _initiative_check(p, [pool[c] for c in cols], name, version)
             if vc is None:
                 vc = _verdict(p, pool[j], float(m[i, x]), fp[i], fs[j], threshold, name, version)
+                vc = _weekday_check(vc, fp[i], pool[j], [pool[c] for c in cols], dated)
                 vc = _figures_check(vc, fp[i], *stated[(name, version)])
                 vc = _hub_check(vc, vp @ vs[j], i)
             elif vc.sentence is not None:
@@ -510,6 +512,41 @@ def _figures_check(vc: VersionCheck, fp: Facts, stated: Sequence[Facts], days: S
     return replace(vc, verdict="not_found", sentence=None, reasons=(why,))
 
 
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _iso(iso: str | None) -> _date | None:
+    try:
+        return _date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
+
+
+def _weekday_check(
+    vc: VersionCheck, fp: Facts, s: _Sentence, sentences: Sequence[_Sentence], dated: set[int]
+) -> VersionCheck:
+    """A point matched to the version's lead sentence (the call itself: who spoke with whom, "today") that
+    dates it on a weekday, without a date of its own, against the version's date: a readout is dated the day
+    of the call, so another weekday is a conflict ("this Wednesday" against a statement of Tuesday 4 June
+    that says "today"). The statements' own dates decide, not the days either side: the point names the day,
+    each statement its own; the weekday of any statement checked (`dated`: two sides of one call in two time
+    zones are dated a day apart) is no conflict."""
+    d = _iso(s.date)
+    if vc.verdict != "supported" or d is None or fp.of("date") or s not in _leads(sentences):
+        return vc
+    days = {int(f.value[0]) for f in fp.of("weekday")}
+    if len(days) != 1:
+        return vc
+    said = days.pop()
+    if said == d.isoweekday() or said in dated:
+        return vc
+    why = (
+        f"day differs: {_WEEKDAYS[said - 1]} in the report vs {_WEEKDAYS[d.isoweekday() - 1]} "
+        f"{d.day} {d.strftime('%B')} {d.year} (the statement's date)"
+    )
+    return replace(vc, verdict="conflict", reasons=(why, *vc.reasons))
+
+
 REMOVED_GAP = 0.03  # a version whose best match is this much weaker than another version's has lost the sentence
 
 
@@ -566,11 +603,13 @@ def _initiative_check(
         return None
     from onrecord.analysis.facts import entity_keys
 
-    kw = {k for k in entity_keys("the " + who, p.lang) if k.startswith("n:")} or set(entity_keys("the " + who, p.lang))
+    # every key of who asked: a name, or a country ("der deutschen Seite": DE and "n:seite", as German writes
+    # nouns capitalised; "the German side": DE); the names meet when any key does
+    kw = set(entity_keys("the " + who, p.lang))
     if not kw:
         return None
-    for s in sentences:
-        said = find_initiative(s.text, s.lang) if s.claim_id.endswith(".0") else None
+    for s in _leads(sentences):
+        said = find_initiative(s.text, s.lang)
         if not said:
             continue
         if kw & entity_keys("the " + said, s.lang):
@@ -580,6 +619,12 @@ def _initiative_check(
         )
     # the point says who asked for the call and this version does not: no sentence of it decides the point
     return VersionCheck(name, version, "not_found", None, None, (f"the statement does not say who asked ({who})",))
+
+
+def _leads(sentences: Sequence[_Sentence]) -> list[_Sentence]:
+    """The version's opening; without one (the opening is not in the usual form), its first sentence, which in
+    a readout says who spoke with whom, when and at whose request."""
+    return [s for s in sentences if s.opening] or [s for s in sentences if s.claim_id.endswith(".1")]
 
 
 def _norm(s: str) -> str:
