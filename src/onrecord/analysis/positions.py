@@ -39,15 +39,42 @@ def _langs(lang: str) -> tuple[str, ...]:
     return ("und",)
 
 
+LITOTES_GAP = 2  # words (characters x 1.5 in a language written without spaces) between a negation and a
+# refusal word that negates the refusal ("had never rejected", "did not refuse", "拒否しない")
+
+
+def _litotes(t: str, lg: str) -> list[tuple[int, int]]:
+    """The spans of negations that negate a refusal word next to them: "never rejected" says "accepted", a
+    double negative, not the negation of what the sentence states."""
+    neg, ref = langdata.compiled(lg, "negation"), langdata.compiled(lg, "refusal")
+    if neg is None or ref is None:
+        return []
+    spaced = langdata.for_text(lg).spaced
+    refusals = [(m.start(), m.end()) for m in ref.finditer(t)]
+    out = []
+    for m in neg.finditer(t):
+        for a, b in refusals:
+            gap = t[m.end() : a] if a >= m.end() else t[b : m.start()] if b <= m.start() else None
+            if gap is None:
+                continue
+            far = len(gap.split()) if spaced else len(gap.strip()) / 1.5
+            if far <= LITOTES_GAP and not re.search(r"[,;:.!?，。；：]", gap):
+                out.append((m.start(), m.end()))
+                break
+    return out
+
+
 def negation_words(text: str, lang: str, refusal: bool = True) -> list[str]:
-    """The negation (and refusal) words found (exceptions removed first)."""
+    """The negation (and refusal) words found (exceptions removed first). Without `refusal`, a negation of a
+    refusal word ("never rejected") is no negation: the two make an affirmation."""
     out: list[str] = []
     for lg in _langs(lang):
         t = _clean(text, lg)
         for name in ("negation", "refusal") if refusal else ("negation",):
             pat = langdata.compiled(lg, name)
             if pat is not None:
-                out += [m.group(0) for m in pat.finditer(t)]
+                skip = set() if refusal else set(_litotes(t, lg))
+                out += [m.group(0) for m in pat.finditer(t) if (m.start(), m.end()) not in skip]
     return out
 
 
