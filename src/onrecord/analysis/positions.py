@@ -64,6 +64,15 @@ def _litotes(t: str, lg: str) -> list[tuple[int, int]]:
     return out
 
 
+def _negated_refusals(text: str, lang: str) -> list[str]:
+    """The negations of the text that negate a refusal word ("never" of "never rejected")."""
+    out: list[str] = []
+    for lg in _langs(lang):
+        t = _clean(text, lg)
+        out += [t[i:j].lower() for i, j in _litotes(t, lg)]
+    return out
+
+
 def negation_words(text: str, lang: str, refusal: bool = True) -> list[str]:
     """The negation (and refusal) words found (exceptions removed first). Without `refusal`, a negation of a
     refusal word ("never rejected") is no negation: the two make an affirmation."""
@@ -168,6 +177,12 @@ def opposed(a: str, b: str, lang_a: str, lang_b: str, negation: bool = True) -> 
     `negation=False`: the caller found that the negation is not of the same proposition (see
     `compare.NEGATION_GAIN`): only explicit opposites count."""
     na, nb = negation_words(a, lang_a, refusal=False), negation_words(b, lang_b, refusal=False)
+    la, lb = _negated_refusals(a, lang_a), _negated_refusals(b, lang_b)
+    if bool(la) != bool(lb) and negation:
+        # "never rejected" against a plain "rejected": the one negates the other's refusal
+        bare = negation_words(b if la else a, lang_b if la else lang_a) != (nb if la else na)
+        if bare:
+            return f"opposed: only {'A' if la else 'B'} negates it ({', '.join(la or lb)})"
     if bool(na) != bool(nb) and negation:
         side, words = ("A", na) if na else ("B", nb)
         ha, hb = _pole_hits(a, lang_a), _pole_hits(b, lang_b)
