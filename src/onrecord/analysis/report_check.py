@@ -9,7 +9,8 @@ the point's nearest sentences (a ratio margin, calibrated on this report and the
 global cut-off). The opening matches only a point about the call itself (`_best_sentence`), and a sentence
 about as close to the report's other points is no support (`_hub_check`). Per version a point is `supported`
 (a clear match, no hard difference, and the version states the point's figures: see `_figures_check`),
-`conflict` (a clear match whose facts differ, or an opposed position) or `not_found`; the point's verdict is
+`conflict` (a clear match whose facts differ, an opposed position, or a weekday for the call that is not the
+statement's date: see `_weekday_check`) or `not_found`; the point's verdict is
 the best over all versions, with a finding that says which version supports it ("supported by version 1, removed in
 version 2").
 """
