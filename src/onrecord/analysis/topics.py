@@ -19,7 +19,10 @@ else. Linked claims form topics (connected components),
 capped so that a chain of weak links cannot swallow a readout: a link that would make a topic hold more
 than `MAX_SIDE` claims of one side is dropped, weakest first. (Mutual best leftovers that share a rare
 exact key were linked too, until the real set showed that the shared keys alone rank links barely above
-chance, ROC AUC 0.59: that rule lowered precision on both parts.)
+chance, ROC AUC 0.59: that rule lowered precision on both parts. Filters against generic sentences were
+measured too and left out, `benchmarks/topic_rules.py`: a claim whose similarity to the other side is flat,
+crowded or barely above its second-best partner is right about as often as any other, so each filter lowered
+recall more than it raised precision; docs/compare.md, "Evaluation".)
 """
 
 from __future__ import annotations
