@@ -1,16 +1,70 @@
-"""Shared fixtures: a fresh real database per test, on SQLite and on PostgreSQL."""
+"""Shared fixtures: a fresh real database per test, on SQLite and on PostgreSQL; and no internet: every test
+runs with outgoing connections limited to loopback (127.0.0.0/8, ::1) and Unix sockets, so an address that
+the test data names for provenance (xinhuanet.com, archives.gov ...) can never be fetched by a test."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from onrecord.store import Store
+
+INTERNET_ATTEMPTS: list[object] = []  # non-loopback addresses some code under test tried to connect to
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _loopback(address: object) -> bool:
+    if not isinstance(address, tuple):
+        return True  # a Unix socket path: local by nature
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name handed to connect unresolved: not provably local
+
+
+def _guard(address: object) -> None:
+    if not _loopback(address):
+        INTERNET_ATTEMPTS.append(address)
+        raise OSError(f"tests reach only 127.0.0.1: connection to {address!r} refused")
+
+
+def _connect(self: socket.socket, address: object) -> None:
+    _guard(address)
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _connect_ex(self: socket.socket, address: object) -> int:
+    _guard(address)
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+socket.socket.connect = _connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def no_internet() -> Iterator[Callable[[], list[object]]]:
+    """Gives `tried()`: the addresses outside loopback this test has tried so far (each refused); a test
+    that tried any fails, even where the code under test swallowed the error."""
+    start = len(INTERNET_ATTEMPTS)
+
+    def tried() -> list[object]:
+        return INTERNET_ATTEMPTS[start:]
+
+    yield tried
+    assert not tried(), f"the test tried to reach the internet: {tried()}"
+
 
 PG_URL = os.environ.get("ONRECORD_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("ONRECORD_REQUIRE_POSTGRES") == "1"

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Callable
 
 import pytest
 
 from onrecord.analysis.compare import Statement, compare
 from onrecord.analysis.embed import get_encoder
 from onrecord.analysis.render import comparison_html
+from onrecord.analysis.report_check import Primary, check_report
 
 from .eval_real import REAL, evaluate_real
 
@@ -38,25 +40,39 @@ def test_real_dev_set_meets_floors():
     assert reports["accuracy"] >= FLOORS["report_accuracy"], reports["confusion"]
 
 
-def test_real_set_addresses_are_shown_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_set_addresses_are_shown_never_fetched(no_internet: Callable[[], list[object]]) -> None:
     """The real set names its sources' internet addresses (xinhuanet.com, cctv.com, archives.gov ...) for
-    provenance. Comparing and rendering a pair that carries them must open no connection outside 127.0.0.1:
-    a connection attempt anywhere else fails this test."""
-    tried: list[object] = []
-    real_connect = socket.socket.connect
-
-    def loopback_only(self: socket.socket, address: object) -> None:
-        host = address[0] if isinstance(address, tuple) else None  # None: a Unix socket, local by nature
-        if host is not None and not (str(host).startswith("127.") or host in ("::1", "localhost")):
-            tried.append(address)
-            raise OSError(f"test: no internet ({address!r})")
-        real_connect(self, address)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+    provenance. Comparing, rendering and checking a report against primaries that carry them opens no
+    connection outside 127.0.0.1 (tests/conftest.py refuses and records any such attempt in every test)."""
     pairs = json.loads((REAL / "blind" / "pairs.json").read_text(encoding="utf-8"))
     p = next(p for p in pairs if "xinhuanet.com" in (p["a"].get("url", "") + p["b"].get("url", "")))
     sides = [Statement(p[k]["text"], lang=p[k]["lang"], source=p[k].get("source"), url=p[k].get("url")) for k in "ab"]
     c = compare(sides[0], sides[1], get_encoder())
     html = comparison_html(c)
     assert "xinhuanet.com" in html  # shown as provenance ...
-    assert not tried  # ... and never fetched
+    cases = json.loads((REAL / "blind" / "reports.json").read_text(encoding="utf-8"))
+    case = next(c for c in cases if any("cctv.com" in (pr.get("url") or "") for pr in c["primaries"]))
+    prims = [Primary(pr["id"], tuple(Statement(v["text"], lang=pr.get("lang"), url=pr.get("url"), version=v.get("seq"))
+                                     for v in pr["versions"])) for pr in case["primaries"]]
+    rep = case["report"]
+    r = check_report(Statement(rep["text"], lang=rep.get("lang"), url=rep.get("url")), prims, get_encoder(),
+                     points=rep["points"])
+    assert any("cctv.com" in (v["url"] or "") for src in r.to_json()["sources"] for v in src["versions"])  # shown ...
+    assert not no_internet()  # ... and never fetched
+
+
+def test_the_guard_refuses_and_records_a_connection_outside_loopback(no_internet: Callable[[], list[object]]) -> None:
+    """The guard itself: a connection to a documentation address (TEST-NET-1) is refused before any packet
+    leaves, and recorded; loopback stays open. The record is cleared so this test passes."""
+    with socket.socket() as s, pytest.raises(OSError, match=r"tests reach only 127\.0\.0\.1"):
+        s.connect(("192.0.2.1", 80))
+    assert no_internet() == [("192.0.2.1", 80)]
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        with socket.socket() as s:
+            s.connect(srv.getsockname())
+    from tests import conftest
+
+    del conftest.INTERNET_ATTEMPTS[-1:]
+    assert not no_internet()
