@@ -685,13 +685,21 @@ def _relative_regex(lang: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     return tuple(out)
 
 
+def iso_day(iso: str | None) -> _date | None:
+    """The calendar day of an ISO date or timestamp ("2025-03-18", "2025-03-18T21:00:00Z"); None when absent
+    or unreadable."""
+    try:
+        return _date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
+
+
 def _relative_dates(text: str, lang: str, ref: str) -> list[Fact]:
     """ "today", "yesterday", "heute", "вчера", "昨日" resolved against the statement's own date (ISO)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    try:
-        day = date.fromisoformat(ref[:10])
-    except ValueError:
+    day = iso_day(ref)
+    if day is None:
         return []
     out = []
     for pat, offset in _relative_regex(lang):
@@ -707,12 +715,7 @@ def _weekday_of(value: tuple[Any, ...], ref_date: str | None) -> int | None:
     year, month, day = value[0], value[1], value[2]
     if not (isinstance(month, int) and isinstance(day, int)):
         return None
-    ref = None
-    if ref_date:
-        try:
-            ref = _date.fromisoformat(ref_date[:10])
-        except ValueError:
-            ref = None
+    ref = iso_day(ref_date)
     if not isinstance(year, int):
         if ref is None:
             return None

@@ -31,7 +31,7 @@ from onrecord.analysis.claims import extract_claims, find_initiative
 from onrecord.analysis.compare import Statement, nli_json, nli_reason, side_of
 from onrecord.analysis.differences import differences
 from onrecord.analysis.embed import Encoder, default_encoder
-from onrecord.analysis.facts import Fact, Facts, read_facts
+from onrecord.analysis.facts import Fact, Facts, iso_day, read_facts
 from onrecord.analysis.langdata import compiled
 from onrecord.analysis.nli import DEFAULT_THRESHOLD, NLIModel, contradiction_scores
 from onrecord.analysis.positions import agreed_vs_hope, opposed
@@ -357,7 +357,7 @@ def check_report(
             )
             by_version[(name, version)] = (cols, m)
             stated[(name, version)] = ([fs[c] for c in cols], _days_around(pool[cols[0]].date))
-    dated = {d.isoweekday() for s in pool if (d := _iso(s.date)) is not None}
+    dated = {d.isoweekday() for s in pool if (d := iso_day(s.date)) is not None}
     out: list[PointCheck] = []
     for i, p in enumerate(pts):
         per_version: list[tuple[int, VersionCheck]] = []
@@ -448,13 +448,8 @@ _WHEN = ("date", "time")
 def _days_around(iso: str | None) -> tuple[_date, ...]:
     """A statement's own date and the days either side (a call late on the 3rd in Washington is the 4th in
     Seoul): a report point dated so is dated by the statement itself."""
-    if not iso:
-        return ()
-    try:
-        d = _date.fromisoformat(iso[:10])
-    except ValueError:
-        return ()
-    return (d - timedelta(days=1), d, d + timedelta(days=1))
+    d = iso_day(iso)
+    return (d - timedelta(days=1), d, d + timedelta(days=1)) if d else ()
 
 
 def _same_date(point: tuple[Any, ...], stated: tuple[Any, ...]) -> bool:
@@ -516,13 +511,6 @@ def _figures_check(vc: VersionCheck, fp: Facts, stated: Sequence[Facts], days: S
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _iso(iso: str | None) -> _date | None:
-    try:
-        return _date.fromisoformat(iso[:10]) if iso else None
-    except ValueError:
-        return None
-
-
 def _weekday_check(
     vc: VersionCheck, fp: Facts, s: _Sentence, sentences: Sequence[_Sentence], dated: set[int]
 ) -> VersionCheck:
@@ -532,10 +520,10 @@ def _weekday_check(
     that says "today"). The statements' own dates decide, not the days either side: the point names the day,
     each statement its own; the weekday of any statement checked (`dated`: two sides of one call in two time
     zones are dated a day apart) is no conflict."""
-    d = _iso(s.date)
+    d = iso_day(s.date)
     if vc.verdict != "supported" or d is None or fp.of("date") or s not in _leads(sentences):
         return vc
-    days = {int(f.value[0]) for f in fp.of("weekday")}
+    days = {wd for f in fp.of("weekday") if isinstance(wd := f.value[0], int)}
     if len(days) != 1:
         return vc
     said = days.pop()
