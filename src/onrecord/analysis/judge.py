@@ -254,20 +254,19 @@ class Judge:
         one topic, from the cache or the endpoint. Raises CompareError on any failure (unreachable, timeout,
         an answer outside the schema or out of range)."""
         key = self._key_of(a, b, GROUP_PROMPT_VERSION)
-        ans = self._cached(key)
-        if ans is None:
+        cached = self._cached(key)
+        if cached is not None:
+            checked = parse_grouping(cached, len(a), len(b))  # a cache file is checked like an answer
+        else:
             self.asked += 1
-            check = partial(parse_grouping, n=len(a), m=len(b))
+            check = partial(parse_grouping, n=len(a), m=len(b))  # the answer is checked in `_ask`
             got = asyncio.run(self._ask_all([(key, self._group_body(a, b), check)]))
             fresh = got.get(key, "no answer")
             if isinstance(fresh, str):
                 raise CompareError(fresh)
             self._store(key, fresh)
-            ans = fresh
-        checked = parse_grouping(ans, len(a), len(b))  # a cache file is checked like an answer
-        return [
-            (tuple(x - 1 for x in t["a"]), tuple(y - 1 for y in t["b"])) for t in checked["topics"]
-        ]
+            checked = fresh
+        return [(tuple(x - 1 for x in t["a"]), tuple(y - 1 for y in t["b"])) for t in checked["topics"]]
 
     def review(
         self, side_a: Side, side_b: Side, topics: list[Topic], pairs: list[Pair]
